@@ -1,0 +1,116 @@
+"""One error tree for every platform.
+
+Messages read "<verb-ing> <Platform> <Resource> (<id or name>): <cause>", so a failed
+``pulumi up`` says what was being done to which object and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret value; short values are skipped to avoid noise."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What is being done, to what: the context every error message and progress line carries."""
+
+    action: str
+    platform: str
+    resource: str
+    ident: str
+
+    def describe(self) -> str:
+        return f"{self.action} {self.platform} {self.resource} ({self.ident})"
+
+    def with_action(self, action: str) -> Operation:
+        return Operation(action, self.platform, self.resource, self.ident)
+
+
+class ProviderError(Exception):
+    """Base of every error our providers raise."""
+
+    def __init__(self, cause: str, operation: Operation | None = None) -> None:
+        self.cause = cause
+        self.operation = operation
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        return f"{self.operation.describe()}: {self.cause}" if self.operation else self.cause
+
+    def __str__(self) -> str:
+        return self._render()
+
+
+class ConfigError(ProviderError):
+    """Provider configuration is missing or invalid (endpoint, credentials)."""
+
+
+class TransportError(ProviderError):
+    """The platform could not be reached, or did not answer in time."""
+
+
+class ApiError(ProviderError):
+    """The platform answered with an error status."""
+
+    def __init__(self, cause: str, operation: Operation | None = None, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(cause, operation)
+
+
+class BadRequestError(ApiError):
+    """400 / 422: the platform rejected the request's content."""
+
+
+class AuthError(ApiError):
+    """401 / 403: credentials missing, invalid or not allowed."""
+
+
+class NotFoundError(ApiError):
+    """404, or a finder that found nothing."""
+
+
+class ConflictError(ApiError):
+    """409: the object exists already, or is in a state that forbids the call."""
+
+
+class RateLimitError(ApiError):
+    """429 after retries were exhausted."""
+
+
+class ServerError(ApiError):
+    """5xx after retries were exhausted."""
+
+
+class FailedStateError(ProviderError):
+    """The object reached a failed state; the cause is the platform's reason."""
+
+
+class WaitTimeoutError(ProviderError):
+    """The object did not reach the wanted state before the deadline."""
+
+
+STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthError,
+    403: AuthError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_for_status(status: int) -> type[ApiError]:
+    if status in STATUS_ERRORS:
+        return STATUS_ERRORS[status]
+    return ServerError if status >= 500 else ApiError

@@ -1,0 +1,160 @@
+"""The base provider: check, diff, create, read, update, delete and configure for every resource.
+
+A resource supplies its Args and Outputs models and four small hooks that talk to its platform;
+everything the engine asks of a dynamic provider is implemented here once, from the field
+markers. Provider instances carry no pickled state: settings and clients live only in the
+provider process, set by ``configure`` and built lazily.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+import pulumi.dynamic as dyn
+from pydantic import ValidationError
+
+from .config import Settings
+from .errors import Operation, ProviderError
+from .fields import WriteOnly, has_marker
+from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
+from .resource import OutputsModel, ResourceArgs
+from .waiter import Deadline
+
+ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
+ClientT = TypeVar("ClientT")
+
+DEFAULT_TIMEOUT_SECONDS = 900.0
+_CLIENT_LOCK = threading.Lock()
+
+Observed = dict[str, Any]
+"""What the platform reports about an object, keyed by Args and Outputs field names."""
+
+
+class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
+    args_model: ClassVar[type[ResourceArgs]]
+    outputs_model: ClassVar[type[OutputsModel]]
+    platform: ClassVar[str]
+    resource_label: ClassVar[str]
+    # Fields that make the remote object unique (its name): a replace keeping them deletes first.
+    identity_fields: ClassVar[tuple[str, ...]] = ()
+
+    # ---- hooks a resource implements ----------------------------------------------------------
+
+    @abstractmethod
+    def build_client(self, settings: Settings) -> ClientT: ...
+
+    @abstractmethod
+    def create_remote(self, client: ClientT, args: ArgsT, deadline: Deadline) -> tuple[str, Observed]: ...
+
+    @abstractmethod
+    def read_remote(self, client: ClientT, ident: str, prior: Mapping[str, Any]) -> Observed | None:
+        """The object as the platform reports it, or None when it no longer exists."""
+
+    @abstractmethod
+    def update_remote(
+        self, client: ClientT, ident: str, prior: Mapping[str, Any], args: ArgsT, deadline: Deadline
+    ) -> Observed: ...
+
+    @abstractmethod
+    def delete_remote(self, client: ClientT, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
+        """Delete and wait until gone; an object already gone is success."""
+
+    # ---- configuration and clients ------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Never pickle settings or clients into __provider, whatever happened to this instance.
+        return {}
+
+    def configure(self, req: dyn.ConfigureRequest) -> None:
+        self.__dict__["_settings"] = Settings.from_pulumi_config(req.config)
+        self.__dict__.pop("_client", None)
+
+    def client(self) -> ClientT:
+        cached: ClientT | None = self.__dict__.get("_client")
+        if cached is None:
+            with _CLIENT_LOCK:
+                cached = self.__dict__.get("_client")
+                if cached is None:
+                    settings = self.__dict__.get("_settings") or Settings()
+                    cached = self.build_client(settings)
+                    self.__dict__["_client"] = cached
+        return cached
+
+    # ---- engine methods ----------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        outcome = check_inputs(self.args_model, news, ignored=self.outputs_model.model_fields)
+        failures = [dyn.CheckFailure(f.path, f.reason) for f in outcome.failures]
+        return dyn.CheckResult(outcome.inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        result = diff_inputs(self.args_model, olds, news, self.identity_fields)
+        return dyn.DiffResult(
+            changes=bool(result.changed),
+            replaces=list(result.replaces),
+            delete_before_replace=result.delete_before_replace,
+        )
+
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        args = self.validated(props)
+        ident, observed = self.create_remote(self.client(), args, self.deadline(args))
+        return dyn.CreateResult(ident, self.outputs(observed, args.model_dump()))
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        prior = self.prior(props)
+        observed = self.read_remote(self.client(), id_, prior)
+        if observed is None:
+            # An empty id tells the engine the object is gone: refresh drops it from state.
+            return dyn.ReadResult("", {})
+        return dyn.ReadResult(id_, self.outputs(observed, prior))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        args = self.validated(news)
+        observed = self.update_remote(self.client(), id_, self.prior(olds), args, self.deadline(args))
+        # Every output is returned: an update that returns none erases them from state.
+        return dyn.UpdateResult(self.outputs(observed, args.model_dump()))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        prior = self.prior(props)
+        self.delete_remote(self.client(), id_, prior, self.deadline_from(prior))
+
+    # ---- helpers -----------------------------------------------------------------------------
+
+    def operation(self, action: str, ident: str) -> Operation:
+        return Operation(action, self.platform, self.resource_label, ident)
+
+    def validated(self, props: Mapping[str, Any]) -> ArgsT:
+        inputs = {k: v for k, v in props.items() if k in self.args_model.model_fields}
+        try:
+            return self.args_model.validate_inputs(inputs)  # type: ignore[return-value]
+        except ValidationError as exc:
+            # check has already rejected bad input; reaching here means state was edited by hand.
+            fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+            raise ProviderError(f"invalid inputs in state: {fields}") from None
+
+    def prior(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Prior outputs from state, numbers normalized, without the pickled provider."""
+        return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY}
+
+    def deadline(self, args: ResourceArgs) -> Deadline:
+        return self.deadline_from(args.model_dump())
+
+    def deadline_from(self, values: Mapping[str, Any]) -> Deadline:
+        seconds = values.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
+        return Deadline.after(float(seconds))
+
+    def outputs(self, observed: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Outputs with stable keys: every Args field (as observed; write-only ones from the
+        inputs) and every Outputs field, whether the step was create, read or update."""
+        outs: dict[str, Any] = {}
+        for name, field in self.args_model.model_fields.items():
+            if has_marker(field, WriteOnly) or name not in observed:
+                outs[name] = inputs.get(name)
+            else:
+                outs[name] = observed[name]
+        for name in self.outputs_model.model_fields:
+            outs[name] = observed.get(name)
+        return outs

@@ -1,0 +1,94 @@
+"""Polling with a deadline.
+
+The Pulumi engine never enforces customTimeouts on dynamic providers, so every wait takes its
+deadline from a resource input. Polls start fast and slow down in proportion to the time already
+spent, so a wait overshoots the moment the state changed by about a tenth, with a cap.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from .errors import FailedStateError, Operation, WaitTimeoutError
+
+T = TypeVar("T")
+
+FIRST_DELAY = 0.05
+GROWTH = 0.1
+MAX_DELAY = 10.0
+HEARTBEAT_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """An absolute point on the monotonic clock; one deadline can span several waits of a step."""
+
+    expires_at: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        return cls(clock() + seconds, seconds)
+
+    def remaining(self, clock: Callable[[], float] = time.monotonic) -> float:
+        return self.expires_at - clock()
+
+
+def next_delay(elapsed: float, remaining: float) -> float:
+    delay = min(MAX_DELAY, max(FIRST_DELAY, elapsed * GROWTH))
+    return max(0.0, min(delay, remaining))
+
+
+def progress(message: str) -> None:
+    # The provider process has no engine connection; the engine shows its stderr lines during `up`.
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class WaitFor(Generic[T]):
+    """Poll ``fetch`` until ``done`` holds; ``failure`` returns a reason when the object failed.
+
+    ``fetch`` returns None when the object is gone, which is what a delete waits for.
+    """
+
+    operation: Operation
+    goal: str
+    fetch: Callable[[], T | None]
+    done: Callable[[T | None], bool]
+    state_of: Callable[[T | None], str]
+    failure: Callable[[T | None], str | None] = lambda _: None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    report: Callable[[str], None] = progress
+    _last_report: float = field(default=0.0, init=False)
+
+    def run(self, deadline: Deadline) -> T | None:
+        started = self.clock()
+        last_state: str | None = None
+        while True:
+            current = self.fetch()
+            state = self.state_of(current)
+            reason = self.failure(current)
+            if reason is not None:
+                raise FailedStateError(f"{state}: {reason}", self.operation)
+            if self.done(current):
+                return current
+            now = self.clock()
+            remaining = deadline.expires_at - now
+            if remaining <= 0:
+                raise WaitTimeoutError(
+                    f"timed out after {deadline.seconds:g}s waiting for {self.goal}; last status {state}",
+                    self.operation,
+                )
+            elapsed = now - started
+            if state != last_state or now - self._last_report >= HEARTBEAT_SECONDS:
+                self.report(
+                    f"{self.operation.describe()}: waiting for {self.goal}, status {state} ({elapsed:.0f}s elapsed)"
+                )
+                self._last_report = now
+                last_state = state
+            self.sleep(next_delay(elapsed, remaining))

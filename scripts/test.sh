@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh clone: sets up what it needs, then lint, types and every tier
+# (unit, clients, sandbox, providers, engine with the real pulumi CLI, meta). Extra arguments go
+# to pytest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+started=$(date +%s)
+PULUMI_BIN="$(bash scripts/bootstrap.sh)"
+export MLP_PULUMI_BIN="$PULUMI_BIN"
+echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
+echo "== mypy"; .venv/bin/mypy providers scripts
+echo "== pytest"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+echo "test command took $(( $(date +%s) - started )) s"
+exit $status
