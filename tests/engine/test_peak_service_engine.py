@@ -1,0 +1,106 @@
+"""peak:Service through the real pulumi CLI, on a local file backend, against the sandbox."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import PEAK_TEST_KEY, platform_requests, writes
+
+TYPE = "pulumi-python:dynamic/peak:Service"
+WEB = {"name": "web-one", "image_id": 11, "title": "Web one", "env": {"MODE": "a"}}
+
+
+def services(sb) -> dict[str, dict]:
+    tenants = sb.state()["peak"]["tenants"]
+    return {s["name"]: s for s in tenants.get("test", {}).get("services", {}).values()}
+
+
+def test_preview_of_a_new_stack_sends_nothing(sb, new_project):
+    project = new_project()
+    project.config("services", {"web": WEB})
+    result = project.preview()
+    assert "+ 1 to create" in result.output or "1 to create" in result.output
+    assert platform_requests(sb) == []
+
+
+def test_lifecycle_create_noop_update_replace_destroy(sb, new_project):
+    project = new_project()
+    project.config("services", {"web": WEB})
+    project.up()
+    out = project.outputs()["web"]
+    assert out["status"] == "AVAILABLE" and out["version_id"] == 1
+    assert set(services(sb)) == {"web-one"}
+
+    sb.clear_requests()
+    project.up()
+    assert writes(sb) == [], "a second up must not write"
+    project.preview("--expect-no-changes")
+
+    sb.clear_requests()
+    project.config("services", {"web": {**WEB, "title": "Web one v2", "env": {"MODE": "b"}}})
+    diff = project.preview("--diff").output
+    assert "title" in diff and "env" in diff
+    project.up()
+    assert [(r["method"], r["route"]) for r in writes(sb)] == [("PATCH", "peak.update_service")]
+    assert project.outputs()["web"]["env"] == {"MODE": "b"}
+
+    sb.clear_requests()
+    project.config("services", {"web": {**WEB, "name": "web-two"}})
+    diff = project.preview("--diff").output
+    assert "replace" in diff and "name" in diff
+    project.up()
+    assert [r["route"] for r in writes(sb)] == ["peak.create_service", "peak.delete_service"]
+    assert set(services(sb)) == {"web-two"}
+
+    project.destroy()
+    assert services(sb) == {}
+    assert project.resources(TYPE) == []
+
+
+def test_refresh_drops_a_service_deleted_out_of_band_and_up_recreates_it(sb, new_project, peak_client):
+    project = new_project()
+    project.config("services", {"web": WEB})
+    project.up()
+    first_id = project.outputs()["web"]["id"]
+    peak_client.delete_service(first_id)
+    project.refresh()
+    assert project.resources(TYPE) == []
+    project.up()
+    second_id = project.outputs()["web"]["id"]
+    assert second_id != first_id
+    assert set(services(sb)) == {"web-one"}
+
+
+def test_refresh_shows_out_of_band_change_and_up_puts_it_back(sb, new_project, peak_client):
+    project = new_project()
+    project.config("services", {"web": WEB})
+    project.up()
+    service_id = project.outputs()["web"]["id"]
+    peak_client.update_service(service_id, {"title": "changed by hand"})
+    refresh = project.refresh().output
+    assert "changed by hand" in refresh or "title" in refresh
+    project.up()
+    assert peak_client.get_service(service_id).title == "Web one"
+
+
+def test_bad_input_fails_the_preview_naming_the_field(sb, new_project):
+    project = new_project()
+    project.config("services", {"web": {**WEB, "image_id": "eleven", "min_instances": 9}})
+    result = project.preview(check=False)
+    assert result.returncode != 0
+    assert "image_id" in result.output and "min_instances" in result.output
+    assert platform_requests(sb) == []
+
+
+def test_api_key_never_appears_in_plaintext(sb, new_project, tmp_path):
+    project = new_project()
+    project.config("services", {"web": WEB})
+    outputs = [project.up().output, project.preview("--diff").output, project.refresh().output]
+    exported = json.dumps(project.export())
+    outputs.append(project.run("stack", "export").stdout)
+    state_files = [p.read_text(errors="ignore") for p in (tmp_path / "state").rglob("*") if p.is_file()]
+    stack_files = [p.read_text() for p in project.dir.glob("Pulumi.*.yaml")]
+    outputs.append(project.destroy().output)
+    for text in [*outputs, exported, *state_files, *stack_files]:
+        assert PEAK_TEST_KEY not in text
+    assert state_files, "the backend wrote state files"

@@ -1,0 +1,101 @@
+"""Running the real pulumi CLI in tests: a project copied into a temp dir, a local file backend,
+a passphrase secrets provider, and nothing reaching the network."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSPHRASE = "engine-test-passphrase"
+
+
+def pulumi_bin() -> Path:
+    """The pinned CLI: from the test command's environment, else the per-user cache (built if missing)."""
+    given = os.environ.get("MLP_PULUMI_BIN")
+    if given:
+        return Path(given)
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "setup_pulumi.sh")], check=True, capture_output=True,
+                         text=True)
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+def base_env(pulumi_home: Path, backend: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PEAK", "PULUMI_")) and k not in ("API_KEY", "STAGE")}
+    venv_bin = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
+    if not venv_bin.exists():
+        venv_bin = ROOT / ".venv" / "bin"
+    env.update(
+        PATH=f"{venv_bin}{os.pathsep}{pulumi_bin()}{os.pathsep}{env.get('PATH', '')}",
+        PULUMI_HOME=str(pulumi_home),
+        PULUMI_SKIP_UPDATE_CHECK="1",
+        PULUMI_BACKEND_URL=f"file://{backend}",
+        PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+    )
+    return env
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class PulumiProject:
+    """One Pulumi project directory with one selected stack."""
+
+    def __init__(self, source: Path, workdir: Path, env: dict[str, str], stack: str = "test") -> None:
+        self.dir = workdir
+        shutil.copytree(source, workdir, dirs_exist_ok=True)
+        self.env = env
+        self.stack = stack
+        self.run("stack", "init", stack, "--secrets-provider", "passphrase")
+
+    def run(self, *args: str, check: bool = True, timeout: float = 240) -> Result:
+        proc = subprocess.run(
+            ["pulumi", *args, "--non-interactive"], cwd=self.dir, env=self.env, capture_output=True, text=True,
+            timeout=timeout,
+        )
+        result = Result(proc.returncode, proc.stdout, proc.stderr)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"pulumi {' '.join(args)} failed ({proc.returncode}):\n{result.output}")
+        return result
+
+    def config(self, key: str, value: Any, secret: bool = False) -> None:
+        text = value if isinstance(value, str) else json.dumps(value)
+        self.run("config", "set", key, *(["--secret"] if secret else []), "--", text)
+
+    def up(self, check: bool = True) -> Result:
+        return self.run("up", "--yes", "--skip-preview", check=check)
+
+    def preview(self, *extra: str, check: bool = True) -> Result:
+        return self.run("preview", *extra, check=check)
+
+    def refresh(self) -> Result:
+        return self.run("refresh", "--yes", "--skip-preview")
+
+    def destroy(self) -> Result:
+        return self.run("destroy", "--yes", "--skip-preview")
+
+    def outputs(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.run("stack", "output", "--json", "--show-secrets").stdout)
+        return data
+
+    def export(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.run("stack", "export").stdout)
+        return data
+
+    def resources(self, type_token: str) -> list[dict[str, Any]]:
+        return [r for r in self.export()["deployment"].get("resources", []) if r["type"] == type_token]

@@ -1,0 +1,89 @@
+"""DESIGN.md's conventions, held for every resource type in the catalog."""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import dill
+import pytest
+
+from providers.catalog import RESOURCES
+from providers.core import OutputsModel, PlatformProvider, PlatformResource, ResourceArgs
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
+
+
+@ENTRIES
+def test_four_classes_with_conventional_names(entry):
+    module = entry.load()
+    name = entry.resource
+    assert issubclass(getattr(module, f"{name}Args"), ResourceArgs)
+    assert issubclass(getattr(module, f"{name}Outputs"), OutputsModel)
+    assert issubclass(getattr(module, f"{name}Provider"), PlatformProvider)
+    resource = getattr(module, name)
+    assert issubclass(resource, PlatformResource)
+    assert resource._resource_type_name == f"dynamic/{entry.platform}:{name}"
+    assert module.__name__ == f"providers.{entry.platform}.{name.lower()}"
+
+
+@ENTRIES
+def test_every_field_is_described_and_typed_on_the_resource(entry):
+    module = entry.load()
+    resource = getattr(module, entry.resource)
+    annotations = inspect.get_annotations(resource)
+    for model in (resource.args_type, resource.outputs_type):
+        for field_name, field in model.model_fields.items():
+            assert field.description, f"{model.__name__}.{field_name} has no description"
+            assert field_name in annotations, f"{entry.resource}.{field_name} is not typed as an output"
+    assert not set(resource.args_type.model_fields) & set(resource.outputs_type.model_fields)
+
+
+@ENTRIES
+def test_provider_pickles_by_reference_and_carries_nothing(entry):
+    provider = getattr(entry.load(), f"{entry.resource}Provider")()
+    assert provider.__dict__ == {}
+    pickled = base64.b64encode(dill.dumps(provider, recurse=True))
+    assert len(pickled) < 200
+    assert entry.module.encode() in base64.b64decode(pickled)
+
+
+@ENTRIES
+def test_docs_example_and_tests_exist(entry):
+    assert (ROOT / "docs" / entry.platform / f"{entry.resource}.md").exists()
+    assert (ROOT / "examples" / entry.example / "Pulumi.yaml").exists()
+    stem = f"{entry.platform}_{entry.resource.lower()}"
+    assert (ROOT / "tests" / "providers" / f"test_{stem}.py").exists()
+    assert list((ROOT / "tests" / "engine").glob(f"test_{stem}*.py"))
+    assert (ROOT / "providers" / "sandbox" / entry.platform / "urls.py").exists()
+
+
+def test_docs_are_current():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_docs.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("platform", sorted({e.platform for e in RESOURCES}))
+def test_client_methods_follow_the_naming(platform):
+    client_module = __import__(f"providers.{platform}.client", fromlist=["*"])
+    clients = [c for _, c in inspect.getmembers(client_module, inspect.isclass)
+               if c.__module__ == client_module.__name__ and c.__name__.endswith("Client")]
+    assert clients
+    pattern = re.compile(r"^(create|get|update|delete|iter|test|from)_[a-z_]+$")
+    for client in clients:
+        for name, _ in inspect.getmembers(client, inspect.isfunction):
+            if not name.startswith("_"):
+                assert pattern.match(name), f"{client.__name__}.{name} breaks the create_/get_/update_/delete_/iter_ naming"
+
+
+def test_runtime_code_never_imports_the_sandbox():
+    for path in (ROOT / "providers").rglob("*.py"):
+        if "sandbox" in path.parts:
+            continue
+        assert "providers.sandbox" not in path.read_text() and "from ..sandbox" not in path.read_text(), path

@@ -1,0 +1,148 @@
+"""ServiceProvider's methods called directly, as the provider host calls them, against the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.output import Unknown
+
+from providers.core import ConflictError, FailedStateError, ServerError, WaitTimeoutError
+from providers.peak.service import ServiceOutputs, ServiceProvider
+from tests.conftest import PEAK_TEST_KEY, platform_requests, writes
+
+INPUTS = {"name": "svc-one", "image_id": 5.0, "env": {"A": "1"}, "title": "One"}
+
+
+@pytest.fixture
+def provider(sb):
+    p = ServiceProvider()
+    p.configure(ConfigureRequest(Config({"peak:apiKey": PEAK_TEST_KEY, "peak:endpoint": sb.peak_endpoint}, "p")))
+    return p
+
+
+def checked(provider, **changes):
+    result = provider.check({}, {**INPUTS, **changes})
+    assert result.failures == []
+    return result.inputs
+
+
+def services(sb):
+    return {s["name"]: s for s in sb.state()["peak"]["tenants"].get("test", {}).get("services", {}).values()}
+
+
+def test_basic(sb, provider):
+    inputs = checked(provider)
+    created = provider.create(inputs)
+    outs = created.outs
+    assert outs["status"] == "AVAILABLE" and outs["version_id"] == 1 and outs["image_id"] == 5
+    assert set(outs) == set(inputs) | set(ServiceOutputs.model_fields)
+    read = provider.read(created.id, outs)
+    assert read.id == created.id and read.outs == outs
+    assert provider.diff(created.id, outs, inputs).changes is False
+    provider.delete(created.id, outs)
+    assert services(sb) == {}
+    provider.delete(created.id, outs)  # idempotent
+
+
+def test_disappears(sb, provider, peak_client):
+    created = provider.create(checked(provider))
+    peak_client.delete_service(created.id)
+    assert provider.read(created.id, created.outs).id == ""
+
+
+def test_update_sends_one_patch_and_returns_every_output(sb, provider):
+    created = provider.create(checked(provider))
+    news = checked(provider, title="Two", env={"A": "2"}, version_id=3)
+    assert provider.diff(created.id, created.outs, news).changes is True
+    sb.clear_requests()
+    updated = provider.update(created.id, created.outs, news)
+    assert [r["method"] for r in writes(sb)] == ["PATCH"]
+    assert updated.outs is not None
+    assert updated.outs["title"] == "Two" and updated.outs["env"] == {"A": "2"} and updated.outs["version_id"] == 3
+    assert set(updated.outs) == set(created.outs)
+
+
+def test_replace_on_name_and_on_type(sb, provider):
+    created = provider.create(checked(provider))
+    renamed = provider.diff(created.id, created.outs, checked(provider, name="svc-two"))
+    assert renamed.replaces == ["name"] and not renamed.delete_before_replace
+    retyped = provider.diff(created.id, created.outs, checked(provider, service_type="shiny"))
+    assert retyped.replaces == ["service_type"] and retyped.delete_before_replace
+
+
+def test_adopt_existing(sb, provider, peak_client):
+    existing = peak_client.create_service({"name": "svc-one", "imageDetails": {"imageId": 9}})
+    with pytest.raises(ConflictError, match="adopt_existing"):
+        provider.create(checked(provider))
+    sb.clear_requests()
+    adopted = provider.create(checked(provider, adopt_existing=True))
+    assert adopted.id == existing
+    assert adopted.outs["image_id"] == 5 and adopted.outs["adopt_existing"] is True
+    assert "POST" not in [r["method"] for r in writes(sb)]
+    assert len(services(sb)) == 1
+
+
+def test_check_failures_make_no_platform_request(sb, provider):
+    result = provider.check({}, {"name": "Bad Name", "image_id": -1, "service_type": "api",
+                                 "session_stickiness": True, "nope": 1})
+    assert {f.property for f in result.failures} == {"name", "image_id", "nope"}
+    assert platform_requests(sb) == []
+
+
+def test_unknowns_pass_check_and_diff_as_changes(sb, provider):
+    result = provider.check({}, {**INPUTS, "name": Unknown(), "env": {"A": Unknown()}})
+    assert result.failures == []
+    created = provider.create(checked(provider))
+    diff = provider.diff(created.id, created.outs, result.inputs)
+    assert diff.changes and diff.replaces == ["name"]
+    assert platform_requests(sb, "peak") != []  # create did talk; check and diff alone never do
+
+
+def test_timeout_then_the_next_create_resumes_without_duplicate(sb, provider):
+    sb.set_transitions("seconds", 1.5)
+    with pytest.raises(WaitTimeoutError, match="last status CREATING"):
+        provider.create(checked(provider, timeout_seconds=0.3))
+    retried = provider.create(checked(provider, timeout_seconds=30))
+    assert retried.outs["status"] == "AVAILABLE"
+    assert len(services(sb)) == 1
+    assert [r["method"] for r in writes(sb)].count("POST") == 1
+
+
+def test_failed_state_reports_reason_and_leaves_nothing(sb, provider):
+    sb.fail_next("peak", operation="create", name="svc-one", reason="image 5 cannot be pulled")
+    with pytest.raises(FailedStateError, match="CREATE_FAILED: image 5 cannot be pulled"):
+        provider.create(checked(provider))
+    assert services(sb) == {}
+
+
+def test_injected_5xx_before_create_leaves_nothing_and_retry_creates_once(sb, provider):
+    sb.add_fault(method="POST", path=r"/webapps/?$", status=503, count=1)
+    with pytest.raises(ServerError):
+        provider.create(checked(provider))
+    assert services(sb) == {}
+    provider.create(checked(provider))
+    assert len(services(sb)) == 1
+
+
+def test_lost_create_response_is_taken_over_not_duplicated(sb, provider):
+    sb.add_fault(method="POST", path=r"/webapps/?$", status=502, count=1, when="after")
+    created = provider.create(checked(provider))
+    assert created.outs["status"] == "AVAILABLE"
+    assert len(services(sb)) == 1
+    assert [r["method"] for r in writes(sb)].count("POST") == 1
+
+
+def test_429_on_create_raises_without_duplicate(sb, provider):
+    sb.add_fault(method="POST", path=r"/webapps/?$", status=429, retry_after=0, count=1)
+    with pytest.raises(Exception, match="429"):
+        provider.create(checked(provider))
+    assert services(sb) == {}
+
+
+def test_delete_waits_out_a_transitional_state(sb, provider):
+    created = provider.create(checked(provider))
+    sb.set_transitions("reads", 2)
+    news = checked(provider, image_id=6)
+    provider.update(created.id, created.outs, news)
+    provider.delete(created.id, created.outs)
+    assert services(sb) == {}

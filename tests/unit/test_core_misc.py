@@ -1,0 +1,54 @@
+"""Transport helpers, errors, settings and the provider's pickled form."""
+
+from __future__ import annotations
+
+import base64
+import pickle
+
+import dill
+from pulumi.dynamic import Config, ConfigureRequest
+
+from providers.core import ConflictError, NotFoundError, Operation, Settings, join_path
+from providers.core.errors import error_for_status, redact
+from providers.core.transport import RetryPolicy
+from providers.peak.service import ServiceProvider
+
+
+def test_every_path_segment_is_quoted():
+    assert join_path("webapps", "a/b c?d#e") == "/webapps/a%2Fb%20c%3Fd%23e"
+    assert join_path("webapps", trailing_slash=True) == "/webapps/"
+
+
+def test_error_message_format_and_status_table():
+    err = ConflictError("409: busy", Operation("deleting", "Peak", "Service", "id-1"), 409)
+    assert str(err) == "deleting Peak Service (id-1): 409: busy"
+    assert error_for_status(404) is NotFoundError
+    assert error_for_status(502).__name__ == "ServerError"
+
+
+def test_redaction():
+    assert redact("token abcd1234 leaked", ["abcd1234"]) == "token [redacted] leaked"
+
+
+def test_retry_policy_never_retries_post_or_patch():
+    retry = RetryPolicy().build()
+    assert "POST" not in retry.allowed_methods and "PATCH" not in retry.allowed_methods
+    assert {429, 503} <= set(retry.status_forcelist)
+
+
+def test_settings_prefer_stack_config_then_environment():
+    settings = Settings.from_mapping({"peak:apiKey": "from-config"}, environ={"PEAK_AUTH_TOKEN": "from-env"})
+    assert settings.get("peak:apiKey", ["PEAK_AUTH_TOKEN"]) == "from-config"
+    env_only = Settings.from_mapping({}, environ={"API_KEY": "k2"})
+    assert env_only.get("peak:apiKey", ["PEAK_AUTH_TOKEN", "API_KEY"]) == "k2"
+
+
+def test_pickled_provider_is_tiny_and_carries_nothing_even_after_configure():
+    provider = ServiceProvider()
+    fresh = base64.b64encode(dill.dumps(provider, recurse=True))
+    provider.configure(ConfigureRequest(Config({"peak:apiKey": "super-secret-key"}, "proj")))
+    configured = base64.b64encode(dill.dumps(provider, recurse=True))
+    assert fresh == configured
+    assert len(fresh) < 200
+    assert b"super-secret-key" not in base64.b64decode(configured)
+    assert type(pickle.loads(base64.b64decode(fresh))) is ServiceProvider

@@ -1,0 +1,68 @@
+"""The waiter's schedule, deadline and failure handling, on a fake clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.core import Deadline, FailedStateError, Operation, WaitFor, WaitTimeoutError
+from providers.core.waiter import MAX_DELAY, next_delay
+
+OP = Operation("creating", "Peak", "Service", "api-one")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def waiter(states, clock, lines, failure=lambda s: None):
+    it = iter(states)
+    return WaitFor(OP, "AVAILABLE", lambda: next(it), lambda s: s == "AVAILABLE", lambda s: s or "GONE",
+                   failure, sleep=clock.sleep, clock=clock, report=lines.append)
+
+
+def test_done_at_once_never_sleeps():
+    clock, lines = FakeClock(), []
+    assert waiter(["AVAILABLE"], clock, lines).run(Deadline.after(10, clock)) == "AVAILABLE"
+    assert clock.sleeps == [] and lines == []
+
+
+def test_delays_grow_with_elapsed_time_and_are_capped():
+    assert next_delay(0, 100) == pytest.approx(0.05)
+    assert next_delay(20, 100) == pytest.approx(2.0)
+    assert next_delay(10_000, 100_000) == MAX_DELAY
+    assert next_delay(50, 0.3) == pytest.approx(0.3)  # never sleeps past the deadline
+
+
+def test_progress_names_resource_and_state_on_each_change():
+    clock, lines = FakeClock(), []
+    waiter(["CREATING", "CREATING", "DEPLOYING", "AVAILABLE"], clock, lines).run(Deadline.after(60, clock))
+    assert len(lines) == 2
+    assert lines[0].startswith("creating Peak Service (api-one): waiting for AVAILABLE, status CREATING")
+    assert "status DEPLOYING" in lines[1]
+
+
+def test_deadline_raises_with_last_status():
+    clock, lines = FakeClock(), []
+    with pytest.raises(WaitTimeoutError) as info:
+        waiter(["CREATING"] * 10_000, clock, lines).run(Deadline.after(5, clock))
+    assert str(info.value) == (
+        "creating Peak Service (api-one): timed out after 5s waiting for AVAILABLE; last status CREATING"
+    )
+    assert clock.now - 100.0 == pytest.approx(5, abs=0.01)
+
+
+def test_failed_state_raises_with_platform_reason():
+    clock, lines = FakeClock(), []
+    failure = lambda s: "image pull failed" if s == "CREATE_FAILED" else None  # noqa: E731
+    with pytest.raises(FailedStateError) as info:
+        waiter(["CREATING", "CREATE_FAILED"], clock, lines, failure).run(Deadline.after(60, clock))
+    assert str(info.value) == "creating Peak Service (api-one): CREATE_FAILED: image pull failed"
