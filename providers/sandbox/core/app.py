@@ -1,0 +1,195 @@
+"""The sandbox WSGI application: every platform under `/<platform>/`, the control plane under `/_sandbox/`.
+
+For a platform request it, in order: routes (404/405), takes an armed fault, authenticates (401),
+runs the handler under one lock, saves the state file, and logs the request (never its headers).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from providers.sandbox.core.clock import Clock, system_clock
+from providers.sandbox.core.control import CONTROL_PREFIX, control_routes
+from providers.sandbox.core.faults import Faults
+from providers.sandbox.core.http import HttpError, Request, Response, RouteMatch, Router
+from providers.sandbox.core.persistence import StateFile
+from providers.sandbox.core.platform import Platform, Tokens
+from providers.sandbox.core.requestlog import RequestLog
+from providers.sandbox.core.transitions import Transitions
+
+logger = logging.getLogger("providers.sandbox")
+
+PlatformFactory = Callable[[Transitions], Platform]
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+STATE_FORMAT = 1
+
+
+class SandboxApp:
+    """A WSGI application serving the given platforms; safe to call from many threads."""
+
+    def __init__(
+        self,
+        platforms: Sequence[PlatformFactory],
+        state_file: str | Path | None = None,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.clock = clock
+        self.transitions = Transitions(clock)
+        self.platforms = {platform.name: platform for platform in (make(self.transitions) for make in platforms)}
+        self.tokens = Tokens(list(self.platforms.values()))
+        self.faults = Faults()
+        self.log = RequestLog()
+        # One lock for all state: handlers are quick, and it keeps every backend free of locking.
+        self.lock = threading.RLock()
+        self._routers = {name: Router(platform.routes) for name, platform in self.platforms.items()}
+        self._control = Router(control_routes(self))
+        self.state_file = StateFile(state_file) if state_file is not None else None
+        saved = self.state_file.load() if self.state_file else None
+        if saved is not None:
+            self.restore(saved)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request = Request.from_environ(environ)
+        if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
+            response = self._serve_control(request)
+        else:
+            response = self._serve_platform(request)
+        body = response.encode()
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        start_response(_status_line(response.status), headers + list(response.headers.items()))
+        return [body]
+
+    def reset(self) -> None:
+        """Clear all platform state, faults, transition modes and the request log; keep tokens."""
+        with self.lock:
+            for platform in self.platforms.values():
+                platform.backend.reset()
+            self.faults.clear()
+            self.log.clear()
+            self.transitions.reset()
+
+    def state(self) -> dict[str, Any]:
+        """Every platform's state, for debugging and tests (no credentials)."""
+        with self.lock:
+            return {name: platform.backend.dump() for name, platform in self.platforms.items()}
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the state file holds."""
+        with self.lock:
+            return {
+                "format": STATE_FORMAT,
+                "platforms": self.state(),
+                "tokens": self.tokens.dump(),
+                "transitions": self.transitions.dump(),
+            }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Load what `snapshot` returned; platforms missing from it start empty."""
+        if snapshot.get("format") != STATE_FORMAT:
+            raise ValueError(f"unsupported sandbox state format {snapshot.get('format')!r}")
+        with self.lock:
+            for name, data in snapshot.get("platforms", {}).items():
+                if name in self.platforms:
+                    self.platforms[name].backend.load(data)
+            self.tokens.load(snapshot.get("tokens", {}))
+            self.transitions.load(snapshot.get("transitions", {}))
+
+    def _save(self) -> None:
+        if self.state_file is not None:
+            self.state_file.save(self.snapshot())
+
+    def _serve_control(self, request: Request) -> Response:
+        match = self._control.match(request.method, request.path.removeprefix(CONTROL_PREFIX))
+        with self.lock:
+            response = self._run(match, request, _detail_body)
+            self._save()
+        return response
+
+    def _serve_platform(self, request: Request) -> Response:
+        platform = self.platforms.get(request.path.split("/")[1])
+        if platform is None:
+            response = Response(404, _detail_body("Not Found"))
+            self._log(request, None, None, response, fault=False)
+            return response
+        match = self._routers[platform.name].match(request.method, request.path[len(platform.name) + 1 :])
+        credential = platform.credential(request)
+        request.tenant = self.tokens.tenant(platform.name, credential)
+        unauthorised = None if request.tenant else _unauthorised_message(credential)
+        with self.lock:
+            fault = self.faults.take(request.method, request.path)
+        if fault is not None and fault.delay_seconds:
+            time.sleep(fault.delay_seconds)
+        failing = fault if fault is not None and fault.status is not None else None
+        if failing is not None and failing.when == "before":
+            response = failing.response(platform.error_body)
+        else:
+            with self.lock:
+                response = self._run(match, request, platform.error_body, unauthorised)
+                self._save()
+            if failing is not None:
+                response = failing.response(platform.error_body)
+        self._log(request, platform.name, match, response, fault=failing is not None)
+        return response
+
+    def _run(
+        self,
+        match: RouteMatch,
+        request: Request,
+        error_body: Callable[[str], Any],
+        unauthorised: str | None = None,
+    ) -> Response:
+        try:
+            if match.route is None:
+                raise HttpError(HTTPStatus(match.status).phrase, match.status)
+            if match.route.auth and unauthorised is not None:
+                raise HttpError(unauthorised, 401)
+            request.params = match.params
+            return match.route.handler(request)
+        except HttpError as error:
+            return Response(error.status, error_body(error.message))
+        except Exception:
+            # A bug in an emulator: answer it, log it, keep serving the other requests.
+            logger.exception("sandbox: unhandled error serving %s %s", request.method, request.path)
+            return Response(500, error_body("internal error in the sandbox (see its log)"))
+
+    def _log(
+        self, request: Request, platform: str | None, match: RouteMatch | None, response: Response, fault: bool
+    ) -> None:
+        with self.lock:
+            self.log.record(
+                now=self.clock(),
+                platform=platform,
+                tenant=request.tenant,
+                method=request.method,
+                path=request.path,
+                query=request.query,
+                status=response.status,
+                route=match.route.name if match and match.route else None,
+                body=request.json_or_none(),
+                fault=fault,
+            )
+
+
+def _unauthorised_message(credential: str | None) -> str:
+    # The message never repeats the credential the client sent.
+    if credential:
+        return "invalid credentials: the token is not known to this sandbox"
+    return "missing credentials: this API requires a token"
+
+
+def _detail_body(message: str) -> dict[str, str]:
+    """The error body of the control plane, and of paths outside every platform."""
+    return {"detail": message}
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Status {status}"

@@ -1,0 +1,112 @@
+"""The control plane under `/_sandbox/`: JSON in, JSON out, no auth, not logged.
+
+Platforms add their own routes under `/_sandbox/<platform>/` (e.g. scheduled failures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from providers.sandbox.core.http import HttpError, Request, Response, Route
+from providers.sandbox.core.validation import FieldError, optional_str
+
+if TYPE_CHECKING:
+    from providers.sandbox.core.app import SandboxApp
+
+CONTROL_PREFIX = "/_sandbox"
+
+
+class ControlPlane:
+    """Handlers of the control routes, acting on one SandboxApp."""
+
+    def __init__(self, app: SandboxApp) -> None:
+        self.app = app
+
+    def reset(self, request: Request) -> Response:
+        """`POST /_sandbox/reset`."""
+        self.app.reset()
+        return Response(200, {})
+
+    def add_fault(self, request: Request) -> Response:
+        """`POST /_sandbox/faults` → `{"id"}`."""
+        fault = self.app.faults.add(request.json_object())
+        return Response(201, {"id": fault.id})
+
+    def list_faults(self, request: Request) -> Response:
+        """`GET /_sandbox/faults`."""
+        return Response(200, {"faults": self.app.faults.list()})
+
+    def clear_faults(self, request: Request) -> Response:
+        """`DELETE /_sandbox/faults`."""
+        self.app.faults.clear()
+        return Response(200, {})
+
+    def set_transitions(self, request: Request) -> Response:
+        """`PUT /_sandbox/transitions` with `{"mode", "value", "platform"}`."""
+        document = request.json_object()
+        platform = optional_str(document, "platform")
+        if platform is not None and platform not in self.app.platforms:
+            raise FieldError(f"platform must be one of {', '.join(self.app.platforms)}")
+        mode = optional_str(document, "mode")
+        if mode is None:
+            raise FieldError("mode is required")
+        try:
+            self.app.transitions.set(mode, document.get("value") or 0, platform)
+        except ValueError as error:
+            raise FieldError(str(error)) from None
+        return Response(200, self.app.transitions.dump())
+
+    def get_transitions(self, request: Request) -> Response:
+        """`GET /_sandbox/transitions`."""
+        return Response(200, self.app.transitions.dump())
+
+    def list_requests(self, request: Request) -> Response:
+        """`GET /_sandbox/requests[?platform=NAME&since=SEQ]`."""
+        since = request.first("since") or "0"
+        if not since.isdigit():
+            raise HttpError("since must be a sequence number >= 0", 400)
+        return Response(200, {"requests": self.app.log.entries(request.first("platform"), int(since))})
+
+    def clear_requests(self, request: Request) -> Response:
+        """`DELETE /_sandbox/requests`."""
+        self.app.log.clear()
+        return Response(200, {})
+
+    def add_token(self, request: Request) -> Response:
+        """`PUT /_sandbox/tokens` with `{"token", "tenant", "platform"}`; the token is not echoed."""
+        document = request.json_object()
+        token, tenant = optional_str(document, "token"), optional_str(document, "tenant")
+        platform = optional_str(document, "platform")
+        if not token:
+            raise FieldError("token is required")
+        if not tenant:
+            raise FieldError("tenant is required")
+        if platform is None or platform not in self.app.platforms:
+            raise FieldError(f"platform must be one of {', '.join(self.app.platforms)}")
+        self.app.tokens.add(platform, token, tenant)
+        return Response(200, {"platform": platform, "tenant": tenant})
+
+    def state(self, request: Request) -> Response:
+        """`GET /_sandbox/state`."""
+        return Response(200, self.app.state())
+
+
+def control_routes(app: SandboxApp) -> list[Route]:
+    """The control plane's route table (paths relative to `/_sandbox`), platform routes included."""
+    plane = ControlPlane(app)
+    routes = [
+        Route("POST", r"/reset", "sandbox.reset", plane.reset),
+        Route("POST", r"/faults", "sandbox.add_fault", plane.add_fault),
+        Route("GET", r"/faults", "sandbox.list_faults", plane.list_faults),
+        Route("DELETE", r"/faults", "sandbox.clear_faults", plane.clear_faults),
+        Route("PUT", r"/transitions", "sandbox.set_transitions", plane.set_transitions),
+        Route("GET", r"/transitions", "sandbox.get_transitions", plane.get_transitions),
+        Route("GET", r"/requests", "sandbox.list_requests", plane.list_requests),
+        Route("DELETE", r"/requests", "sandbox.clear_requests", plane.clear_requests),
+        Route("PUT", r"/tokens", "sandbox.add_token", plane.add_token),
+        Route("GET", r"/state", "sandbox.state", plane.state),
+    ]
+    for platform in app.platforms.values():
+        routes += [replace(route, pattern=f"/{platform.name}{route.pattern}") for route in platform.control_routes]
+    return routes

@@ -1,0 +1,121 @@
+"""Injected faults: the next N requests matching a method and path regex fail, or are slow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, cast
+
+from providers.sandbox.core.http import Response
+from providers.sandbox.core.validation import (
+    FieldError,
+    lookup,
+    optional_choice,
+    optional_int,
+    optional_str,
+)
+
+When = Literal["before", "after"]
+
+
+@dataclass
+class Fault:
+    """One armed fault.
+
+    `when="before"`: the request is not processed. `when="after"`: it is processed (its state change
+    happens) and the fault replaces the real answer, as when a response is lost on the way back.
+    `status=None` only delays the request. `body=None` sends the platform's own error body
+    for the message "injected fault".
+    """
+
+    id: str
+    path: str
+    method: str = "*"
+    status: int | None = 503
+    count: int = 1
+    delay_seconds: float = 0
+    retry_after: float | None = None
+    body: Any = None
+    when: When = "before"
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether a request is one this fault is armed for."""
+        return self.method in ("*", method) and re.search(self.path, path) is not None
+
+    def response(self, error_body: Callable[[str], Any]) -> Response:
+        """The answer this fault sends instead of the real one, in the platform's error format."""
+        headers = {} if self.retry_after is None else {"Retry-After": _header_number(self.retry_after)}
+        body = error_body("injected fault") if self.body is None else self.body
+        return Response(self.status or 200, body, headers)
+
+
+def parse_fault(fault_id: str, document: dict[str, Any]) -> Fault:
+    """A Fault from a control-plane request body; FieldError on a bad field."""
+    path = optional_str(document, "path")
+    if not path:
+        raise FieldError("path is required (a regex searched in the request path)")
+    try:
+        re.compile(path)
+    except re.error as error:
+        raise FieldError(f"path is not a valid regex: {error}") from None
+    status: int | None = 503
+    if "status" in document:
+        status = optional_int(document, "status", minimum=100, maximum=599)
+    return Fault(
+        id=fault_id,
+        path=path,
+        method=(optional_str(document, "method") or "*").upper(),
+        status=status,
+        count=optional_int(document, "count", minimum=1) or 1,
+        delay_seconds=_optional_seconds(document, "delay_seconds") or 0,
+        retry_after=_optional_seconds(document, "retry_after"),
+        body=lookup(document, "body"),
+        when=cast(When, optional_choice(document, "when", ("before", "after")) or "before"),
+    )
+
+
+class Faults:
+    """The armed faults, in the order they were added."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._next_id = 1
+
+    def add(self, document: dict[str, Any]) -> Fault:
+        """Arm a fault described by a control-plane body."""
+        fault = parse_fault(f"fault-{self._next_id}", document)
+        self._next_id += 1
+        self._faults.append(fault)
+        return fault
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """The first fault armed for this request, used up by one."""
+        for fault in self._faults:
+            if fault.matches(method, path):
+                fault.count -= 1
+                if fault.count <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def list(self) -> list[dict[str, Any]]:
+        """The armed faults with their remaining counts."""
+        return [asdict(fault) for fault in self._faults]
+
+    def clear(self) -> None:
+        """Disarm every fault."""
+        self._faults.clear()
+
+
+def _optional_seconds(document: dict[str, Any], name: str) -> float | None:
+    value = lookup(document, name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise FieldError(f"{name} must be a number of seconds >= 0")
+    return float(value)
+
+
+def _header_number(seconds: float) -> str:
+    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)

@@ -1,0 +1,163 @@
+"""Request and response objects, and the route table shared by every emulated platform."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote
+
+
+class HttpError(Exception):
+    """An error answer; the platform that served the request decides how its body looks."""
+
+    status = 500
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+@dataclass
+class Request:
+    """One HTTP request, parsed from the WSGI environ.
+
+    `path` is the path as sent, still percent-encoded, so that an encoded `/` inside an id stays in
+    its segment when routing; path parameters are decoded after the route matched.
+    """
+
+    method: str
+    path: str
+    query: dict[str, list[str]] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    params: dict[str, str] = field(default_factory=dict)
+    tenant: str | None = None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, Any]) -> Request:
+        """Read method, path, query, headers and the whole body out of a WSGI environ."""
+        raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+        if raw:
+            path = str(raw).split("?", 1)[0]
+        else:
+            # PEP 3333 hands PATH_INFO over decoded, as latin-1 characters.
+            path = quote(str(environ.get("PATH_INFO", "")).encode("latin-1"), safe="/")
+        headers = {
+            key[5:].replace("_", "-").lower(): str(value) for key, value in environ.items() if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = str(environ["CONTENT_TYPE"])
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        return cls(
+            method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
+            path=path or "/",
+            query=parse_qs(str(environ.get("QUERY_STRING", "")), keep_blank_values=True),
+            headers=headers,
+            body=body,
+        )
+
+    def first(self, name: str) -> str | None:
+        """The first value of a query parameter, or None."""
+        values = self.query.get(name)
+        return values[0] if values else None
+
+    def list_param(self, name: str) -> list[str]:
+        """A list-valued query parameter, given as repeated keys, comma-joined, or both."""
+        return [item.strip() for value in self.query.get(name, []) for item in value.split(",") if item.strip()]
+
+    def json_or_none(self) -> Any:
+        """The body parsed as JSON, or None when it is empty or not JSON (for the request log)."""
+        try:
+            return json.loads(self.body) if self.body.strip() else None
+        except ValueError:
+            return None
+
+    def json_object(self) -> dict[str, Any]:
+        """The body as a JSON object, or a 400 naming what is wrong with it."""
+        if not self.body.strip():
+            raise HttpError("request body is required (a JSON object)", 400)
+        try:
+            document = json.loads(self.body)
+        except ValueError as error:
+            raise HttpError(f"request body is not valid JSON: {error}", 400) from None
+        if not isinstance(document, dict):
+            raise HttpError("request body must be a JSON object", 400)
+        return document
+
+    def tenant_id(self) -> str:
+        """The tenant the credential belongs to; only routes that require auth may ask."""
+        if self.tenant is None:
+            raise RuntimeError(f"route {self.method} {self.path} is served without auth but needs a tenant")
+        return self.tenant
+
+
+@dataclass
+class Response:
+    """A JSON answer; `body=None` sends an empty body."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        """The body as UTF-8 JSON bytes."""
+        return b"" if self.body is None else json.dumps(self.body).encode("utf-8")
+
+
+Handler = Callable[[Request], Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One entry of a route table: method and path regex (named groups become `request.params`).
+
+    `auth=False` serves the route without a known credential; `request.tenant` is then None
+    unless a known one was sent anyway.
+    """
+
+    method: str
+    pattern: str
+    name: str
+    handler: Handler
+    auth: bool = True
+
+    def match(self, path: str) -> re.Match[str] | None:
+        """The match of this route's pattern against the whole path, or None."""
+        return re.fullmatch(self.pattern, path)
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    """The outcome of routing: a route with its path parameters, or the status to answer (404/405)."""
+
+    route: Route | None
+    params: dict[str, str]
+    status: int
+
+
+class Router:
+    """Finds the route for a method and path; tells 'no such path' (404) from 'wrong method' (405)."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.routes = routes
+
+    def match(self, method: str, path: str) -> RouteMatch:
+        """The route serving `method path`, or a RouteMatch carrying 404 or 405."""
+        path_known = False
+        for route in self.routes:
+            found = route.match(path)
+            if found is None:
+                continue
+            path_known = True
+            if route.method == method:
+                return RouteMatch(route, {name: unquote(value) for name, value in found.groupdict().items()}, 200)
+        return RouteMatch(None, {}, 405 if path_known else 404)

@@ -1,0 +1,69 @@
+"""What an emulated platform plugs into the sandbox, and the token → tenant registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from providers.sandbox.core.http import Request, Route
+
+
+class Backend(Protocol):
+    """A platform's state and business rules; knows nothing of HTTP."""
+
+    def reset(self) -> None:
+        """Forget every object (and scheduled failure)."""
+
+    def dump(self) -> dict[str, Any]:
+        """All state as JSON-ready data, pending transitions included."""
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace all state with data saved by `dump`."""
+
+
+@dataclass
+class Platform:
+    """One emulated platform, served under `/<name>/` and controlled under `/_sandbox/<name>/`.
+
+    Route patterns are matched against the path after the `/<name>` prefix.
+    """
+
+    name: str
+    backend: Backend
+    routes: list[Route]
+    credential: Callable[[Request], str | None]
+    """Extracts the raw credential from a request (None when absent)."""
+    error_body: Callable[[str], Any]
+    """Renders an error message as the platform's real error body."""
+    environment: Callable[[str], dict[str, str]]
+    """The environment variables that point a client at this platform, given the sandbox URL."""
+    default_tokens: dict[str, str] = field(default_factory=dict)
+    control_routes: list[Route] = field(default_factory=list)
+
+
+class Tokens:
+    """Which tenant each credential belongs to, per platform: the defaults plus registered ones."""
+
+    def __init__(self, platforms: list[Platform]) -> None:
+        self._defaults = {platform.name: dict(platform.default_tokens) for platform in platforms}
+        self._registered: dict[str, dict[str, str]] = {}
+
+    def add(self, platform: str, token: str, tenant: str) -> None:
+        """Register a credential for a tenant."""
+        self._registered.setdefault(platform, {})[token] = tenant
+
+    def tenant(self, platform: str, token: str | None) -> str | None:
+        """The tenant of a credential, or None when it is missing or unknown."""
+        if not token:
+            return None
+        registered = self._registered.get(platform, {})
+        return registered.get(token) or self._defaults.get(platform, {}).get(token)
+
+    def dump(self) -> dict[str, dict[str, str]]:
+        """The registered credentials (the defaults come from code)."""
+        return {platform: dict(tokens) for platform, tokens in self._registered.items()}
+
+    def load(self, data: dict[str, dict[str, str]]) -> None:
+        """Restore credentials saved by `dump`."""
+        self._registered = {platform: dict(tokens) for platform, tokens in data.items()}

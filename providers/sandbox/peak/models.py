@@ -1,0 +1,380 @@
+"""Peak Services: state and business rules, per tenant. Knows nothing of HTTP.
+
+Choices made where the platform's documentation is silent:
+- names match `^[a-z][a-z0-9-]{0,63}$`: lowercase letters, digits and hyphens, starting with a
+  letter, at most 64 characters;
+- a missing `imageDetails.versionId` becomes 1 (stands for "the latest ready version") and a
+  missing `resources.instanceTypeId` becomes 1;
+- optional strings never set (title, description, entrypoint, healthCheckURL) read back as null;
+- a PATCH is refused (409) while CREATING, DEPLOYING, DELETING and on CREATE_FAILED; a
+  DELETE_FAILED service may be updated (a redeploying update takes it back to AVAILABLE);
+- a JSON null counts as "not given" for every optional field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from providers.sandbox.core.clock import utc_iso
+from providers.sandbox.core.transitions import Transition, Transitions
+from providers.sandbox.core.validation import (
+    lookup,
+    optional_bool,
+    optional_choice,
+    optional_int,
+    optional_str,
+    optional_str_list,
+    optional_str_map,
+)
+from providers.sandbox.peak.exceptions import BadRequest, Conflict, NotFound, Unprocessable
+
+PLATFORM = "peak"
+SERVICE_TYPES = ("web-app", "api", "shiny")
+STATUSES = ("CREATING", "DEPLOYING", "AVAILABLE", "DELETING", "CREATE_FAILED", "DELETE_FAILED")
+BUSY_STATUSES = ("CREATING", "DEPLOYING", "DELETING")
+TEST_METHODS = ("get", "post", "put", "patch", "delete")
+NAME_PATTERN = r"[a-z][a-z0-9-]{0,63}"
+DEFAULT_PAGE_SIZE = 25
+
+Operation = Literal["create", "delete"]
+
+
+class Service(BaseModel):
+    """A Peak service as stored by the sandbox (snake_case; `describe()` gives the wire shape)."""
+
+    id: str
+    tenant: str
+    name: str
+    service_type: str
+    status: str
+    title: str | None = None
+    description: str | None = None
+    image_id: int
+    version_id: int = 1
+    instance_type_id: int = 1
+    env: dict[str, str] = Field(default_factory=dict)
+    secrets: list[str] = Field(default_factory=list)
+    session_stickiness: bool = False
+    scale_to_zero: bool = False
+    entrypoint: str | None = None
+    health_check_url: str | None = None
+    min_instances: int = 1
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    last_error: str | None = None
+    pending: Transition | None = None
+
+    def application_url(self) -> str:
+        """Where the service would answer (deterministic, never resolved)."""
+        if self.service_type == "api":
+            return f"https://service.peak.ai/{self.tenant}/api/{self.name}"
+        return f"https://{self.name}.{self.tenant}.peak.site"
+
+    def summary(self) -> dict[str, Any]:
+        """The item shape of the list route."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "status": self.status,
+            "serviceType": self.service_type,
+            "createdAt": self.created_at,
+            "createdBy": self.created_by,
+            "updatedAt": self.updated_at,
+            "updatedBy": self.updated_by,
+            "tags": [],
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """The shape of the describe route; `lastError` carries the reason of a *_FAILED status."""
+        return {
+            **self.summary(),
+            "imageDetails": {"imageId": self.image_id, "versionId": self.version_id},
+            "resources": {"instanceTypeId": self.instance_type_id},
+            "parameters": {"env": dict(self.env), "secrets": list(self.secrets)},
+            "sessionStickiness": self.session_stickiness,
+            "scaleToZero": self.scale_to_zero,
+            "entrypoint": self.entrypoint,
+            "healthCheckURL": self.health_check_url,
+            "minInstances": self.min_instances,
+            "applicationUrl": self.application_url(),
+            "lastError": None if self.last_error is None else {"message": self.last_error},
+        }
+
+
+class Failure(BaseModel):
+    """A failure scheduled through the control plane for the next create or delete of a name."""
+
+    operation: Operation
+    name: str
+    reason: str
+    tenant: str | None = None
+
+
+class Tenant(BaseModel):
+    """One tenant's objects, by id in creation order."""
+
+    services: dict[str, Service] = Field(default_factory=dict)
+
+
+class PeakState(BaseModel):
+    """Everything the Peak emulator holds: tenants by name, and the scheduled failures."""
+
+    tenants: dict[str, Tenant] = Field(default_factory=dict)
+    failures: list[Failure] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Filters and page of a list request; list filters match any of their values."""
+
+    page_size: int = DEFAULT_PAGE_SIZE
+    page_number: int = 1
+    statuses: tuple[str, ...] = ()
+    service_types: tuple[str, ...] = ()
+    search_term: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of services and the counts that go with it."""
+
+    items: list[Service]
+    total: int
+    page_count: int
+    page_number: int
+    page_size: int
+
+
+Reader = Callable[[Mapping[str, Any], str], Any]
+_positive: Reader = partial(optional_int, minimum=1)
+
+# Fields a create or update may set: attribute, wire path, reader.
+_FIELDS: tuple[tuple[str, str, Reader], ...] = (
+    ("title", "title", optional_str),
+    ("description", "description", optional_str),
+    ("image_id", "imageDetails.imageId", _positive),
+    ("version_id", "imageDetails.versionId", _positive),
+    ("instance_type_id", "resources.instanceTypeId", _positive),
+    ("env", "parameters.env", optional_str_map),
+    ("secrets", "parameters.secrets", optional_str_list),
+    ("session_stickiness", "sessionStickiness", optional_bool),
+    ("scale_to_zero", "scaleToZero", optional_bool),
+    ("entrypoint", "entrypoint", optional_str),
+    ("health_check_url", "healthCheckURL", optional_str),
+    ("min_instances", "minInstances", partial(optional_int, minimum=1, maximum=2)),
+)
+# Changing any field but these redeploys the service (SDK docstring, plus minInstances).
+_NO_REDEPLOY = ("title", "description")
+
+
+class PeakBackend:
+    """Peak Services for every tenant. Reads (describe, list) advance pending transitions."""
+
+    def __init__(self, transitions: Transitions | None = None) -> None:
+        self.transitions = transitions or Transitions()
+        self.state = PeakState()
+
+    def create_service(self, tenant: str, body: Mapping[str, Any]) -> Service:
+        """Create a service in CREATING; it becomes AVAILABLE (or CREATE_FAILED when scheduled)."""
+        name = optional_str(body, "name")
+        if not name:
+            raise BadRequest("name is required")
+        if not re.fullmatch(NAME_PATTERN, name):
+            raise BadRequest("name must be 1-64 lowercase letters, digits or hyphens, starting with a letter")
+        service_type = optional_choice(body, "serviceType", SERVICE_TYPES) or "web-app"
+        fields = _read_fields(body)
+        if "image_id" not in fields:
+            raise BadRequest("imageDetails.imageId is required")
+        now, user = self._stamp(tenant)
+        service = Service(
+            id=str(uuid.uuid4()),
+            tenant=tenant,
+            name=name,
+            service_type=service_type,
+            status="CREATING",
+            created_at=now,
+            created_by=user,
+            updated_at=now,
+            updated_by=user,
+            **fields,
+        )
+        _check_rules(service)
+        services = self.state.tenants.setdefault(tenant, Tenant()).services
+        if any(existing.name == name for existing in services.values()):
+            raise Conflict(f"service {name} already exists")
+        reason = self._take_failure(tenant, "create", name)
+        service.pending = self.transitions.start(PLATFORM, "CREATE_FAILED" if reason else "AVAILABLE", reason)
+        services[service.id] = service
+        return service
+
+    def describe_service(self, tenant: str, service_id: str) -> Service:
+        """The service as this read sees it; NotFound when unknown or removed."""
+        service = self._observe(self._find(tenant, service_id))
+        if service is None:
+            raise NotFound(f"service {service_id} not found")
+        return service
+
+    def list_services(self, tenant: str, query: ListQuery) -> Page:
+        """One page of the tenant's services in creation order; every service counts one read."""
+        for name, values, choices in (
+            ("status", query.statuses, STATUSES),
+            ("serviceType", query.service_types, SERVICE_TYPES),
+        ):
+            unknown = [value for value in values if value not in choices]
+            if unknown:
+                raise BadRequest(f"{name} must be one of {', '.join(choices)} (got {', '.join(unknown)})")
+        seen = [self._observe(service) for service in list(self._services(tenant).values())]
+        term = (query.search_term or "").lower()
+        matching = [
+            service
+            for service in seen
+            if service is not None
+            and (not query.statuses or service.status in query.statuses)
+            and (not query.service_types or service.service_type in query.service_types)
+            and term in service.name.lower()
+        ]
+        matching.sort(key=lambda service: service.created_at)
+        start = (query.page_number - 1) * query.page_size
+        return Page(
+            items=matching[start : start + query.page_size],
+            total=len(matching),
+            page_count=math.ceil(len(matching) / query.page_size),
+            page_number=query.page_number,
+            page_size=query.page_size,
+        )
+
+    def update_service(self, tenant: str, service_id: str, body: Mapping[str, Any]) -> Service:
+        """Apply a partial update; a change to a deployed setting redeploys (DEPLOYING → AVAILABLE)."""
+        fields = _read_fields(body)
+        name, service_type = optional_str(body, "name"), optional_str(body, "serviceType")
+        service = self._find(tenant, service_id)
+        if name is not None and name != service.name:
+            raise BadRequest("name cannot be changed")
+        if service_type is not None and service_type != service.service_type:
+            raise BadRequest("serviceType cannot be changed")
+        if service.status in (*BUSY_STATUSES, "CREATE_FAILED"):
+            raise Conflict(f"service {service.name} cannot be updated while {service.status}")
+        updated = service.model_copy(update=fields)
+        _check_rules(updated)
+        updated.updated_at, updated.updated_by = self._stamp(tenant)
+        if any(getattr(updated, attr) != getattr(service, attr) for attr, _, _ in _FIELDS if attr not in _NO_REDEPLOY):
+            updated.status, updated.last_error = "DEPLOYING", None
+            updated.pending = self.transitions.start(PLATFORM, "AVAILABLE")
+        self._services(tenant)[service.id] = updated
+        return updated
+
+    def delete_service(self, tenant: str, service_id: str) -> Service:
+        """Start deleting: DELETING, then removed (or DELETE_FAILED when scheduled)."""
+        service = self._find(tenant, service_id)
+        if service.status in BUSY_STATUSES:
+            raise Conflict(f"service {service.name} cannot be deleted while {service.status}")
+        reason = self._take_failure(tenant, "delete", service.name)
+        service.status, service.last_error = "DELETING", None
+        service.updated_at, service.updated_by = self._stamp(tenant)
+        service.pending = self.transitions.start(PLATFORM, "DELETE_FAILED" if reason else None, reason)
+        return service
+
+    def test_service(self, tenant: str, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Send a test request to an AVAILABLE api service (found by name); it echoes the request."""
+        method = (optional_str(body, "httpMethod") or "").lower()
+        path = optional_str(body, "path") or "/"
+        payload = lookup(body, "payload")
+        if payload is not None and not isinstance(payload, dict):
+            raise BadRequest("payload must be an object")
+        service = next((s for s in self._services(tenant).values() if s.name == name), None)
+        if service is None:
+            raise NotFound(f"service {name} not found")
+        if service.service_type != "api":
+            raise BadRequest(f"service {name} is of type {service.service_type}; only api services can be tested")
+        if method not in TEST_METHODS:
+            raise BadRequest(f"httpMethod must be one of {', '.join(TEST_METHODS)}")
+        if service.status != "AVAILABLE":
+            raise Unprocessable(f"service {name} is {service.status}; only AVAILABLE services can be tested")
+        started = utc_iso(self.transitions.clock())
+        echo = json.dumps({"method": method.upper(), "path": path, "payload": payload})
+        return {
+            "responseBody": echo,
+            "responseStatus": 200,
+            "reqStartTime": started,
+            "reqEndTime": utc_iso(self.transitions.clock()),
+            "responseSize": f"{max(1, math.ceil(len(echo) / 1024))}KB",
+        }
+
+    def schedule_failure(self, operation: Operation, name: str, reason: str, tenant: str | None = None) -> Failure:
+        """Make the next create or delete of `name` (in `tenant`, or any) end in a *_FAILED status."""
+        failure = Failure(operation=operation, name=name, reason=reason, tenant=tenant)
+        self.state.failures.append(failure)
+        return failure
+
+    def reset(self) -> None:
+        """Forget every service and scheduled failure."""
+        self.state = PeakState()
+
+    def dump(self) -> dict[str, Any]:
+        """All state as JSON-ready data."""
+        return self.state.model_dump(mode="json")
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace all state with what `dump` returned."""
+        self.state = PeakState.model_validate(data)
+
+    def _services(self, tenant: str) -> dict[str, Service]:
+        return self.state.tenants.get(tenant, Tenant()).services
+
+    def _find(self, tenant: str, service_id: str) -> Service:
+        service = self._services(tenant).get(service_id)
+        if service is None:
+            raise NotFound(f"service {service_id} not found")
+        return service
+
+    def _observe(self, service: Service) -> Service | None:
+        """Count a read of the service: land its transition when due; None when that removes it."""
+        transition = service.pending
+        if transition is None or not self.transitions.reached(transition):
+            return service
+        service.pending = None
+        if transition.target is None:
+            del self._services(service.tenant)[service.id]
+            return None
+        service.status, service.last_error = transition.target, transition.error
+        return service
+
+    def _take_failure(self, tenant: str, operation: Operation, name: str) -> str | None:
+        for failure in self.state.failures:
+            if failure.operation == operation and failure.name == name and failure.tenant in (None, tenant):
+                self.state.failures.remove(failure)
+                return failure.reason
+        return None
+
+    def _stamp(self, tenant: str) -> tuple[str, str]:
+        """The current time and the user that changes are attributed to."""
+        return utc_iso(self.transitions.clock()), f"sandbox@{tenant}.peak.ai"
+
+
+def _read_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The settable fields present in a create or update body, validated, by attribute name."""
+    fields = {attr: read(body, path) for attr, path, read in _FIELDS}
+    return {attr: value for attr, value in fields.items() if value is not None}
+
+
+def _check_rules(service: Service) -> None:
+    """Rules that involve more than one field."""
+    if service.session_stickiness and service.service_type == "api":
+        raise BadRequest("sessionStickiness is not supported for serviceType api")
+    if service.scale_to_zero and service.service_type != "web-app":
+        raise BadRequest("scaleToZero is only supported for serviceType web-app")
+    if service.scale_to_zero and service.session_stickiness:
+        raise BadRequest("scaleToZero cannot be combined with sessionStickiness")
