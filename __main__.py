@@ -39,6 +39,8 @@ dashboard = Service(
 health = run_service_test(model_api.name, "get", "/health")
 
 pulumi.export("model_api", {"id": model_api.id, "status": model_api.status, "url": model_api.application_url})
-pulumi.export("dashboard", {"id": dashboard.id, "status": dashboard.status, "url": dashboard.application_url,
-                            "env": dashboard.env})
+pulumi.export(
+    "dashboard",
+    {"id": dashboard.id, "status": dashboard.status, "url": dashboard.application_url, "env": dashboard.env},
+)
 pulumi.export("model_api_health", health)

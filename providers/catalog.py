@@ -24,6 +24,4 @@ class ResourceEntry:
         return importlib.import_module(self.module)
 
 
-RESOURCES: tuple[ResourceEntry, ...] = (
-    ResourceEntry("peak", "providers.peak.service", "Service", "peak-service"),
-)
+RESOURCES: tuple[ResourceEntry, ...] = (ResourceEntry("peak", "providers.peak.service", "Service", "peak-service"),)

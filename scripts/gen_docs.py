@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import importlib
+import json
 import sys
 import types
 import typing
@@ -67,8 +67,10 @@ def cell(text: str) -> str:
 def inputs_table(model: type[BaseModel]) -> list[str]:
     lines = ["| input | type | default | notes | description |", "|---|---|---|---|---|"]
     for name, field in model.model_fields.items():
-        lines.append(f"| `{name}` | {cell(type_name(field.annotation))} | {default_text(field)} | {notes(field)} | "
-                     f"{cell(field.description or '')} |")
+        lines.append(
+            f"| `{name}` | {cell(type_name(field.annotation))} | {default_text(field)} | {notes(field)} | "
+            f"{cell(field.description or '')} |"
+        )
     return lines
 
 

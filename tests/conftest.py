@@ -42,5 +42,9 @@ def platform_requests(sb: Sandbox, platform: str = "peak") -> list[dict]:
     return [r for r in sb.requests(platform=platform) if r["route"] not in ("peak.telemetry", "peak.tenant_metadata")]
 
 
+READ_ONLY_POSTS = ("peak.test_service",)
+
+
 def writes(sb: Sandbox, platform: str = "peak") -> list[dict]:
-    return [r for r in platform_requests(sb, platform) if r["method"] != "GET"]
+    """Requests that change platform state (a service test is a POST that changes nothing)."""
+    return [r for r in platform_requests(sb, platform) if r["method"] != "GET" and r["route"] not in READ_ONLY_POSTS]

@@ -20,14 +20,16 @@ def pulumi_bin() -> Path:
     given = os.environ.get("MLP_PULUMI_BIN")
     if given:
         return Path(given)
-    out = subprocess.run(["bash", str(ROOT / "scripts" / "setup_pulumi.sh")], check=True, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "setup_pulumi.sh")], check=True, capture_output=True, text=True
+    )
     return Path(out.stdout.strip().splitlines()[-1])
 
 
 def base_env(pulumi_home: Path, backend: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PEAK", "PULUMI_")) and k not in ("API_KEY", "STAGE")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PEAK", "PULUMI_")) and k not in ("API_KEY", "STAGE")
+    }
     venv_bin = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
     if not venv_bin.exists():
         venv_bin = ROOT / ".venv" / "bin"
@@ -58,14 +60,19 @@ class PulumiProject:
 
     def __init__(self, source: Path, workdir: Path, env: dict[str, str], stack: str = "test") -> None:
         self.dir = workdir
-        shutil.copytree(source, workdir, dirs_exist_ok=True)
+        if source.resolve() != workdir.resolve():
+            shutil.copytree(source, workdir, dirs_exist_ok=True)
         self.env = env
         self.stack = stack
         self.run("stack", "init", stack, "--secrets-provider", "passphrase")
 
     def run(self, *args: str, check: bool = True, timeout: float = 240) -> Result:
         proc = subprocess.run(
-            ["pulumi", *args, "--non-interactive"], cwd=self.dir, env=self.env, capture_output=True, text=True,
+            ["pulumi", "--non-interactive", *args],
+            cwd=self.dir,
+            env=self.env,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
         result = Result(proc.returncode, proc.stdout, proc.stderr)

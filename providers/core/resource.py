@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from .fields import Secret, fields_with
 
-
 _VALIDATING: ContextVar[bool] = ContextVar("_VALIDATING", default=False)
 
 

@@ -25,8 +25,12 @@ ENDPOINT_ENV = ("PEAK_ENDPOINT",)
 CONFIG_DOCS = (
     (API_KEY_CONFIG, API_KEY_ENV, "API key or bearer token, sent raw in `Authorization`; set it as a secret."),
     (STAGE_CONFIG, STAGE_ENV, "Stage whose hosts to use: prod (default), dev, latest, test, beta, parvati."),
-    (ENDPOINT_CONFIG, ENDPOINT_ENV, "URL template overriding the stage, with a `{subdomain}` slot for the "
-     "service and press hosts (the sandbox prints one)."),
+    (
+        ENDPOINT_CONFIG,
+        ENDPOINT_ENV,
+        "URL template overriding the stage, with a `{subdomain}` slot for the "
+        "service and press hosts (the sandbox prints one).",
+    ),
 )
 
 

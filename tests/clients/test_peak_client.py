@@ -122,8 +122,9 @@ def test_awkward_ids_are_quoted_as_one_segment(sb, peak_client):
 
 
 def test_unreachable_endpoint_is_a_transport_error_without_the_key():
-    transport = HttpTransport(headers={"Authorization": "k-123456"}, secrets=("k-123456",),
-                              retry=RetryPolicy(attempts=1), timeout=(1.0, 1.0))
+    transport = HttpTransport(
+        headers={"Authorization": "k-123456"}, secrets=("k-123456",), retry=RetryPolicy(attempts=1), timeout=(1.0, 1.0)
+    )
     client = PeakClient(PeakConnection("http://127.0.0.1:9/{subdomain}", "k-123456"), transport)
     with pytest.raises(TransportError) as info:
         client.get_service("x")

@@ -19,7 +19,8 @@ def test_preview_of_a_new_stack_sends_nothing(sb, new_project):
     project = new_project()
     project.config("services", {"web": WEB})
     result = project.preview()
-    assert "+ 1 to create" in result.output or "1 to create" in result.output
+    assert "+ 2 to create" in result.output  # the stack and the service
+    assert "pulumi-python:dynamic/peak:Service" in project.preview("--json").stdout
     assert platform_requests(sb) == []
 
 
@@ -77,10 +78,13 @@ def test_refresh_shows_out_of_band_change_and_up_puts_it_back(sb, new_project, p
     project.up()
     service_id = project.outputs()["web"]["id"]
     peak_client.update_service(service_id, {"title": "changed by hand"})
-    refresh = project.refresh().output
-    assert "changed by hand" in refresh or "title" in refresh
+    assert "~ 1 updated" in project.refresh().output
+    assert project.resources(TYPE)[0]["outputs"]["title"] == "changed by hand"
+    assert project.preview("--expect-no-changes", check=False).returncode != 0
+    sb.clear_requests()
     project.up()
     assert peak_client.get_service(service_id).title == "Web one"
+    assert [r["body"] for r in writes(sb)] == [{"title": "Web one"}]
 
 
 def test_bad_input_fails_the_preview_naming_the_field(sb, new_project):

@@ -64,22 +64,28 @@ def test_docs_example_and_tests_exist(entry):
 
 
 def test_docs_are_current():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_docs.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_docs.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("platform", sorted({e.platform for e in RESOURCES}))
 def test_client_methods_follow_the_naming(platform):
     client_module = __import__(f"providers.{platform}.client", fromlist=["*"])
-    clients = [c for _, c in inspect.getmembers(client_module, inspect.isclass)
-               if c.__module__ == client_module.__name__ and c.__name__.endswith("Client")]
+    clients = [
+        c
+        for _, c in inspect.getmembers(client_module, inspect.isclass)
+        if c.__module__ == client_module.__name__ and c.__name__.endswith("Client")
+    ]
     assert clients
     pattern = re.compile(r"^(create|get|update|delete|iter|test|from)_[a-z_]+$")
     for client in clients:
         for name, _ in inspect.getmembers(client, inspect.isfunction):
             if not name.startswith("_"):
-                assert pattern.match(name), f"{client.__name__}.{name} breaks the create_/get_/update_/delete_/iter_ naming"
+                assert pattern.match(name), (
+                    f"{client.__name__}.{name} breaks the create_/get_/update_/delete_/iter_ naming"
+                )
 
 
 def test_runtime_code_never_imports_the_sandbox():

@@ -83,8 +83,9 @@ def test_adopt_existing(sb, provider, peak_client):
 
 
 def test_check_failures_make_no_platform_request(sb, provider):
-    result = provider.check({}, {"name": "Bad Name", "image_id": -1, "service_type": "api",
-                                 "session_stickiness": True, "nope": 1})
+    result = provider.check(
+        {}, {"name": "Bad Name", "image_id": -1, "service_type": "api", "session_stickiness": True, "nope": 1}
+    )
     assert {f.property for f in result.failures} == {"name", "image_id", "nope"}
     assert platform_requests(sb) == []
 
@@ -146,3 +147,26 @@ def test_delete_waits_out_a_transitional_state(sb, provider):
     provider.update(created.id, created.outs, news)
     provider.delete(created.id, created.outs)
     assert services(sb) == {}
+
+
+@pytest.mark.sdk
+def test_the_official_sdk_sees_and_deletes_what_the_provider_created(sb, provider):
+    import json
+    import os
+    import subprocess
+
+    from tests.sandbox.sandbox_support import ensure_peak_sdk_python
+
+    created = provider.create(checked(provider))
+    script = __import__("pathlib").Path(__file__).parents[1] / "sandbox" / "sdk_scenarios" / "peak_services.py"
+    env = {**os.environ, "PEAK_AUTH_TOKEN": PEAK_TEST_KEY, "MLP_SANDBOX_URL": sb.url}
+    listed = subprocess.run(
+        [str(ensure_peak_sdk_python()), str(script), "list-names"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert json.loads(listed) == ["svc-one"]
+    assert created.outs["name"] == "svc-one"

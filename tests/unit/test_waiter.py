@@ -25,8 +25,17 @@ class FakeClock:
 
 def waiter(states, clock, lines, failure=lambda s: None):
     it = iter(states)
-    return WaitFor(OP, "AVAILABLE", lambda: next(it), lambda s: s == "AVAILABLE", lambda s: s or "GONE",
-                   failure, sleep=clock.sleep, clock=clock, report=lines.append)
+    return WaitFor(
+        OP,
+        "AVAILABLE",
+        lambda: next(it),
+        lambda s: s == "AVAILABLE",
+        lambda s: s or "GONE",
+        failure,
+        sleep=clock.sleep,
+        clock=clock,
+        report=lines.append,
+    )
 
 
 def test_done_at_once_never_sleeps():

@@ -21,7 +21,15 @@ for resource_name, upstream in links.items():
     created[resource_name] = Service(resource_name, ServiceArgs(**inputs, env=env))
 
 for resource_name, service in created.items():
-    pulumi.export(resource_name, {
-        "id": service.id, "name": service.name, "status": service.status, "version_id": service.version_id,
-        "title": service.title, "env": service.env, "application_url": service.application_url,
-    })
+    pulumi.export(
+        resource_name,
+        {
+            "id": service.id,
+            "name": service.name,
+            "status": service.status,
+            "version_id": service.version_id,
+            "title": service.title,
+            "env": service.env,
+            "application_url": service.application_url,
+        },
+    )

@@ -1,0 +1,232 @@
+"""Benchmark: our providers through the real engine, against the engine's own floor.
+
+Prints a table (or, with --json, one JSON object keyed P1..P5):
+  P1  `pulumi up` of N resources against the sandbox with a simulated readiness latency, divided by
+      `pulumi up` of N no-op dynamic resources whose create sleeps the same latency (target <= 1.15)
+  P2  no-change `pulumi preview` of that stack: platform requests (target 0) and time ratio to the
+      no-op stack's no-change preview (target <= 1.05)
+  P3  platform requests per lifecycle step per resource type
+  P4  bytes of `__provider` and of state per resource
+  P5  cold `import providers.<platform>` time, ms
+Run it with the project's virtualenv: `.venv/bin/python scripts/bench.py` (scripts/bootstrap.sh sets it up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import dill  # noqa: E402
+
+from providers.catalog import RESOURCES  # noqa: E402
+from providers.sandbox import Sandbox  # noqa: E402
+from tests.harness import PulumiProject, base_env  # noqa: E402
+
+BENCH_KEY = "sandbox-test-key"
+SIDE_ROUTES = ("peak.telemetry", "peak.tenant_metadata")
+
+PLATFORM_PROGRAM = """
+import pulumi
+from providers.peak import Service, ServiceArgs
+count = pulumi.Config().require_int("count")
+title = pulumi.Config().get("title") or "bench"
+for i in range(count):
+    Service(f"svc-{i}", ServiceArgs(name=f"bench-{i}", image_id=1 + i % 3, title=title, env={"I": str(i)}))
+"""
+
+NOOP_PROGRAM = """
+import pulumi
+from noop_provider import Noop
+count = pulumi.Config().require_int("count")
+for i in range(count):
+    Noop(f"noop-{i}", {"name": f"bench-{i}", "image_id": 1 + i % 3, "title": "bench", "env": {"I": str(i)}})
+"""
+
+
+def write_program(directory: Path, name: str, source: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (directory / "__main__.py").write_text(textwrap.dedent(source))
+    return directory
+
+
+def timed(action: Any) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def platform_requests(sandbox: Sandbox) -> list[dict[str, Any]]:
+    return [r for r in sandbox.requests() if r["route"] not in SIDE_ROUTES]
+
+
+def import_ms(module: str) -> float:
+    """Cold import time: -X importtime's cumulative microseconds for the module, in a fresh interpreter."""
+    runs = []
+    for _ in range(5):
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True, check=True
+        ).stderr
+        for line in out.splitlines():
+            match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s+(\S+)$", line.strip())
+            if match and match.group(2) == module:
+                runs.append(int(match.group(1)) / 1000)
+    return statistics.median(runs)
+
+
+def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="mlp-bench-"))
+    home = work / "home"
+    home.mkdir()
+    results: dict[str, Any] = {"config": {"resources": count, "latency_s": latency, "repeats": repeats}}
+    with Sandbox() as sandbox:
+        env = base_env(home, work / "state")
+        (work / "state").mkdir()
+        env["PYTHONPATH"] = str(Path(__file__).parent / "benchlib")
+        env["MLP_BENCH_LATENCY"] = str(latency)
+        platform = PulumiProject(
+            write_program(work / "src-platform", "bench-platform", PLATFORM_PROGRAM), work / "platform", env
+        )
+        platform.config("peak:endpoint", sandbox.peak_endpoint)
+        platform.config("peak:apiKey", BENCH_KEY, secret=True)
+        platform.config("count", str(count))
+        noop = PulumiProject(write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM), work / "noop", env)
+        noop.config("count", str(count))
+
+        ups: dict[str, list[float]] = {"platform": [], "noop": []}
+        previews: dict[str, list[float]] = {"platform": [], "noop": []}
+        preview_requests: list[int] = []
+        for _ in range(repeats):
+            sandbox.reset()
+            sandbox.set_transitions("seconds", latency)
+            ups["noop"].append(timed(noop.up))
+            ups["platform"].append(timed(platform.up))
+            previews["noop"].append(timed(noop.preview))
+            sandbox.clear_requests()
+            previews["platform"].append(timed(platform.preview))
+            preview_requests.append(len(platform_requests(sandbox)))
+            state_bytes = sum(
+                p.stat().st_size
+                for p in (work / "state").rglob("bench-platform/**/*.json")
+                if "backup" not in str(p) and "history" not in str(p)
+            )
+            sandbox.set_transitions("immediate")
+            platform.destroy()
+            noop.destroy()
+        up_p, up_n = statistics.median(ups["platform"]), statistics.median(ups["noop"])
+        pv_p, pv_n = statistics.median(previews["platform"]), statistics.median(previews["noop"])
+        results["P1"] = {
+            "platform_up_s": round(up_p, 2),
+            "noop_up_s": round(up_n, 2),
+            "ratio": round(up_p / up_n, 3),
+            "target": 1.15,
+        }
+        results["P2"] = {
+            "platform_requests": max(preview_requests),
+            "platform_preview_s": round(pv_p, 2),
+            "noop_preview_s": round(pv_n, 2),
+            "ratio": round(pv_p / pv_n, 3),
+            "target": 1.05,
+        }
+        results["P3"] = lifecycle_requests(sandbox, work, home)
+        provider_bytes = {
+            e.type_token: len(base64.b64encode(dill.dumps(getattr(e.load(), f"{e.resource}Provider")(), recurse=True)))
+            for e in RESOURCES
+        }
+        results["P4"] = {
+            "provider_pickle_base64_bytes": provider_bytes,
+            "state_bytes_per_resource": round(state_bytes / count),
+        }
+    results["P5"] = {
+        f"providers.{p}": round(import_ms(f"providers.{p}"), 1) for p in sorted({e.platform for e in RESOURCES})
+    }
+    return results
+
+
+def lifecycle_requests(sandbox: Sandbox, work: Path, home: Path) -> dict[str, dict[str, int]]:
+    """Requests each step sends for one resource of each type (immediate transitions)."""
+    env = base_env(home, work / "state-p3")
+    (work / "state-p3").mkdir()
+    project = PulumiProject(write_program(work / "src-p3", "bench-p3", PLATFORM_PROGRAM), work / "p3", env)
+    project.config("peak:endpoint", sandbox.peak_endpoint)
+    project.config("peak:apiKey", BENCH_KEY, secret=True)
+    project.config("count", "1")
+    sandbox.reset()
+    steps: dict[str, int] = {}
+
+    def count(step: str, action: Any) -> None:
+        sandbox.clear_requests()
+        action()
+        steps[step] = len(platform_requests(sandbox))
+
+    count("create", project.up)
+    count("no_change_up", project.up)
+    count("read", project.refresh)
+    project.config("title", "changed")
+    count("update", project.up)
+    count("delete", project.destroy)
+    return {"peak:Service": steps}
+
+
+def table(results: dict[str, Any]) -> str:
+    p1, p2, p4 = results["P1"], results["P2"], results["P4"]
+    cfg = results["config"]
+    lines = [
+        f"benchmark: {cfg['resources']} resources, readiness latency {cfg['latency_s']}s, "
+        f"median of {cfg['repeats']} run(s)",
+        "",
+        "| figure | ours | engine floor (no-op) | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| P1 `pulumi up` | {p1['platform_up_s']} s | {p1['noop_up_s']} s | {p1['ratio']} | <= {p1['target']} |",
+        f"| P2 no-change preview | {p2['platform_preview_s']} s | {p2['noop_preview_s']} s | {p2['ratio']} | "
+        f"<= {p2['target']} |",
+        f"| P2 platform requests in that preview | {p2['platform_requests']} | | | 0 |",
+        "",
+        "| P3 requests per step | " + " | ".join(next(iter(results["P3"].values()))) + " |",
+        "|---|" + "---|" * len(next(iter(results["P3"].values()))),
+    ]
+    for type_name, steps in results["P3"].items():
+        lines.append(f"| {type_name} | " + " | ".join(str(v) for v in steps.values()) + " |")
+    lines += ["", "| P4 | bytes |", "|---|---|"]
+    for token, size in p4["provider_pickle_base64_bytes"].items():
+        lines.append(f"| `__provider` of {token} (base64) | {size} |")
+    lines.append(f"| state per resource | {p4['state_bytes_per_resource']} |")
+    lines += ["", "| P5 cold import | ms |", "|---|---|"]
+    lines += [f"| `import {m}` | {ms} |" for m, ms in results["P5"].items()]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print one JSON object keyed P1..P5")
+    parser.add_argument("--resources", type=int, default=40)
+    parser.add_argument("--latency", type=float, default=2.0, help="simulated readiness latency, seconds")
+    parser.add_argument("--repeats", type=int, default=3)
+    options = parser.parse_args()
+    os.environ.setdefault(
+        "MLP_PULUMI_BIN",
+        subprocess.run(
+            ["bash", str(ROOT / "scripts" / "setup_pulumi.sh")], capture_output=True, text=True, check=True
+        ).stdout.strip(),
+    )
+    results = run(options.resources, options.latency, options.repeats)
+    print(json.dumps(results, indent=2) if options.json else table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""What users see across stacks and programs: composition, stacks per environment, examples,
+and recovery from a provider process killed in the middle of a create."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PEAK_TEST_KEY, platform_requests, writes
+from tests.harness import ROOT, PulumiProject, base_env
+
+API = {"name": "api-one", "service_type": "api", "image_id": 3}
+APP = {"name": "app-one", "image_id": 4, "env": {"MODE": "x"}}
+
+
+def tenant_services(sb, tenant: str = "test") -> dict[str, dict]:
+    return {s["name"]: s for s in sb.state()["peak"]["tenants"].get(tenant, {}).get("services", {}).values()}
+
+
+def test_an_output_feeds_another_input_in_preview_and_up(sb, new_project):
+    project = new_project()
+    project.config("services", {"api": API, "app": APP})
+    project.config("links", {"app": "api"})
+    preview = project.preview("--diff")
+    assert "UPSTREAM_URL" in preview.output and "[unknown]" in preview.output
+    assert platform_requests(sb) == []
+    project.up()
+    outputs = project.outputs()
+    assert outputs["app"]["env"] == {"MODE": "x", "UPSTREAM_URL": outputs["api"]["application_url"]}
+    creates = [r["body"]["name"] for r in writes(sb) if r["route"] == "peak.create_service"]
+    assert creates == ["api-one", "app-one"]
+    project.destroy()
+    assert tenant_services(sb) == {}
+
+
+def test_two_stacks_reach_two_tenants_without_interfering(sb, new_project):
+    dev = new_project(stack="dev", key="sandbox-dev-key")
+    staging = new_project(stack="staging", key="sandbox-staging-key")
+    for project, title in ((dev, "dev"), (staging, "staging")):
+        project.config("services", {"web": {**APP, "title": title}})
+        project.up()
+    assert tenant_services(sb, "dev")["app-one"]["title"] == "dev"
+    assert tenant_services(sb, "staging")["app-one"]["title"] == "staging"
+    dev.destroy()
+    assert tenant_services(sb, "dev") == {}
+    assert set(tenant_services(sb, "staging")) == {"app-one"}
+    staging.destroy()
+
+
+def test_preview_diff_names_changed_inputs_and_marks_replacement(sb, new_project):
+    project = new_project()
+    project.config("services", {"web": APP})
+    project.up()
+    project.config("services", {"web": {**APP, "image_id": 5, "service_type": "shiny"}})
+    diff = project.preview("--diff").output
+    assert "+-pulumi-python:dynamic/peak:Service: (replace)" in diff
+    assert '~ service_type      : "web-app" => "shiny"' in diff
+    assert "~ image_id          : 4 => 5" in diff
+    project.destroy()
+
+
+PROGRAMS = sorted(p.parent for p in (ROOT / "examples").glob("*/Pulumi.yaml"))
+
+
+@pytest.mark.parametrize("source", [*PROGRAMS, ROOT], ids=lambda p: "demo" if p == ROOT else p.name)
+def test_examples_and_the_demo_run_up_and_destroy(sb, pulumi_home, tmp_path, source):
+    workdir = tmp_path / "project"
+    workdir.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(source / name, workdir / name)
+    (tmp_path / "state").mkdir()
+    project = PulumiProject(workdir, workdir, base_env(pulumi_home, tmp_path / "state"), "dev")
+    project.config("peak:endpoint", sb.peak_endpoint)
+    project.config("peak:apiKey", PEAK_TEST_KEY, secret=True)
+    project.up()
+    assert tenant_services(sb), "the program created services"
+    assert project.outputs()
+    sb.clear_requests()
+    project.up()
+    assert writes(sb) == []
+    project.destroy()
+    assert tenant_services(sb) == {}
+
+
+def provider_pids(parent: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-f", "pulumi.dynamic"], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found if _descends_from(int(pid), parent)]
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+    return False
+
+
+def test_provider_killed_mid_create_then_up_converges(sb, new_project):
+    project = new_project()
+    project.config("services", {"web": APP})
+    sb.set_transitions("seconds", 60)
+    up = subprocess.Popen(
+        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
+        cwd=project.dir,
+        env=project.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(r["route"] == "peak.create_service" for r in writes(sb)):
+        assert time.monotonic() < deadline, "the create never reached the sandbox"
+        time.sleep(0.1)
+    pids = provider_pids(up.pid)
+    assert pids, "found the provider process"
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    output, _ = up.communicate(timeout=60)
+    assert up.returncode != 0, output
+    assert set(tenant_services(sb)) == {"app-one"}  # the create reached the platform; state does not know it
+
+    sb.set_transitions("immediate")
+    project.up()
+    services = tenant_services(sb)
+    assert set(services) == {"app-one"}, "no duplicate"
+    [resource] = project.resources("pulumi-python:dynamic/peak:Service")
+    assert resource["id"] == next(iter(services.values()))["id"], "the orphan was taken over"
+    project.destroy()
+    assert tenant_services(sb) == {}, "no orphan"
