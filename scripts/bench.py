@@ -74,12 +74,19 @@ def platform_requests(sandbox: Sandbox) -> list[dict[str, Any]]:
     return [r for r in sandbox.requests() if r["route"] not in SIDE_ROUTES]
 
 
-def import_ms(module: str) -> float:
-    """Cold import time: -X importtime's cumulative microseconds for the module, in a fresh interpreter."""
+PULUMI_RUNTIME = "import pulumi, pulumi.runtime, pulumi.dynamic, pulumi.output"
+
+
+def import_ms(module: str, after: str = "") -> float:
+    """Cold import time in a fresh interpreter: -X importtime's cumulative microseconds for the module.
+
+    With ``after``, those modules load first, so the figure is the module's own cost on top of them.
+    """
     runs = []
+    code = f"{after}; import {module}" if after else f"import {module}"
     for _ in range(5):
         out = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True, check=True
+            [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True
         ).stderr
         for line in out.splitlines():
             match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s+(\S+)$", line.strip())
@@ -205,8 +212,14 @@ def table(results: dict[str, Any]) -> str:
     for token, size in p4["provider_pickle_base64_bytes"].items():
         lines.append(f"| `__provider` of {token} (base64) | {size} |")
     lines.append(f"| state per resource | {p4['state_bytes_per_resource']} |")
-    lines += ["", "| P5 cold import | ms |", "|---|---|"]
-    lines += [f"| `import {m}` | {ms} |" for m, ms in results["P5"].items()]
+    lines += [
+        "",
+        "| P5 cold import | total, ms | on top of the Pulumi SDK a program loads anyway, ms |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| `import {m}` | {ms['cold_ms']} | {ms['on_top_of_pulumi_sdk_ms']} |" for m, ms in results["P5"].items()
+    ]
     return "\n".join(lines)
 
 

@@ -37,6 +37,11 @@ class ResourceArgs(BaseModel):
 
     _program_inputs: dict[str, Any] | None = PrivateAttr(default=None)
 
+    def __init_subclass__(cls, init: bool = True, **kwargs: Any) -> None:
+        # Subclasses pass init=False (PEP 681) so type checkers keep this class's __init__, which
+        # takes Outputs, instead of synthesizing one typed with the plain field types.
+        super().__init_subclass__(**kwargs)
+
     def __init__(self, **inputs: Any) -> None:
         # pydantic routes model_validate through a custom __init__; validate only when asked to.
         if _VALIDATING.get():

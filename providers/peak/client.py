@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import ConfigError, HttpTransport, Operation, Settings, join_path
+from ..core import ConfigError, Operation, Settings
+from ..core.transport import HttpTransport, join_path
 from .models import ServiceSummary, ServiceTestResultWire, ServiceWire
 
 PLATFORM = "Peak"

@@ -9,7 +9,6 @@ import pulumi
 import pulumi.runtime
 
 from ..core import Settings
-from .client import PeakClient
 
 
 def program_settings() -> Settings:
@@ -33,6 +32,8 @@ def run_service_test(
     """
 
     def run(values: list[Any]) -> dict[str, Any]:
+        from .client import PeakClient  # the HTTP stack loads only when the test runs
+
         name, method, test_path, test_payload = values
         result = PeakClient.from_settings(program_settings()).test_service(name, method, test_path, test_payload)
         return {

@@ -7,7 +7,7 @@ redeploy field -> DEPLOYING -> AVAILABLE; delete -> DELETING -> gone | DELETE_FA
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pulumi
 from pydantic import Field
@@ -33,7 +33,9 @@ from ..core import (
 )
 from ..core.inputs import normalize
 from ..core.waiter import progress
-from .client import PeakClient
+
+if TYPE_CHECKING:
+    from .client import PeakClient
 from .models import FAILED_STATUSES, TRANSITIONAL_STATUSES, ServiceSummary, ServiceWire
 
 ServiceType = Literal["web-app", "api", "shiny"]
@@ -52,7 +54,7 @@ REDEPLOY_KEYS = frozenset(
 )
 
 
-class ServiceArgs(ResourceArgs):
+class ServiceArgs(ResourceArgs, init=False):
     """Inputs of a Peak Service."""
 
     name: Annotated[str, ForceNew()] = Field(
@@ -309,7 +311,7 @@ def delete_service_and_wait(client: PeakClient, service_id: str, deadline: Deadl
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class ServiceProvider(PlatformProvider[ServiceArgs, PeakClient]):
+class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
     args_model = ServiceArgs
     outputs_model = ServiceOutputs
     platform = "Peak"
@@ -317,6 +319,8 @@ class ServiceProvider(PlatformProvider[ServiceArgs, PeakClient]):
     identity_fields = ("name",)
 
     def build_client(self, settings: Settings) -> PeakClient:
+        from .client import PeakClient  # the HTTP stack loads only when a request is due
+
         return PeakClient.from_settings(settings)
 
     def create_remote(self, client: PeakClient, args: ServiceArgs, deadline: Deadline) -> tuple[str, Observed]:

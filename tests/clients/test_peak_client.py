@@ -10,13 +10,12 @@ from providers.core import (
     AuthError,
     BadRequestError,
     ConflictError,
-    HttpTransport,
     NotFoundError,
-    RetryPolicy,
     ServerError,
     Settings,
     TransportError,
 )
+from providers.core.transport import HttpTransport, RetryPolicy
 from providers.peak.client import PeakClient, PeakConnection, endpoint_for_stage
 from tests.conftest import PEAK_TEST_KEY, platform_requests
 

@@ -93,3 +93,30 @@ def test_runtime_code_never_imports_the_sandbox():
         if "sandbox" in path.parts:
             continue
         assert "providers.sandbox" not in path.read_text() and "from ..sandbox" not in path.read_text(), path
+
+
+def test_programs_passing_outputs_into_args_type_check(tmp_path):
+    """As with pulumi-aws's Args, every field takes another resource's Output, for type checkers too."""
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\nignore_missing_imports = True\nwarn_unused_configs = False\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(config),
+            "--no-incremental",
+            str(ROOT / "examples" / "composed" / "__main__.py"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("platform", sorted({e.platform for e in RESOURCES}))
+def test_programs_and_previews_do_not_load_the_http_stack(platform):
+    code = f"import sys, providers.{platform}; print('requests' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -8,9 +8,9 @@ import pickle
 import dill
 from pulumi.dynamic import Config, ConfigureRequest
 
-from providers.core import ConflictError, NotFoundError, Operation, Settings, join_path
+from providers.core import ConflictError, NotFoundError, Operation, Settings
 from providers.core.errors import error_for_status, redact
-from providers.core.transport import RetryPolicy
+from providers.core.transport import RetryPolicy, join_path
 from providers.peak.service import ServiceProvider
 
 
