@@ -80,7 +80,11 @@ def test_examples_and_the_demo_run_up_and_destroy(sb, pulumi_home, tmp_path, sou
     project.config("peak:apiKey", PEAK_TEST_KEY, secret=True)
     project.up()
     assert tenant_services(sb), "the program created services"
-    assert project.outputs()
+    outputs = project.outputs()
+    assert outputs
+    if source == ROOT:
+        assert outputs["model_api_health"]["response_status"] == 200, "run_service_test ran during up"
+        assert outputs["dashboard"]["env"]["MODEL_API_URL"] == outputs["model_api"]["url"]
     sb.clear_requests()
     project.up()
     assert writes(sb) == []
