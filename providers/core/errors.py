@@ -84,7 +84,9 @@ class ConflictError(ApiError):
 
 
 class RateLimitError(ApiError):
-    """429 after retries were exhausted."""
+    """429 after retries were exhausted; ``retry_after`` is the platform's Retry-After, in seconds."""
+
+    retry_after: float | None = None
 
 
 class ServerError(ApiError):

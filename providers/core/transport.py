@@ -18,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .errors import Operation, TransportError, error_for_status, redact
+from .errors import Operation, RateLimitError, TransportError, error_for_status, redact
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -117,8 +117,12 @@ class HttpTransport:
             raise TransportError(self._clean(f"cannot reach {_origin(url)}: {_reason(exc)}"), operation) from None
         if response.status_code >= 400:
             cause = self._clean(self.error_cause(response))
-            error = error_for_status(response.status_code)
-            raise error(f"{response.status_code}: {cause}", operation, response.status_code)
+            error = error_for_status(response.status_code)(
+                f"{response.status_code}: {cause}", operation, response.status_code
+            )
+            if isinstance(error, RateLimitError):
+                error.retry_after = _seconds(response.headers.get("Retry-After"))
+            raise error
         if not response.content:
             return {}
         try:
@@ -128,6 +132,13 @@ class HttpTransport:
 
     def _clean(self, text: str) -> str:
         return redact(text, self.secrets)
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
 
 
 def _origin(url: str) -> str:

@@ -32,7 +32,7 @@ from ..core import (
     WriteOnly,
 )
 from ..core.inputs import normalize
-from ..core.waiter import progress
+from ..core.waiter import progress, retry_rate_limited
 
 if TYPE_CHECKING:
     from .client import PeakClient
@@ -346,7 +346,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
         op: Operation,
     ) -> str:
         try:
-            return client.create_service(desired)
+            return retry_rate_limited(lambda: client.create_service(desired), deadline)
         except (TransportError, ServerError, ConflictError) as exc:
             # The outcome is unknown (or a twin appeared meanwhile): the platform may hold the
             # service now, and a blind retry could duplicate it. Look it up by name instead.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
-from providers.core import ConflictError, FailedStateError, ServerError, WaitTimeoutError
+from providers.core import ConflictError, FailedStateError, RateLimitError, ServerError, WaitTimeoutError
 from providers.peak.service import ServiceOutputs, ServiceProvider
 from tests.conftest import PEAK_TEST_KEY, platform_requests, writes
 
@@ -133,10 +135,20 @@ def test_lost_create_response_is_taken_over_not_duplicated(sb, provider):
     assert [r["method"] for r in writes(sb)].count("POST") == 1
 
 
-def test_429_on_create_raises_without_duplicate(sb, provider):
-    sb.add_fault(method="POST", path=r"/webapps/?$", status=429, retry_after=0, count=1)
-    with pytest.raises(Exception, match="429"):
-        provider.create(checked(provider))
+def test_429_on_create_is_retried_after_retry_after_and_creates_once(sb, provider):
+    sb.add_fault(method="POST", path=r"/webapps/?$", status=429, retry_after=1, count=2)
+    started = time.monotonic()
+    created = provider.create(checked(provider))
+    assert time.monotonic() - started >= 2
+    assert created.outs["status"] == "AVAILABLE"
+    assert len(services(sb)) == 1
+    assert [r["status"] for r in writes(sb)] == [429, 429, 201]
+
+
+def test_429_beyond_the_deadline_fails_without_creating(sb, provider):
+    sb.add_fault(method="POST", path=r"/webapps/?$", status=429, retry_after=30, count=1)
+    with pytest.raises(RateLimitError, match="429"):
+        provider.create(checked(provider, timeout_seconds=5))
     assert services(sb) == {}
 
 
