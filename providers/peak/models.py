@@ -7,10 +7,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-SERVICE_STATUSES = ("CREATING", "DEPLOYING", "AVAILABLE", "DELETING", "CREATE_FAILED", "DELETE_FAILED")
-TRANSITIONAL_STATUSES = frozenset({"CREATING", "DEPLOYING", "DELETING"})
-FAILED_STATUSES = frozenset({"CREATE_FAILED", "DELETE_FAILED"})
-
 
 class WireModel(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, alias_generator=to_camel)

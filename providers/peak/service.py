@@ -35,8 +35,13 @@ from ..core.inputs import normalize
 from ..core.waiter import progress, retry_rate_limited
 
 if TYPE_CHECKING:
+    # Wire models and the HTTP client load only where requests are sent, never in a program or
+    # a preview's check and diff.
     from .client import PeakClient
-from .models import FAILED_STATUSES, TRANSITIONAL_STATUSES, ServiceSummary, ServiceWire
+    from .models import ServiceSummary, ServiceWire
+
+TRANSITIONAL_STATUSES = frozenset({"CREATING", "DEPLOYING", "DELETING"})
+FAILED_STATUSES = frozenset({"CREATE_FAILED", "DELETE_FAILED"})
 
 ServiceType = Literal["web-app", "api", "shiny"]
 # Changing any of these makes the platform redeploy the service (DEPLOYING -> AVAILABLE).

@@ -118,5 +118,8 @@ def test_programs_passing_outputs_into_args_type_check(tmp_path):
 
 @pytest.mark.parametrize("platform", sorted({e.platform for e in RESOURCES}))
 def test_programs_and_previews_do_not_load_the_http_stack(platform):
-    code = f"import sys, providers.{platform}; print('requests' in sys.modules)"
+    code = (
+        f"import sys, providers.{platform}; "
+        f"print('requests' in sys.modules or 'providers.{platform}.models' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
