@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi.dynamic as dyn
@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .config import Settings
 from .errors import Operation, ProviderError
-from .fields import WriteOnly, has_marker
+from .fields import ServerDefault, WriteOnly, fields_with, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
 from .resource import OutputsModel, ResourceArgs
 from .waiter import Deadline
@@ -27,6 +27,9 @@ ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
 ClientT = TypeVar("ClientT")
 
 DEFAULT_TIMEOUT_SECONDS = 900.0
+# Bookkeeping kept in outputs (as the Terraform bridge keeps its own `__meta`): which optional
+# server-defaulted inputs the user set. Read gets only outputs, and needs this to rebuild inputs.
+META_KEY = "__meta"
 _CLIENT_LOCK = threading.Lock()
 
 Observed = dict[str, Any]
@@ -101,7 +104,7 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         args = self.validated(props)
         ident, observed = self.create_remote(self.client(), args, self.deadline(args))
-        return dyn.CreateResult(ident, self.outputs(observed, args.model_dump()))
+        return dyn.CreateResult(ident, self.outputs(observed, args.model_dump(), self.defaults_set(args)))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         prior = self.prior(props)
@@ -109,13 +112,25 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         if observed is None:
             # An empty id tells the engine the object is gone: refresh drops it from state.
             return dyn.ReadResult("", {})
-        return dyn.ReadResult(id_, self.outputs(observed, prior))
+        meta = prior.get(META_KEY)
+        if not isinstance(meta, dict):
+            # A read by id (ResourceOptions(id=...)) or older state: stored inputs stay as they are.
+            return dyn.ReadResult(id_, self.outputs(observed, prior, ()))
+        defaults_set = tuple(meta.get("server_defaults_set") or ())
+        outs = self.outputs(observed, prior, defaults_set)
+        # Refreshed inputs carry what changed out of band, so `preview --diff` names the field the
+        # next `up` puts back; server-defaulted fields the user never set stay unset.
+        inputs = {
+            name: outs[name] if name in defaults_set or not has_marker(field, ServerDefault) else None
+            for name, field in self.args_model.model_fields.items()
+        }
+        return dyn.ReadResult(id_, outs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         args = self.validated(news)
         observed = self.update_remote(self.client(), id_, self.prior(olds), args, self.deadline(args))
         # Every output is returned: an update that returns none erases them from state.
-        return dyn.UpdateResult(self.outputs(observed, args.model_dump()))
+        return dyn.UpdateResult(self.outputs(observed, args.model_dump(), self.defaults_set(args)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         prior = self.prior(props)
@@ -146,10 +161,15 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         seconds = values.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
         return Deadline.after(float(seconds))
 
-    def outputs(self, observed: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    def defaults_set(self, args: ResourceArgs) -> tuple[str, ...]:
+        return tuple(name for name in fields_with(self.args_model, ServerDefault) if getattr(args, name) is not None)
+
+    def outputs(
+        self, observed: Mapping[str, Any], inputs: Mapping[str, Any], defaults_set: Iterable[str]
+    ) -> dict[str, Any]:
         """Outputs with stable keys: every Args field (as observed; write-only ones from the
-        inputs) and every Outputs field, whether the step was create, read or update."""
-        outs: dict[str, Any] = {}
+        inputs), every Outputs field, and the bookkeeping, whether the step was create, read or update."""
+        outs: dict[str, Any] = {META_KEY: {"server_defaults_set": sorted(defaults_set)}}
         for name, field in self.args_model.model_fields.items():
             if has_marker(field, WriteOnly) or name not in observed:
                 outs[name] = inputs.get(name)

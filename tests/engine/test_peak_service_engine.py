@@ -81,6 +81,7 @@ def test_refresh_shows_out_of_band_change_and_up_puts_it_back(sb, new_project, p
     assert "~ 1 updated" in project.refresh().output
     assert project.resources(TYPE)[0]["outputs"]["title"] == "changed by hand"
     assert project.preview("--expect-no-changes", check=False).returncode != 0
+    assert '~ title             : "changed by hand" => "Web one"' in project.preview("--diff").output
     sb.clear_requests()
     project.up()
     assert peak_client.get_service(service_id).title == "Web one"

@@ -37,13 +37,25 @@ def test_basic(sb, provider):
     created = provider.create(inputs)
     outs = created.outs
     assert outs["status"] == "AVAILABLE" and outs["version_id"] == 1 and outs["image_id"] == 5
-    assert set(outs) == set(inputs) | set(ServiceOutputs.model_fields)
+    assert set(outs) == set(inputs) | set(ServiceOutputs.model_fields) | {"__meta"}
     read = provider.read(created.id, outs)
     assert read.id == created.id and read.outs == outs
+    assert read.inputs == inputs, "no drift: refreshed inputs equal the stored ones"
     assert provider.diff(created.id, outs, inputs).changes is False
     provider.delete(created.id, outs)
     assert services(sb) == {}
     provider.delete(created.id, outs)  # idempotent
+
+
+def test_refresh_inputs_carry_drift_and_keep_unset_server_defaults_unset(sb, provider, peak_client):
+    created = provider.create(checked(provider, min_instances=2))
+    peak_client.update_service(created.id, {"title": "by hand", "imageDetails": {"imageId": 5, "versionId": 4}})
+    read = provider.read(created.id, created.outs)
+    assert read.outs["title"] == "by hand" and read.outs["version_id"] == 4
+    assert read.inputs["title"] == "by hand"  # set by the user: refreshed
+    assert read.inputs["min_instances"] == 2
+    assert read.inputs["version_id"] is None  # never set by the user: stays unset
+    assert provider.diff(created.id, read.outs, checked(provider, min_instances=2)).changes is True
 
 
 def test_disappears(sb, provider, peak_client):
