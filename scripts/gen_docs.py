@@ -118,6 +118,8 @@ def render(entry: ResourceEntry) -> str:
         "## Outputs",
         "",
         "Every input is also an output, as the platform reports it after each create, update and refresh.",
+        "State also keeps `__meta`: which optional, platform-defaulted inputs you set, so a refresh can tell",
+        "drift in them from the platform's own choice.",
         "",
         *outputs_table(outputs),
         "",

@@ -109,3 +109,23 @@ def test_api_key_never_appears_in_plaintext(sb, new_project, tmp_path):
     for text in [*outputs, exported, *state_files, *stack_files]:
         assert PEAK_TEST_KEY not in text
     assert state_files, "the backend wrote state files"
+
+
+def test_faults_in_a_real_stack(sb, new_project):
+    project = new_project()
+    project.config("services", {"web": WEB})
+    sb.add_fault(method="GET", path=r"/webapps", status=503, retry_after=0, count=2)
+    project.up()  # transient read errors are retried by the transport
+    assert project.outputs()["web"]["status"] == "AVAILABLE"
+
+    project.config("services", {"web": {**WEB, "title": "after the fault"}})
+    sb.add_fault(method="PATCH", path=r"/webapps/", status=500, count=1)
+    failed = project.up(check=False)
+    assert failed.returncode != 0
+    service_id = project.outputs()["web"]["id"]
+    assert f"updating Peak Service ({service_id}): 500: injected fault" in failed.output
+    sb.clear_requests()
+    project.up()
+    assert [r["route"] for r in writes(sb)] == ["peak.update_service"]
+    assert services(sb)["web-one"]["title"] == "after the fault"
+    assert len(services(sb)) == 1
