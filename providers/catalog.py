@@ -4,8 +4,9 @@ find them without importing every platform at runtime."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,12 @@ class ResourceEntry:
     resource: str
     example: str
     """Folder under examples/ whose program the docs show."""
+    sample: dict[str, Any] = field(default_factory=dict)
+    """Valid inputs, for the catalog-wide engine tests and the benchmark; `{n}` in strings is an index."""
+    in_place: dict[str, Any] = field(default_factory=dict)
+    """A change the platform applies in place."""
+    replacing: dict[str, Any] = field(default_factory=dict)
+    """A change that replaces the resource."""
 
     @property
     def type_token(self) -> str:
@@ -23,5 +30,33 @@ class ResourceEntry:
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
 
+    def inputs(self, index: int, *changes: dict[str, Any]) -> dict[str, Any]:
+        """Sample inputs for the index-th resource, with changes applied on top."""
+        merged: dict[str, Any] = {}
+        for part in (self.sample, *changes):
+            merged.update(part)
+        formatted: dict[str, Any] = _format(merged, index)
+        return formatted
 
-RESOURCES: tuple[ResourceEntry, ...] = (ResourceEntry("peak", "providers.peak.service", "Service", "peak-service"),)
+
+def _format(value: Any, index: int) -> Any:
+    if isinstance(value, str):
+        return value.replace("{n}", str(index))
+    if isinstance(value, dict):
+        return {k: _format(v, index) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_format(v, index) for v in value]
+    return value
+
+
+RESOURCES: tuple[ResourceEntry, ...] = (
+    ResourceEntry(
+        "peak",
+        "providers.peak.service",
+        "Service",
+        "peak-service",
+        sample={"name": "svc-{n}", "image_id": 1, "title": "sample {n}", "env": {"I": "{n}"}},
+        in_place={"title": "changed {n}", "image_id": 2},
+        replacing={"service_type": "shiny"},
+    ),
+)

@@ -34,19 +34,22 @@ import dill  # noqa: E402
 
 from providers.catalog import RESOURCES  # noqa: E402
 from providers.sandbox import Sandbox  # noqa: E402
-from tests.harness import PulumiProject, base_env  # noqa: E402
+from tests.harness import PulumiProject, base_env, point_at_sandbox  # noqa: E402
 
-BENCH_KEY = "sandbox-test-key"
 SIDE_ROUTES = ("peak.telemetry", "peak.tenant_metadata")
 
-PLATFORM_PROGRAM = """
-import pulumi
-from providers.peak import Service, ServiceArgs
-count = pulumi.Config().require_int("count")
-title = pulumi.Config().get("title") or "bench"
-for i in range(count):
-    Service(f"svc-{i}", ServiceArgs(name=f"bench-{i}", image_id=1 + i % 3, title=title, env={"I": str(i)}))
-"""
+CATALOG_PROGRAM = ROOT / "tests" / "engine" / "programs" / "catalog"
+
+
+def catalog_resources(count: int, changed: bool = False) -> dict[str, Any]:
+    """`count` resources spread over every type in the catalog, from each entry's sample inputs."""
+    resources = {}
+    for i in range(count):
+        entry = RESOURCES[i % len(RESOURCES)]
+        changes = (entry.in_place,) if changed else ()
+        resources[f"r{i}"] = {"module": entry.module, "resource": entry.resource, "inputs": entry.inputs(i, *changes)}
+    return resources
+
 
 NOOP_PROGRAM = """
 import pulumi
@@ -105,12 +108,9 @@ def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
         (work / "state").mkdir()
         env["PYTHONPATH"] = str(Path(__file__).parent / "benchlib")
         env["MLP_BENCH_LATENCY"] = str(latency)
-        platform = PulumiProject(
-            write_program(work / "src-platform", "bench-platform", PLATFORM_PROGRAM), work / "platform", env
-        )
-        platform.config("peak:endpoint", sandbox.peak_endpoint)
-        platform.config("peak:apiKey", BENCH_KEY, secret=True)
-        platform.config("count", str(count))
+        platform = PulumiProject(CATALOG_PROGRAM, work / "platform", env)
+        point_at_sandbox(platform, sandbox)
+        platform.config("resources", catalog_resources(count))
         noop = PulumiProject(write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM), work / "noop", env)
         noop.config("count", str(count))
 
@@ -128,7 +128,7 @@ def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
             preview_requests.append(len(platform_requests(sandbox)))
             state_bytes = sum(
                 p.stat().st_size
-                for p in (work / "state").rglob("bench-platform/**/*.json")
+                for p in (work / "state").rglob("catalog-engine-test/**/*.json")
                 if "backup" not in str(p) and "history" not in str(p)
             )
             sandbox.set_transitions("immediate")
@@ -170,27 +170,33 @@ def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
 
 def lifecycle_requests(sandbox: Sandbox, work: Path, home: Path) -> dict[str, dict[str, int]]:
     """Requests each step sends for one resource of each type (immediate transitions)."""
-    env = base_env(home, work / "state-p3")
-    (work / "state-p3").mkdir()
-    project = PulumiProject(write_program(work / "src-p3", "bench-p3", PLATFORM_PROGRAM), work / "p3", env)
-    project.config("peak:endpoint", sandbox.peak_endpoint)
-    project.config("peak:apiKey", BENCH_KEY, secret=True)
-    project.config("count", "1")
-    sandbox.reset()
-    steps: dict[str, int] = {}
+    figures: dict[str, dict[str, int]] = {}
+    for entry in RESOURCES:
+        tag = f"{entry.platform}:{entry.resource}"
+        env = base_env(home, work / f"state-{entry.platform}-{entry.resource}")
+        (work / f"state-{entry.platform}-{entry.resource}").mkdir()
+        project = PulumiProject(CATALOG_PROGRAM, work / f"p3-{entry.platform}-{entry.resource}", env)
+        point_at_sandbox(project, sandbox)
+        project.config(
+            "resources", {"one": {"module": entry.module, "resource": entry.resource, "inputs": entry.inputs(0)}}
+        )
+        sandbox.reset()
+        steps: dict[str, int] = {}
 
-    def count(step: str, action: Any) -> None:
-        sandbox.clear_requests()
-        action()
-        steps[step] = len(platform_requests(sandbox))
+        def count(step: str, action: Any, steps: dict[str, int] = steps) -> None:
+            sandbox.clear_requests()
+            action()
+            steps[step] = len(platform_requests(sandbox))
 
-    count("create", project.up)
-    count("no_change_up", project.up)
-    count("read", project.refresh)
-    project.config("title", "changed")
-    count("update", project.up)
-    count("delete", project.destroy)
-    return {"peak:Service": steps}
+        count("create", project.up)
+        count("no_change_up", project.up)
+        count("read", project.refresh)
+        changed = {"module": entry.module, "resource": entry.resource, "inputs": entry.inputs(0, entry.in_place)}
+        project.config("resources", {"one": changed})
+        count("update", project.up)
+        count("delete", project.destroy)
+        figures[tag] = steps
+    return figures
 
 
 def table(results: dict[str, Any]) -> str:

@@ -106,3 +106,13 @@ class PulumiProject:
 
     def resources(self, type_token: str) -> list[dict[str, Any]]:
         return [r for r in self.export()["deployment"].get("resources", []) if r["type"] == type_token]
+
+
+SANDBOX_KEYS = {"peak": "sandbox-test-key"}
+
+
+def point_at_sandbox(project: PulumiProject, sandbox: Any, keys: dict[str, str] | None = None) -> None:
+    """Stack config that points every platform at the sandbox, credentials set as secrets."""
+    chosen = {**SANDBOX_KEYS, **(keys or {})}
+    project.config("peak:endpoint", sandbox.peak_endpoint)
+    project.config("peak:apiKey", chosen["peak"], secret=True)

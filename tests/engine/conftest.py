@@ -7,7 +7,7 @@ import pytest
 
 from providers.sandbox import Sandbox
 from tests.conftest import PEAK_TEST_KEY
-from tests.harness import PulumiProject, base_env
+from tests.harness import PulumiProject, base_env, point_at_sandbox
 
 PROGRAMS = Path(__file__).parent / "programs"
 
@@ -25,8 +25,7 @@ def new_project(sb: Sandbox, pulumi_home: Path, tmp_path: Path) -> Callable[...,
         env = base_env(pulumi_home, tmp_path / "state")
         (tmp_path / "state").mkdir(exist_ok=True)
         project = PulumiProject(PROGRAMS / program, tmp_path / program / stack, env, stack)
-        project.config("peak:endpoint", sb.peak_endpoint)
-        project.config("peak:apiKey", key, secret=True)
+        point_at_sandbox(project, sb, {"peak": key})
         return project
 
     return make

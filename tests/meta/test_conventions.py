@@ -123,3 +123,16 @@ def test_programs_and_previews_do_not_load_the_http_stack(platform):
         f"print('requests' in sys.modules or 'providers.{platform}.models' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+@ENTRIES
+def test_catalog_samples_are_valid_and_their_changes_mean_what_they_say(entry):
+    from providers.core.fields import ForceNew, has_marker
+
+    provider = getattr(entry.load(), f"{entry.resource}Provider")()
+    fields = provider.args_model.model_fields
+    assert entry.sample and entry.in_place and entry.replacing
+    for changes in ((), (entry.in_place,), (entry.replacing,)):
+        assert provider.check({}, entry.inputs(3, *changes)).failures == []
+    assert not any(has_marker(fields[name], ForceNew) for name in entry.in_place)
+    assert all(has_marker(fields[name], ForceNew) for name in entry.replacing)
