@@ -196,6 +196,11 @@ def service_patch(desired: Mapping[str, Any], current: Mapping[str, Any]) -> dic
     return patch
 
 
+def patch_for(desired: Mapping[str, Any], service: ServiceWire) -> dict[str, Any]:
+    """What a PATCH would have to send to bring this live service to the desired body."""
+    return service_patch(desired, service_body(observe(service)))
+
+
 def observe(service: ServiceWire) -> Observed:
     """The service as Args and Outputs field names."""
     image = service.image_details
@@ -258,7 +263,7 @@ def wait_service_available(
     def done(service: ServiceWire | None) -> bool:
         if service is None or service.status != "AVAILABLE":
             return False
-        return desired is None or not service_patch(desired, service_body(observe(service)))
+        return desired is None or not patch_for(desired, service)
 
     def failure(service: ServiceWire | None) -> str | None:
         if service is None:
@@ -388,7 +393,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
         current = wait_service_settled(client, found.id, deadline, op)
         if current is None:
             return None
-        same_inputs = not service_patch(desired, service_body(observe(current)))
+        same_inputs = not patch_for(desired, current)
         if current.status in FAILED_STATUSES and (same_inputs or args.adopt_existing):
             delete_service_and_wait(client, found.id, deadline, op.with_action("replacing failed"))
             return None
@@ -399,7 +404,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
                 op,
             )
         progress(f"{op.describe()}: taking over existing service {found.id}")
-        patch = service_patch(desired, service_body(observe(current)))
+        patch = patch_for(desired, current)
         if patch:
             client.update_service(found.id, patch)
         return found.id
@@ -417,7 +422,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
         if current is None:
             raise NotFoundError("the service no longer exists; run `pulumi refresh` to recreate it", op)
         # Patch against the live service, not state, so changes made out of band are put back too.
-        patch = service_patch(desired, service_body(observe(current)))
+        patch = patch_for(desired, current)
         if not patch:
             return observe(current)
         client.update_service(ident, patch)
