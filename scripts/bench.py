@@ -34,9 +34,7 @@ import dill  # noqa: E402
 
 from providers.catalog import RESOURCES  # noqa: E402
 from providers.sandbox import Sandbox  # noqa: E402
-from tests.harness import PulumiProject, base_env, point_at_sandbox  # noqa: E402
-
-SIDE_ROUTES = ("peak.telemetry", "peak.tenant_metadata")
+from tests.harness import PulumiProject, base_env, platform_requests, point_at_sandbox  # noqa: E402
 
 CATALOG_PROGRAM = ROOT / "tests" / "engine" / "programs" / "catalog"
 
@@ -71,10 +69,6 @@ def timed(action: Any) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
-
-
-def platform_requests(sandbox: Sandbox) -> list[dict[str, Any]]:
-    return [r for r in sandbox.requests() if r["route"] not in SIDE_ROUTES]
 
 
 PULUMI_RUNTIME = "import pulumi, pulumi.runtime, pulumi.dynamic, pulumi.output"
@@ -125,7 +119,7 @@ def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
             previews["noop"].append(timed(noop.preview))
             sandbox.clear_requests()
             previews["platform"].append(timed(platform.preview))
-            preview_requests.append(len(platform_requests(sandbox)))
+            preview_requests.append(len(platform_requests(sandbox, None)))
             state_bytes = sum(
                 p.stat().st_size
                 for p in (work / "state").rglob("catalog-engine-test/**/*.json")
@@ -186,7 +180,7 @@ def lifecycle_requests(sandbox: Sandbox, work: Path, home: Path) -> dict[str, di
         def count(step: str, action: Any, steps: dict[str, int] = steps) -> None:
             sandbox.clear_requests()
             action()
-            steps[step] = len(platform_requests(sandbox))
+            steps[step] = len(platform_requests(sandbox, None))
 
         count("create", project.up)
         count("no_change_up", project.up)

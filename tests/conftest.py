@@ -10,8 +10,7 @@ import pytest
 from providers.core import Settings
 from providers.peak.client import PeakClient
 from providers.sandbox import Sandbox
-
-PEAK_TEST_KEY = "sandbox-test-key"
+from tests.harness import PEAK_TEST_KEY
 
 
 @pytest.fixture(scope="session")
@@ -35,16 +34,3 @@ def peak_settings(sb: Sandbox) -> Settings:
 @pytest.fixture
 def peak_client(peak_settings: Settings) -> PeakClient:
     return PeakClient.from_settings(peak_settings)
-
-
-def platform_requests(sb: Sandbox, platform: str = "peak") -> list[dict]:
-    """Requests our code sent: the SDK-only side routes are left out."""
-    return [r for r in sb.requests(platform=platform) if r["route"] not in ("peak.telemetry", "peak.tenant_metadata")]
-
-
-READ_ONLY_POSTS = ("peak.test_service",)
-
-
-def writes(sb: Sandbox, platform: str = "peak") -> list[dict]:
-    """Requests that change platform state (a service test is a POST that changes nothing)."""
-    return [r for r in platform_requests(sb, platform) if r["method"] != "GET" and r["route"] not in READ_ONLY_POSTS]

@@ -13,6 +13,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "engine-test-passphrase"
+PROGRAM_FILES = ("Pulumi.yaml", "__main__.py")
 
 
 def pulumi_bin() -> Path:
@@ -60,8 +61,11 @@ class PulumiProject:
 
     def __init__(self, source: Path, workdir: Path, env: dict[str, str], stack: str = "test") -> None:
         self.dir = workdir
-        if source.resolve() != workdir.resolve():
-            shutil.copytree(source, workdir, dirs_exist_ok=True)
+        # A program is its Pulumi.yaml and __main__.py; committed stack files (examples, the demo)
+        # stay behind, since their secrets belong to another passphrase.
+        workdir.mkdir(parents=True, exist_ok=True)
+        for name in PROGRAM_FILES:
+            shutil.copy(source / name, workdir / name)
         self.env = env
         self.stack = stack
         self.run("stack", "init", stack, "--secrets-provider", "passphrase")
@@ -108,7 +112,29 @@ class PulumiProject:
         return [r for r in self.export()["deployment"].get("resources", []) if r["type"] == type_token]
 
 
-SANDBOX_KEYS = {"peak": "sandbox-test-key"}
+PEAK_TEST_KEY = "sandbox-test-key"
+SANDBOX_KEYS = {"peak": PEAK_TEST_KEY}
+# Routes only the official SDK calls on its own, and a POST that changes nothing.
+SIDE_ROUTES = ("peak.telemetry", "peak.tenant_metadata")
+READ_ONLY_POSTS = ("peak.test_service",)
+
+
+def platform_requests(sandbox: Any, platform: str | None = "peak") -> list[dict[str, Any]]:
+    """Requests our code sent (None: every platform's); the SDK-only side routes are left out."""
+    return [r for r in sandbox.requests(platform=platform) if r["route"] not in SIDE_ROUTES]
+
+
+def writes(sandbox: Any, platform: str | None = "peak") -> list[dict[str, Any]]:
+    """Requests that change platform state."""
+    return [
+        r for r in platform_requests(sandbox, platform) if r["method"] != "GET" and r["route"] not in READ_ONLY_POSTS
+    ]
+
+
+def peak_services(sandbox: Any, tenant: str = "test") -> dict[str, dict[str, Any]]:
+    """The Peak services the sandbox holds for a tenant, by name."""
+    tenants = sandbox.state()["peak"]["tenants"]
+    return {s["name"]: s for s in tenants.get(tenant, {}).get("services", {}).values()}
 
 
 def point_at_sandbox(project: PulumiProject, sandbox: Any, keys: dict[str, str] | None = None) -> None:

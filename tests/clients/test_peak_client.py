@@ -17,7 +17,7 @@ from providers.core import (
 )
 from providers.core.transport import HttpTransport, RetryPolicy
 from providers.peak.client import PeakClient, PeakConnection, endpoint_for_stage
-from tests.conftest import PEAK_TEST_KEY, platform_requests
+from tests.harness import PEAK_TEST_KEY, platform_requests
 
 BODY = {"name": "svc-a", "serviceType": "api", "imageDetails": {"imageId": 4}}
 

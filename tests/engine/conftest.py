@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from providers.sandbox import Sandbox
-from tests.conftest import PEAK_TEST_KEY
-from tests.harness import PulumiProject, base_env, point_at_sandbox
+from tests.harness import PEAK_TEST_KEY, PulumiProject, base_env, point_at_sandbox
 
 PROGRAMS = Path(__file__).parent / "programs"
 
@@ -19,12 +18,14 @@ def pulumi_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def new_project(sb: Sandbox, pulumi_home: Path, tmp_path: Path) -> Callable[..., PulumiProject]:
-    """A project from tests/engine/programs/<program> on its own backend, pointed at the sandbox."""
+    """A project on its own backend, pointed at the sandbox: `program` names a folder of
+    tests/engine/programs, or is any program directory (an example, the demo)."""
 
-    def make(program: str = "peak_services", stack: str = "test", key: str = PEAK_TEST_KEY) -> PulumiProject:
+    def make(program: str | Path = "peak_services", stack: str = "test", key: str = PEAK_TEST_KEY) -> PulumiProject:
+        source = program if isinstance(program, Path) else PROGRAMS / program
         env = base_env(pulumi_home, tmp_path / "state")
         (tmp_path / "state").mkdir(exist_ok=True)
-        project = PulumiProject(PROGRAMS / program, tmp_path / program / stack, env, stack)
+        project = PulumiProject(source, tmp_path / source.name / stack, env, stack)
         point_at_sandbox(project, sb, {"peak": key})
         return project
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from providers.catalog import RESOURCES
-from tests.conftest import platform_requests, writes
+from tests.harness import platform_requests, writes
 
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
 

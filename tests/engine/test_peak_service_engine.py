@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import PEAK_TEST_KEY, platform_requests, writes
+from tests.harness import PEAK_TEST_KEY, peak_services, platform_requests, writes
 
 TYPE = "pulumi-python:dynamic/peak:Service"
 WEB = {"name": "web-one", "image_id": 11, "title": "Web one", "env": {"MODE": "a"}}
-
-
-def services(sb) -> dict[str, dict]:
-    tenants = sb.state()["peak"]["tenants"]
-    return {s["name"]: s for s in tenants.get("test", {}).get("services", {}).values()}
 
 
 def test_preview_of_a_new_stack_sends_nothing(sb, new_project):
@@ -30,7 +25,7 @@ def test_lifecycle_create_noop_update_replace_destroy(sb, new_project):
     project.up()
     out = project.outputs()["web"]
     assert out["status"] == "AVAILABLE" and out["version_id"] == 1
-    assert set(services(sb)) == {"web-one"}
+    assert set(peak_services(sb)) == {"web-one"}
 
     sb.clear_requests()
     project.up()
@@ -51,10 +46,10 @@ def test_lifecycle_create_noop_update_replace_destroy(sb, new_project):
     assert "replace" in diff and "name" in diff
     project.up()
     assert [r["route"] for r in writes(sb)] == ["peak.create_service", "peak.delete_service"]
-    assert set(services(sb)) == {"web-two"}
+    assert set(peak_services(sb)) == {"web-two"}
 
     project.destroy()
-    assert services(sb) == {}
+    assert peak_services(sb) == {}
     assert project.resources(TYPE) == []
 
 
@@ -69,7 +64,7 @@ def test_refresh_drops_a_service_deleted_out_of_band_and_up_recreates_it(sb, new
     project.up()
     second_id = project.outputs()["web"]["id"]
     assert second_id != first_id
-    assert set(services(sb)) == {"web-one"}
+    assert set(peak_services(sb)) == {"web-one"}
 
 
 def test_refresh_shows_out_of_band_change_and_up_puts_it_back(sb, new_project, peak_client):
@@ -127,5 +122,5 @@ def test_faults_in_a_real_stack(sb, new_project):
     sb.clear_requests()
     project.up()
     assert [r["route"] for r in writes(sb)] == ["peak.update_service"]
-    assert services(sb)["web-one"]["title"] == "after the fault"
-    assert len(services(sb)) == 1
+    assert peak_services(sb)["web-one"]["title"] == "after the fault"
+    assert len(peak_services(sb)) == 1

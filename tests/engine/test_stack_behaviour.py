@@ -4,7 +4,6 @@ and recovery from a provider process killed in the middle of a create."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -12,15 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PEAK_TEST_KEY, platform_requests, writes
-from tests.harness import ROOT, PulumiProject, base_env
+from tests.harness import ROOT, peak_services, platform_requests, writes
 
 API = {"name": "api-one", "service_type": "api", "image_id": 3}
 APP = {"name": "app-one", "image_id": 4, "env": {"MODE": "x"}}
-
-
-def tenant_services(sb, tenant: str = "test") -> dict[str, dict]:
-    return {s["name"]: s for s in sb.state()["peak"]["tenants"].get(tenant, {}).get("services", {}).values()}
 
 
 def test_an_output_feeds_another_input_in_preview_and_up(sb, new_project):
@@ -36,7 +30,7 @@ def test_an_output_feeds_another_input_in_preview_and_up(sb, new_project):
     creates = [r["body"]["name"] for r in writes(sb) if r["route"] == "peak.create_service"]
     assert creates == ["api-one", "app-one"]
     project.destroy()
-    assert tenant_services(sb) == {}
+    assert peak_services(sb) == {}
 
 
 def test_two_stacks_reach_two_tenants_without_interfering(sb, new_project):
@@ -45,11 +39,11 @@ def test_two_stacks_reach_two_tenants_without_interfering(sb, new_project):
     for project, title in ((dev, "dev"), (staging, "staging")):
         project.config("services", {"web": {**APP, "title": title}})
         project.up()
-    assert tenant_services(sb, "dev")["app-one"]["title"] == "dev"
-    assert tenant_services(sb, "staging")["app-one"]["title"] == "staging"
+    assert peak_services(sb, "dev")["app-one"]["title"] == "dev"
+    assert peak_services(sb, "staging")["app-one"]["title"] == "staging"
     dev.destroy()
-    assert tenant_services(sb, "dev") == {}
-    assert set(tenant_services(sb, "staging")) == {"app-one"}
+    assert peak_services(sb, "dev") == {}
+    assert set(peak_services(sb, "staging")) == {"app-one"}
     staging.destroy()
 
 
@@ -69,17 +63,10 @@ PROGRAMS = sorted(p.parent for p in (ROOT / "examples").glob("*/Pulumi.yaml"))
 
 
 @pytest.mark.parametrize("source", [*PROGRAMS, ROOT], ids=lambda p: "demo" if p == ROOT else p.name)
-def test_examples_and_the_demo_run_up_and_destroy(sb, pulumi_home, tmp_path, source):
-    workdir = tmp_path / "project"
-    workdir.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(source / name, workdir / name)
-    (tmp_path / "state").mkdir()
-    project = PulumiProject(workdir, workdir, base_env(pulumi_home, tmp_path / "state"), "dev")
-    project.config("peak:endpoint", sb.peak_endpoint)
-    project.config("peak:apiKey", PEAK_TEST_KEY, secret=True)
+def test_examples_and_the_demo_run_up_and_destroy(sb, new_project, source):
+    project = new_project(source, stack="dev")
     project.up()
-    assert tenant_services(sb), "the program created services"
+    assert peak_services(sb), "the program created services"
     outputs = project.outputs()
     assert outputs
     if source == ROOT:
@@ -89,7 +76,7 @@ def test_examples_and_the_demo_run_up_and_destroy(sb, pulumi_home, tmp_path, sou
     project.up()
     assert writes(sb) == []
     project.destroy()
-    assert tenant_services(sb) == {}
+    assert peak_services(sb) == {}
 
 
 def provider_pids(parent: int) -> list[int]:
@@ -131,13 +118,13 @@ def test_provider_killed_mid_create_then_up_converges(sb, new_project):
         os.kill(pid, signal.SIGKILL)
     output, _ = up.communicate(timeout=60)
     assert up.returncode != 0, output
-    assert set(tenant_services(sb)) == {"app-one"}  # the create reached the platform; state does not know it
+    assert set(peak_services(sb)) == {"app-one"}  # the create reached the platform; state does not know it
 
     sb.set_transitions("immediate")
     project.up()
-    services = tenant_services(sb)
+    services = peak_services(sb)
     assert set(services) == {"app-one"}, "no duplicate"
     [resource] = project.resources("pulumi-python:dynamic/peak:Service")
     assert resource["id"] == next(iter(services.values()))["id"], "the orphan was taken over"
     project.destroy()
-    assert tenant_services(sb) == {}, "no orphan"
+    assert peak_services(sb) == {}, "no orphan"

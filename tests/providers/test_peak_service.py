@@ -10,7 +10,7 @@ from pulumi.output import Unknown
 
 from providers.core import ConflictError, FailedStateError, RateLimitError, ServerError, WaitTimeoutError
 from providers.peak.service import ServiceOutputs, ServiceProvider
-from tests.conftest import PEAK_TEST_KEY, platform_requests, writes
+from tests.harness import PEAK_TEST_KEY, peak_services, platform_requests, writes
 
 INPUTS = {"name": "svc-one", "image_id": 5.0, "env": {"A": "1"}, "title": "One"}
 
@@ -28,10 +28,6 @@ def checked(provider, **changes):
     return result.inputs
 
 
-def services(sb):
-    return {s["name"]: s for s in sb.state()["peak"]["tenants"].get("test", {}).get("services", {}).values()}
-
-
 def test_basic(sb, provider):
     inputs = checked(provider)
     created = provider.create(inputs)
@@ -43,7 +39,7 @@ def test_basic(sb, provider):
     assert read.inputs == inputs, "no drift: refreshed inputs equal the stored ones"
     assert provider.diff(created.id, outs, inputs).changes is False
     provider.delete(created.id, outs)
-    assert services(sb) == {}
+    assert peak_services(sb) == {}
     provider.delete(created.id, outs)  # idempotent
 
 
@@ -93,7 +89,7 @@ def test_adopt_existing(sb, provider, peak_client):
     assert adopted.id == existing
     assert adopted.outs["image_id"] == 5 and adopted.outs["adopt_existing"] is True
     assert "POST" not in [r["method"] for r in writes(sb)]
-    assert len(services(sb)) == 1
+    assert len(peak_services(sb)) == 1
 
 
 def test_check_failures_make_no_platform_request(sb, provider):
@@ -119,7 +115,7 @@ def test_timeout_then_the_next_create_resumes_without_duplicate(sb, provider):
         provider.create(checked(provider, timeout_seconds=0.3))
     retried = provider.create(checked(provider, timeout_seconds=30))
     assert retried.outs["status"] == "AVAILABLE"
-    assert len(services(sb)) == 1
+    assert len(peak_services(sb)) == 1
     assert [r["method"] for r in writes(sb)].count("POST") == 1
 
 
@@ -127,23 +123,23 @@ def test_failed_state_reports_reason_and_leaves_nothing(sb, provider):
     sb.fail_next("peak", operation="create", name="svc-one", reason="image 5 cannot be pulled")
     with pytest.raises(FailedStateError, match="CREATE_FAILED: image 5 cannot be pulled"):
         provider.create(checked(provider))
-    assert services(sb) == {}
+    assert peak_services(sb) == {}
 
 
 def test_injected_5xx_before_create_leaves_nothing_and_retry_creates_once(sb, provider):
     sb.add_fault(method="POST", path=r"/webapps/?$", status=503, count=1)
     with pytest.raises(ServerError):
         provider.create(checked(provider))
-    assert services(sb) == {}
+    assert peak_services(sb) == {}
     provider.create(checked(provider))
-    assert len(services(sb)) == 1
+    assert len(peak_services(sb)) == 1
 
 
 def test_lost_create_response_is_taken_over_not_duplicated(sb, provider):
     sb.add_fault(method="POST", path=r"/webapps/?$", status=502, count=1, when="after")
     created = provider.create(checked(provider))
     assert created.outs["status"] == "AVAILABLE"
-    assert len(services(sb)) == 1
+    assert len(peak_services(sb)) == 1
     assert [r["method"] for r in writes(sb)].count("POST") == 1
 
 
@@ -153,7 +149,7 @@ def test_429_on_create_is_retried_after_retry_after_and_creates_once(sb, provide
     created = provider.create(checked(provider))
     assert time.monotonic() - started >= 2
     assert created.outs["status"] == "AVAILABLE"
-    assert len(services(sb)) == 1
+    assert len(peak_services(sb)) == 1
     assert [r["status"] for r in writes(sb)] == [429, 429, 201]
 
 
@@ -161,7 +157,7 @@ def test_429_beyond_the_deadline_fails_without_creating(sb, provider):
     sb.add_fault(method="POST", path=r"/webapps/?$", status=429, retry_after=30, count=1)
     with pytest.raises(RateLimitError, match="429"):
         provider.create(checked(provider, timeout_seconds=5))
-    assert services(sb) == {}
+    assert peak_services(sb) == {}
 
 
 def test_delete_waits_out_a_transitional_state(sb, provider):
@@ -170,7 +166,7 @@ def test_delete_waits_out_a_transitional_state(sb, provider):
     news = checked(provider, image_id=6)
     provider.update(created.id, created.outs, news)
     provider.delete(created.id, created.outs)
-    assert services(sb) == {}
+    assert peak_services(sb) == {}
 
 
 @pytest.mark.sdk
