@@ -4,7 +4,9 @@ Prints a table (or, with --json, one JSON object keyed P1..P5):
   P1  `pulumi up` of N resources against the sandbox with a simulated readiness latency, divided by
       `pulumi up` of N no-op dynamic resources whose create sleeps the same latency (target <= 1.15)
   P2  no-change `pulumi preview` of that stack: platform requests (target 0) and time ratio to the
-      no-op stack's no-change preview (target <= 1.05)
+      no-op stack's no-change preview (target <= 1.05), previews interleaved; CPU time beside it
+The no-op stack runs the same program shape (same config, inputs and exports); only the provider
+differs. Our modules are byte-compiled first, as any installed package is.
   P3  platform requests per lifecycle step per resource type
   P4  bytes of `__provider` and of state per resource
   P5  cold `import providers.<platform>` time, ms
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import base64
+import compileall
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,12 +53,32 @@ def catalog_resources(count: int, changed: bool = False) -> dict[str, Any]:
     return resources
 
 
+def floor_resources(resources: dict[str, Any], with_attributes: bool) -> dict[str, Any]:
+    """The floor's config: the same inputs, and (with_attributes) the same output attributes.
+
+    Every output attribute of a dynamic resource costs the SDK an Output object and a future
+    in the program, whatever the provider does; the floor pays for the same ones ours expose.
+    """
+    floor = {}
+    for name, spec in resources.items():
+        entry = next(e for e in RESOURCES if e.module == spec["module"] and e.resource == spec["resource"])
+        resource_class = getattr(entry.load(), entry.resource)
+        attributes = [*resource_class.args_type.field_specs(), *resource_class.outputs_type.field_specs()]
+        floor[name] = {"inputs": spec["inputs"], "attributes": attributes if with_attributes else []}
+    return floor
+
+
+# The floor runs the catalog program's shape (same config, inputs, output attributes and exports)
+# with a provider that does nothing, so the ratio is what our providers add.
 NOOP_PROGRAM = """
 import pulumi
 from noop_provider import Noop
-count = pulumi.Config().require_int("count")
-for i in range(count):
-    Noop(f"noop-{i}", {"name": f"bench-{i}", "image_id": 1 + i % 3, "title": "bench", "env": {"I": str(i)}})
+for resource_name, spec in (pulumi.Config().get_object("resources") or {}).items():
+    props = dict(spec["inputs"])
+    for attribute in spec["attributes"]:
+        props.setdefault(attribute, None)
+    created = Noop(resource_name, props)
+    pulumi.export(resource_name, {"id": created.id})
 """
 
 
@@ -92,33 +116,68 @@ def import_ms(module: str, after: str = "") -> float:
     return statistics.median(runs)
 
 
-def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
+def precompile() -> None:
+    """Bytecode for our modules and the floor's, as a regular install has it.
+
+    With PYTHONDONTWRITEBYTECODE set (as on CI machines), an editable install would otherwise
+    recompile every module in every process of every run, which no user's installation does.
+    """
+    for directory in (ROOT / "providers", Path(__file__).parent / "benchlib"):
+        compileall.compile_dir(directory, quiet=1)
+
+
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> dict[str, Any]:
+    precompile()
     work = Path(tempfile.mkdtemp(prefix="mlp-bench-"))
     home = work / "home"
     home.mkdir()
-    results: dict[str, Any] = {"config": {"resources": count, "latency_s": latency, "repeats": repeats}}
+    results: dict[str, Any] = {
+        "config": {
+            "resources": count,
+            "latency_s": latency,
+            "repeats": repeats,
+            "previews_per_repeat": previews_per_repeat,
+        }
+    }
     with Sandbox() as sandbox:
         env = base_env(home, work / "state")
         (work / "state").mkdir()
         env["PYTHONPATH"] = str(Path(__file__).parent / "benchlib")
         env["MLP_BENCH_LATENCY"] = str(latency)
+        resources = catalog_resources(count)
         platform = PulumiProject(CATALOG_PROGRAM, work / "platform", env)
         point_at_sandbox(platform, sandbox)
-        platform.config("resources", catalog_resources(count))
-        noop = PulumiProject(write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM), work / "noop", env)
-        noop.config("count", str(count))
+        platform.config("resources", resources)
+        noop_source = write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM)
+        noop = PulumiProject(noop_source, work / "noop", env)
+        noop.config("resources", floor_resources(resources, with_attributes=True))
+        # The same floor exposing only the inputs as attributes: shows what the attributes cost.
+        bare = PulumiProject(noop_source, work / "bare", {**env, "MLP_BENCH_LATENCY": "0"}, stack="bare")
+        bare.config("resources", floor_resources(resources, with_attributes=False))
 
         ups: dict[str, list[float]] = {"platform": [], "noop": []}
-        previews: dict[str, list[float]] = {"platform": [], "noop": []}
+        projects = {"noop": noop, "platform": platform, "bare": bare}
+        previews: dict[str, list[float]] = {name: [] for name in projects}
+        preview_cpu: dict[str, list[float]] = {name: [] for name in projects}
         preview_requests: list[int] = []
         for _ in range(repeats):
             sandbox.reset()
             sandbox.set_transitions("seconds", latency)
             ups["noop"].append(timed(noop.up))
             ups["platform"].append(timed(platform.up))
-            previews["noop"].append(timed(noop.preview))
+            bare.up()
             sandbox.clear_requests()
-            previews["platform"].append(timed(platform.preview))
+            # Interleaved, so both stacks meet the same machine weather.
+            for _ in range(previews_per_repeat):
+                for name, project in projects.items():
+                    cpu_before = children_cpu_s()
+                    previews[name].append(timed(project.preview))
+                    preview_cpu[name].append(children_cpu_s() - cpu_before)
             preview_requests.append(len(platform_requests(sandbox, None)))
             state_bytes = sum(
                 p.stat().st_size
@@ -128,8 +187,10 @@ def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
             sandbox.set_transitions("immediate")
             platform.destroy()
             noop.destroy()
+            bare.destroy()
         up_p, up_n = statistics.median(ups["platform"]), statistics.median(ups["noop"])
         pv_p, pv_n = statistics.median(previews["platform"]), statistics.median(previews["noop"])
+        cpu_p, cpu_n = statistics.median(preview_cpu["platform"]), statistics.median(preview_cpu["noop"])
         results["P1"] = {
             "platform_up_s": round(up_p, 2),
             "noop_up_s": round(up_n, 2),
@@ -142,6 +203,11 @@ def run(count: int, latency: float, repeats: int) -> dict[str, Any]:
             "noop_preview_s": round(pv_n, 2),
             "ratio": round(pv_p / pv_n, 3),
             "target": 1.05,
+            "platform_preview_cpu_s": round(cpu_p, 2),
+            "noop_preview_cpu_s": round(cpu_n, 2),
+            "cpu_ratio": round(cpu_p / cpu_n, 3),
+            "samples": len(previews["platform"]),
+            "noop_inputs_only_preview_s": round(statistics.median(previews["bare"]), 2),
         }
         results["P3"] = lifecycle_requests(sandbox, work, home)
         provider_bytes = {
@@ -198,7 +264,7 @@ def table(results: dict[str, Any]) -> str:
     cfg = results["config"]
     lines = [
         f"benchmark: {cfg['resources']} resources, readiness latency {cfg['latency_s']}s, "
-        f"median of {cfg['repeats']} run(s)",
+        f"median of {cfg['repeats']} run(s); P2 median of {p2['samples']} interleaved previews each",
         "",
         "| figure | ours | engine floor (no-op) | ratio | target |",
         "|---|---|---|---|---|",
@@ -206,6 +272,10 @@ def table(results: dict[str, Any]) -> str:
         f"| P2 no-change preview | {p2['platform_preview_s']} s | {p2['noop_preview_s']} s | {p2['ratio']} | "
         f"<= {p2['target']} |",
         f"| P2 platform requests in that preview | {p2['platform_requests']} | | | 0 |",
+        f"| P2 CPU time of that preview (all processes) | {p2['platform_preview_cpu_s']} s | "
+        f"{p2['noop_preview_cpu_s']} s | {p2['cpu_ratio']} | |",
+        f"| P2 preview of the no-op stack without output attributes (inputs only) | | "
+        f"{p2['noop_inputs_only_preview_s']} s | | |",
         "",
         "| P3 requests per step | " + " | ".join(next(iter(results["P3"].values()))) + " |",
         "|---|" + "---|" * len(next(iter(results["P3"].values()))),
@@ -233,6 +303,7 @@ def main() -> int:
     parser.add_argument("--resources", type=int, default=40)
     parser.add_argument("--latency", type=float, default=2.0, help="simulated readiness latency, seconds")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--previews", type=int, default=5, help="no-change previews per stack in each repeat")
     options = parser.parse_args()
     os.environ.setdefault(
         "MLP_PULUMI_BIN",
@@ -240,7 +311,7 @@ def main() -> int:
             ["bash", str(ROOT / "scripts" / "setup_pulumi.sh")], capture_output=True, text=True, check=True
         ).stdout.strip(),
     )
-    results = run(options.resources, options.latency, options.repeats)
+    results = run(options.resources, options.latency, options.repeats, options.previews)
     print(json.dumps(results, indent=2) if options.json else table(results))
     return 0
 

@@ -14,14 +14,20 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from providers.catalog import RESOURCES, ResourceEntry  # noqa: E402
-from providers.core.fields import ForceNew, Secret, ServerDefault, WriteOnly, describe_default, has_marker  # noqa: E402
+from providers.core.fields import (  # noqa: E402
+    FieldSpec,
+    ForceNew,
+    Secret,
+    ServerDefault,
+    WriteOnly,
+    describe_default,
+    has_marker,
+)
+from providers.core.schema import Model  # noqa: E402
 
 
 def type_name(annotation: Any) -> str:
@@ -40,8 +46,8 @@ def type_name(annotation: Any) -> str:
     return {str: "string", int: "integer", float: "number", bool: "boolean"}.get(annotation, str(annotation))
 
 
-def default_text(field: FieldInfo) -> str:
-    if field.is_required():
+def default_text(field: FieldSpec) -> str:
+    if field.required:
         return "required"
     if has_marker(field, ServerDefault):
         return "platform's choice"
@@ -49,7 +55,7 @@ def default_text(field: FieldInfo) -> str:
     return "none" if value is None else f"`{json.dumps(value)}`"
 
 
-def notes(field: FieldInfo) -> str:
+def notes(field: FieldSpec) -> str:
     marks = []
     if has_marker(field, ForceNew):
         marks.append("**replaces**")
@@ -64,9 +70,9 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def inputs_table(model: type[BaseModel]) -> list[str]:
+def inputs_table(model: type[Model]) -> list[str]:
     lines = ["| input | type | default | notes | description |", "|---|---|---|---|---|"]
-    for name, field in model.model_fields.items():
+    for name, field in model.field_specs().items():
         lines.append(
             f"| `{name}` | {cell(type_name(field.annotation))} | {default_text(field)} | {notes(field)} | "
             f"{cell(field.description or '')} |"
@@ -74,9 +80,9 @@ def inputs_table(model: type[BaseModel]) -> list[str]:
     return lines
 
 
-def outputs_table(model: type[BaseModel]) -> list[str]:
+def outputs_table(model: type[Model]) -> list[str]:
     lines = ["| output | type | description |", "|---|---|---|"]
-    for name, field in model.model_fields.items():
+    for name, field in model.field_specs().items():
         lines.append(f"| `{name}` | {cell(type_name(field.annotation))} | {cell(field.description or '')} |")
     return lines
 
@@ -88,7 +94,7 @@ def render(entry: ResourceEntry) -> str:
     args, outputs = resource.args_type, resource.outputs_type
     client = importlib.import_module(f"providers.{entry.platform}.client")
     example = (ROOT / "examples" / entry.example / "__main__.py").read_text().rstrip()
-    fields = args.model_fields
+    fields = args.field_specs()
     lines = [
         f"# {entry.platform}.{entry.resource}",
         "",

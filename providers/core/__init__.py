@@ -20,7 +20,7 @@ from .errors import (
     TransportError,
     WaitTimeoutError,
 )
-from .fields import ForceNew, Secret, ServerDefault, WriteOnly
+from .fields import Field, ForceNew, Secret, ServerDefault, WriteOnly
 from .provider import Observed, PlatformProvider
 from .resource import OutputsModel, PlatformResource, ResourceArgs
 from .waiter import Deadline, WaitFor
@@ -33,6 +33,7 @@ __all__ = [
     "ConflictError",
     "Deadline",
     "FailedStateError",
+    "Field",
     "ForceNew",
     "NotFoundError",
     "Observed",

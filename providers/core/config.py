@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
 class Settings:
     """Stack config lookups (namespaced keys) plus the environment to fall back on."""
 
-    lookup: Callable[[str], Any] = lambda _key: None
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    def __init__(self, lookup: Callable[[str], Any] | None = None, environ: Mapping[str, str] | None = None) -> None:
+        self.lookup: Callable[[str], Any] = lookup or (lambda _key: None)
+        self.environ: Mapping[str, str] = dict(os.environ) if environ is None else environ
+
+    def __repr__(self) -> str:
+        # Never the values: the environment and the config hold credentials.
+        return "Settings(...)"
 
     @classmethod
     def from_pulumi_config(cls, config: Any) -> Settings:
@@ -27,7 +30,7 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
-        return cls(lookup=config.get, environ=dict(os.environ) if environ is None else environ)
+        return cls(lookup=config.get, environ=environ)
 
     def get(self, key: str, env: Sequence[str] = ()) -> str | None:
         """Stack config wins; then the first non-empty environment variable named in ``env``."""

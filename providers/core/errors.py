@@ -7,7 +7,7 @@ Messages read "<verb-ing> <Platform> <Resource> (<id or name>): <cause>", so a f
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 REDACTED = "[redacted]"
 
@@ -20,8 +20,7 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):
     """What is being done, to what: the context every error message and progress line carries."""
 
     action: str

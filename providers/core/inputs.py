@@ -6,23 +6,19 @@ some values are ``Unknown``. Nothing here touches the network.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pulumi.output import Unknown
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from .fields import ForceNew, ServerDefault, describe_default, has_marker
+from .resource import ResourceArgs
 
 PROVIDER_KEY = "__provider"
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """One bad input: the dotted path of the field and why it is wrong."""
 
     path: str
@@ -70,65 +66,34 @@ def dotted(loc: Iterable[str | int]) -> str:
     return "".join(parts)
 
 
-def _reason(error: ErrorDetails, model: type[BaseModel]) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        name = str(error["loc"][-1])
-        candidates = list(model.model_fields) if len(error["loc"]) == 1 else []
-        close = difflib.get_close_matches(name, candidates, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown input{hint}"
-    if kind == "missing":
-        return "required input is missing"
-    # pydantic messages name the expectation, never the offending value, so secrets stay out.
-    return error["msg"]
-
-
 def _under(loc: Path, prefixes: list[Path]) -> bool:
     return any(loc[: len(prefix)] == prefix for prefix in prefixes)
 
 
-@dataclass(frozen=True)
-class CheckOutcome:
+class CheckOutcome(NamedTuple):
     inputs: dict[str, Any]
     failures: list[Failure]
 
 
-def check_inputs(model: type[BaseModel], news: Mapping[str, Any], ignored: Iterable[str] = ()) -> CheckOutcome:
+def check_inputs(model: type[ResourceArgs], news: Mapping[str, Any], ignored: Iterable[str] = ()) -> CheckOutcome:
     """Validate engine inputs against an Args model.
 
     Returns canonical inputs (defaults filled, floats turned into ints) when every value is
     known; during preview, unknown values pass through untouched and only the known ones are
     judged. ``ignored`` names keys the program sends that are not inputs (output placeholders).
     """
+    specs = model.field_specs()
     ignored_keys = {PROVIDER_KEY, *ignored}
-    props = {k: v for k, v in news.items() if k not in ignored_keys or k in model.model_fields}
+    props = {k: v for k, v in news.items() if k not in ignored_keys or k in specs}
     unknown_paths: list[Path] = []
     known = _split_unknowns(props, (), unknown_paths)
-    failures: list[Failure] = []
-    validated: BaseModel | None = None
-    try:
-        validated = _validate(model, known)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            if not _under(loc, unknown_paths):
-                failures.append(Failure(dotted(loc), _reason(error, model)))
+    validated, problems = model.parse(known)
+    failures = [Failure(dotted(loc), reason) for loc, reason in problems if not _under(loc, unknown_paths)]
     if validated is not None:
-        failures.extend(Failure(path, reason) for path, reason in cross_checks(validated))
+        failures.extend(Failure(path, reason) for path, reason in validated.cross_field_problems())
     if failures or validated is None or unknown_paths:
         return CheckOutcome(dict(props), failures)
-    return CheckOutcome(validated.model_dump(mode="python"), failures)
-
-
-def _validate(model: type[BaseModel], values: Mapping[str, Any]) -> BaseModel:
-    validate = getattr(model, "validate_inputs", None)
-    return validate(values) if callable(validate) else model.model_validate(values)
-
-
-def cross_checks(args: BaseModel) -> list[tuple[str, str]]:
-    checker = getattr(args, "cross_field_problems", None)
-    return list(checker()) if callable(checker) else []
+    return CheckOutcome(validated.to_dict(), failures)
 
 
 def normalize(value: Any) -> Any:
@@ -144,15 +109,14 @@ def normalize(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class InputDiff:
+class InputDiff(NamedTuple):
     changed: tuple[str, ...]
     replaces: tuple[str, ...]
     delete_before_replace: bool
 
 
 def diff_inputs(
-    model: type[BaseModel],
+    model: type[ResourceArgs],
     olds: Mapping[str, Any],
     news: Mapping[str, Any],
     identity_fields: Iterable[str] = (),
@@ -165,7 +129,8 @@ def diff_inputs(
     the old one.
     """
     changed: list[str] = []
-    for name, field in model.model_fields.items():
+    specs = model.field_specs()
+    for name, field in specs.items():
         default = describe_default(field)
         new = news.get(name, default)
         if contains_unknown(new):
@@ -176,7 +141,7 @@ def diff_inputs(
         old = olds.get(name, default)
         if normalize(old) != normalize(new):
             changed.append(name)
-    replaces = tuple(n for n in changed if has_marker(model.model_fields[n], ForceNew))
+    replaces = tuple(n for n in changed if has_marker(specs[n], ForceNew))
     identity = tuple(identity_fields)
     keeps_identity = bool(identity) and not any(n in changed for n in identity)
     return InputDiff(tuple(changed), replaces, bool(replaces) and keeps_identity)

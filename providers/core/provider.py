@@ -14,13 +14,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi.dynamic as dyn
-from pydantic import ValidationError
 
 from .config import Settings
 from .errors import Operation, ProviderError
-from .fields import ServerDefault, WriteOnly, fields_with, has_marker
+from .fields import ServerDefault, WriteOnly, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
 from .resource import OutputsModel, ResourceArgs
+from .schema import fields_with
 from .waiter import Deadline
 
 ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
@@ -89,7 +89,7 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
     # ---- engine methods ----------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        outcome = check_inputs(self.args_model, news, ignored=self.outputs_model.model_fields)
+        outcome = check_inputs(self.args_model, news, ignored=self.outputs_model.field_specs())
         failures = [dyn.CheckFailure(f.path, f.reason) for f in outcome.failures]
         return dyn.CheckResult(outcome.inputs, failures)
 
@@ -104,7 +104,7 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         args = self.validated(props)
         ident, observed = self.create_remote(self.client(), args, self.deadline(args))
-        return dyn.CreateResult(ident, self.outputs(observed, args.model_dump(), self.defaults_set(args)))
+        return dyn.CreateResult(ident, self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         prior = self.prior(props)
@@ -122,7 +122,7 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         # next `up` puts back; server-defaulted fields the user never set stay unset.
         inputs = {
             name: outs[name] if name in defaults_set or not has_marker(field, ServerDefault) else None
-            for name, field in self.args_model.model_fields.items()
+            for name, field in self.args_model.field_specs().items()
         }
         return dyn.ReadResult(id_, outs, inputs)
 
@@ -130,7 +130,7 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         args = self.validated(news)
         observed = self.update_remote(self.client(), id_, self.prior(olds), args, self.deadline(args))
         # Every output is returned: an update that returns none erases them from state.
-        return dyn.UpdateResult(self.outputs(observed, args.model_dump(), self.defaults_set(args)))
+        return dyn.UpdateResult(self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         prior = self.prior(props)
@@ -142,20 +142,20 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         return Operation(action, self.platform, self.resource_label, ident)
 
     def validated(self, props: Mapping[str, Any]) -> ArgsT:
-        inputs = {k: v for k, v in props.items() if k in self.args_model.model_fields}
-        try:
-            return self.args_model.validate_inputs(inputs)  # type: ignore[return-value]
-        except ValidationError as exc:
+        inputs = {k: v for k, v in props.items() if k in self.args_model.field_specs()}
+        args, problems = self.args_model.parse(inputs)
+        if args is None:
             # check has already rejected bad input; reaching here means state was edited by hand.
-            fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
-            raise ProviderError(f"invalid inputs in state: {fields}") from None
+            fields = ", ".join(sorted({str(loc[0]) for loc, _ in problems if loc}))
+            raise ProviderError(f"invalid inputs in state: {fields}")
+        return args  # type: ignore[return-value]
 
     def prior(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Prior outputs from state, numbers normalized, without the pickled provider."""
         return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY}
 
     def deadline(self, args: ResourceArgs) -> Deadline:
-        return self.deadline_from(args.model_dump())
+        return self.deadline_from(args.to_dict())
 
     def deadline_from(self, values: Mapping[str, Any]) -> Deadline:
         seconds = values.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
@@ -170,11 +170,11 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         """Outputs with stable keys: every Args field (as observed; write-only ones from the
         inputs), every Outputs field, and the bookkeeping, whether the step was create, read or update."""
         outs: dict[str, Any] = {META_KEY: {"server_defaults_set": sorted(defaults_set)}}
-        for name, field in self.args_model.model_fields.items():
+        for name, field in self.args_model.field_specs().items():
             if has_marker(field, WriteOnly) or name not in observed:
                 outs[name] = inputs.get(name)
             else:
                 outs[name] = observed[name]
-        for name in self.outputs_model.model_fields:
+        for name in self.outputs_model.field_specs():
             outs[name] = observed.get(name)
         return outs

@@ -10,8 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from .errors import FailedStateError, Operation, RateLimitError, WaitTimeoutError
 
@@ -25,8 +24,7 @@ MAX_DELAY = 10.0
 HEARTBEAT_SECONDS = 15.0
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """An absolute point on the monotonic clock; one deadline can span several waits of a step."""
 
     expires_at: float
@@ -50,23 +48,34 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-@dataclass
 class WaitFor(Generic[T]):
     """Poll ``fetch`` until ``done`` holds; ``failure`` returns a reason when the object failed.
 
     ``fetch`` returns None when the object is gone, which is what a delete waits for.
     """
 
-    operation: Operation
-    goal: str
-    fetch: Callable[[], T | None]
-    done: Callable[[T | None], bool]
-    state_of: Callable[[T | None], str]
-    failure: Callable[[T | None], str | None] = lambda _: None
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-    report: Callable[[str], None] = progress
-    _last_report: float = field(default=0.0, init=False)
+    def __init__(
+        self,
+        operation: Operation,
+        goal: str,
+        fetch: Callable[[], T | None],
+        done: Callable[[T | None], bool],
+        state_of: Callable[[T | None], str],
+        failure: Callable[[T | None], str | None] = lambda _: None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        report: Callable[[str], None] = progress,
+    ) -> None:
+        self.operation = operation
+        self.goal = goal
+        self.fetch = fetch
+        self.done = done
+        self.state_of = state_of
+        self.failure = failure
+        self.sleep = sleep
+        self.clock = clock
+        self.report = report
+        self._last_report = 0.0
 
     def run(self, deadline: Deadline) -> T | None:
         started = self.clock()

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pulumi
-from pydantic import Field
 
 from ..core import (
     ConflictError,
     Deadline,
     FailedStateError,
+    Field,
     ForceNew,
     NotFoundError,
     Observed,
@@ -59,7 +59,7 @@ REDEPLOY_KEYS = frozenset(
 )
 
 
-class ServiceArgs(ResourceArgs, init=False):
+class ServiceArgs(ResourceArgs):
     """Inputs of a Peak Service."""
 
     name: Annotated[str, ForceNew()] = Field(
@@ -335,7 +335,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
 
     def create_remote(self, client: PeakClient, args: ServiceArgs, deadline: Deadline) -> tuple[str, Observed]:
         op = self.operation("creating", args.name)
-        desired = service_body(args.model_dump())
+        desired = service_body(args.to_dict())
         service_id = self._existing_to_take_over(client, args, desired, deadline, op)
         if service_id is None:
             service_id = self._post(client, args, desired, deadline, op)
@@ -417,7 +417,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
         self, client: PeakClient, ident: str, prior: Mapping[str, Any], args: ServiceArgs, deadline: Deadline
     ) -> Observed:
         op = self.operation("updating", ident)
-        desired = service_body(args.model_dump())
+        desired = service_body(args.to_dict())
         current = wait_service_settled(client, ident, deadline, op)
         if current is None:
             raise NotFoundError("the service no longer exists; run `pulumi refresh` to recreate it", op)

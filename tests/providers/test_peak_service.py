@@ -33,7 +33,7 @@ def test_basic(sb, provider):
     created = provider.create(inputs)
     outs = created.outs
     assert outs["status"] == "AVAILABLE" and outs["version_id"] == 1 and outs["image_id"] == 5
-    assert set(outs) == set(inputs) | set(ServiceOutputs.model_fields) | {"__meta"}
+    assert set(outs) == set(inputs) | set(ServiceOutputs.field_specs()) | {"__meta"}
     read = provider.read(created.id, outs)
     assert read.id == created.id and read.outs == outs
     assert read.inputs == inputs, "no drift: refreshed inputs equal the stored ones"

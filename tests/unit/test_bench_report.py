@@ -12,7 +12,7 @@ import bench
 
 def test_table_shows_every_figure():
     results = {
-        "config": {"resources": 40, "latency_s": 2.0, "repeats": 3},
+        "config": {"resources": 40, "latency_s": 2.0, "repeats": 3, "previews_per_repeat": 5},
         "P1": {"platform_up_s": 23.1, "noop_up_s": 21.4, "ratio": 1.079, "target": 1.15},
         "P2": {
             "platform_requests": 0,
@@ -20,6 +20,11 @@ def test_table_shows_every_figure():
             "noop_preview_s": 1.4,
             "ratio": 1.357,
             "target": 1.05,
+            "platform_preview_cpu_s": 2.1,
+            "noop_preview_cpu_s": 1.7,
+            "cpu_ratio": 1.235,
+            "samples": 15,
+            "noop_inputs_only_preview_s": 1.31,
         },
         "P3": {"peak:Service": {"create": 3, "no_change_up": 0, "read": 1, "update": 3, "delete": 3}},
         "P4": {
@@ -29,7 +34,17 @@ def test_table_shows_every_figure():
         "P5": {"providers.peak": {"cold_ms": 293.2, "on_top_of_pulumi_sdk_ms": 135.5}},
     }
     text = bench.table(results)
-    for figure in ("1.079", "1.357", "| peak:Service | 3 | 0 | 1 | 3 | 3 |", "84", "3175", "293.2", "135.5"):
+    for figure in (
+        "1.079",
+        "1.357",
+        "1.235",
+        "1.31",
+        "| peak:Service | 3 | 0 | 1 | 3 | 3 |",
+        "84",
+        "3175",
+        "293.2",
+        "135.5",
+    ):
         assert figure in text
 
 

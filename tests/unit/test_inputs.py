@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from pulumi.output import Unknown
-from pydantic import Field
 
-from providers.core import ForceNew, ResourceArgs, Secret, WriteOnly
+from providers.core import Field, ForceNew, ResourceArgs, Secret, WriteOnly
 from providers.core.inputs import check_inputs, diff_inputs, dotted
 from providers.peak.service import ServiceArgs, ServiceOutputs
 
@@ -15,7 +14,7 @@ GOOD = {"name": "api-one", "image_id": 12.0, "env": {"A": "1"}}
 
 
 def failures_of(news):
-    return {f.path: f.reason for f in check_inputs(ServiceArgs, news, ServiceOutputs.model_fields).failures}
+    return {f.path: f.reason for f in check_inputs(ServiceArgs, news, ServiceOutputs.field_specs()).failures}
 
 
 def test_floats_for_ints_are_coerced_and_defaults_filled():
@@ -29,7 +28,7 @@ def test_floats_for_ints_are_coerced_and_defaults_filled():
 
 
 def test_output_placeholders_from_the_program_are_not_inputs():
-    news = {**GOOD, **{name: None for name in ServiceOutputs.model_fields}}
+    news = {**GOOD, **{name: None for name in ServiceOutputs.field_specs()}}
     assert failures_of(news) == {}
 
 

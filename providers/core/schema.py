@@ -1,0 +1,289 @@
+"""Declarative models for resource inputs and outputs, and the validation behind ``check``.
+
+Fields are class annotations with ``Field(...)`` defaults (see ``fields``). Validation is strict
+about what users send and forgiving only where the engine forces it: numbers arrive as floats,
+so an integral float is an int, and ``None`` means "not set" (Pulumi drops None inputs).
+Messages name the expectation, never the offending value, so secrets stay out of them.
+
+Kept free of any validation library on purpose: a program and a preview load only this, and
+every millisecond of import is paid twice per `pulumi preview` (program and provider process).
+"""
+
+from __future__ import annotations
+
+import inspect
+import operator
+import re
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any, Literal, Self, Union
+
+from .fields import REQUIRED, FieldSpec, Marker, Secret, has_marker
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str]
+
+_NONE_TYPE = type(None)
+_CACHE = "_field_specs_cache"
+
+
+class Model:
+    """Base of Args and Outputs: fields declared once, as annotations with ``Field(...)`` defaults."""
+
+    @classmethod
+    def field_specs(cls) -> dict[str, FieldSpec]:
+        """Every field in declaration order, with its resolved type and markers."""
+        cached: dict[str, FieldSpec] | None = cls.__dict__.get(_CACHE)
+        if cached is None:
+            cached = _resolve(cls)
+            setattr(cls, _CACHE, cached)
+        return cached
+
+    @classmethod
+    def parse(cls, values: Mapping[str, Any]) -> tuple[Self | None, list[Problem]]:
+        """Validate plain values; the instance, or None and one problem per bad field (never raises)."""
+        problems: list[Problem] = []
+        parsed = _parse_model(cls, values, (), problems)
+        return (parsed if isinstance(parsed, cls) and not problems else None), problems
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> Self:
+        """An instance holding already validated values, unset fields at their defaults."""
+        instance = cls.__new__(cls)
+        for name, spec in cls.field_specs().items():
+            value = values.get(name)
+            instance.__dict__[name] = spec.make_default() if value is None else value
+        return instance
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values of every field (nested models as dicts), as check returns them to the engine."""
+        return {name: _plain(self.__dict__.get(name)) for name in type(self).field_specs()}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Model) and type(other) is type(self) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = []
+        for name, spec in type(self).field_specs().items():
+            value = self.__dict__.get(name)
+            shown.append(f"{name}={'***' if has_marker(spec, Secret) and value is not None else repr(value)}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def fields_with(model: type[Model], marker: type[Marker]) -> tuple[str, ...]:
+    return tuple(name for name, spec in model.field_specs().items() if has_marker(spec, marker))
+
+
+# ---- resolving declarations --------------------------------------------------------------------
+
+
+def _declared(cls: type) -> Iterator[tuple[str, FieldSpec]]:
+    seen: set[str] = set()
+    for klass in reversed(cls.__mro__):
+        annotations = inspect.get_annotations(klass)
+        for name, annotation in annotations.items():
+            if name.startswith("_") or name in seen or "ClassVar" in str(annotation):
+                continue
+            seen.add(name)
+            default = getattr(cls, name, REQUIRED)
+            yield name, default if isinstance(default, FieldSpec) else FieldSpec(default=default)
+
+
+def _resolve(cls: type) -> dict[str, FieldSpec]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    specs: dict[str, FieldSpec] = {}
+    for name, declared in _declared(cls):
+        hint = hints[name]
+        markers: tuple[Marker, ...] = ()
+        if typing.get_origin(hint) is typing.Annotated:
+            hint, *extras = typing.get_args(hint)
+            markers = tuple(extra for extra in extras if not isinstance(extra, FieldSpec))
+        specs[name] = declared._replace(name=name, annotation=hint, markers=markers)
+    return specs
+
+
+# ---- validation ----------------------------------------------------------------------------------
+
+
+def _parse_model(model: type[Model], value: Any, loc: Loc, problems: list[Problem]) -> Model | None:
+    if not isinstance(value, Mapping):
+        problems.append((loc, "Input should be an object"))
+        return None
+    specs = model.field_specs()
+    before = len(problems)
+    for key in value:
+        if key not in specs:
+            problems.append(((*loc, key), unknown_key_reason(str(key), specs)))
+    parsed: dict[str, Any] = {}
+    for name, spec in specs.items():
+        raw = value.get(name)
+        if raw is None:
+            if spec.required:
+                problems.append(((*loc, name), "required input is missing"))
+            continue
+        ok, result = _parse_value(spec.annotation, raw, (*loc, name), problems)
+        if ok and _meets_constraints(spec, result, (*loc, name), problems):
+            parsed[name] = result
+    if len(problems) > before:
+        return None
+    return model.from_values(parsed)
+
+
+def unknown_key_reason(key: str, known: Mapping[str, Any]) -> str:
+    import difflib  # only a wrong input needs it; previews of good inputs skip the import
+
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f"unknown input; did you mean '{close[0]}'?" if close else "unknown input"
+
+
+def _parse_value(tp: Any, value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
+    """(True, canonical value) or (False, None) with the problems recorded."""
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return True, value
+    if origin is typing.Annotated:
+        return _parse_value(typing.get_args(tp)[0], value, loc, problems)
+    if origin in (Union, types.UnionType):
+        return _parse_union(typing.get_args(tp), value, loc, problems)
+    if origin is Literal:
+        choices = typing.get_args(tp)
+        if any(value == choice and type(value) is type(choice) for choice in choices):
+            return True, value
+        return _fail(problems, loc, f"Input should be {_either(choices)}")
+    if tp is str:
+        return (True, value) if isinstance(value, str) else _fail(problems, loc, "Input should be a valid string")
+    if tp is bool:
+        return (True, value) if isinstance(value, bool) else _fail(problems, loc, "Input should be a valid boolean")
+    if tp is int:
+        return _parse_int(value, loc, problems)
+    if tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return True, float(value)
+        return _fail(problems, loc, "Input should be a valid number")
+    if tp is list or origin is list:
+        return _parse_list(typing.get_args(tp), value, loc, problems)
+    if tp is dict or origin is dict:
+        return _parse_dict(typing.get_args(tp), value, loc, problems)
+    if isinstance(tp, type) and issubclass(tp, Model):
+        before = len(problems)
+        parsed = _parse_model(tp, value, loc, problems)
+        return (True, parsed) if len(problems) == before else (False, None)
+    if isinstance(tp, type) and isinstance(value, tp):
+        return True, value
+    return _fail(problems, loc, f"Input should be a valid {getattr(tp, '__name__', tp)}")
+
+
+def _parse_union(members: tuple[Any, ...], value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
+    if value is None and _NONE_TYPE in members:
+        return True, None
+    candidates = [m for m in members if m is not _NONE_TYPE]
+    first: list[Problem] = []
+    for index, member in enumerate(candidates):
+        attempt: list[Problem] = []
+        ok, result = _parse_value(member, value, loc, attempt)
+        if ok:
+            return True, result
+        if index == 0:
+            first = attempt
+    problems.extend(first)
+    return False, None
+
+
+def _parse_int(value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
+    if isinstance(value, bool):
+        return _fail(problems, loc, "Input should be a valid integer")
+    if isinstance(value, int):
+        return True, value
+    if isinstance(value, float):
+        if value.is_integer():
+            return True, int(value)
+        return _fail(problems, loc, "Input should be a valid integer, got a number with a fractional part")
+    return _fail(problems, loc, "Input should be a valid integer")
+
+
+def _parse_list(args: tuple[Any, ...], value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
+    if not isinstance(value, list | tuple):
+        return _fail(problems, loc, "Input should be a valid list")
+    item_type = args[0] if args else Any
+    before = len(problems)
+    items = [_parse_value(item_type, item, (*loc, i), problems)[1] for i, item in enumerate(value)]
+    return (True, items) if len(problems) == before else (False, None)
+
+
+def _parse_dict(args: tuple[Any, ...], value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
+    if not isinstance(value, Mapping):
+        return _fail(problems, loc, "Input should be a valid dictionary")
+    value_type = args[1] if len(args) == 2 else Any
+    before = len(problems)
+    parsed: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            problems.append((loc, "Keys should be strings"))
+            continue
+        parsed[key] = _parse_value(value_type, item, (*loc, key), problems)[1]
+    return (True, parsed) if len(problems) == before else (False, None)
+
+
+def _meets_constraints(spec: FieldSpec, value: Any, loc: Loc, problems: list[Problem]) -> bool:
+    if value is None:
+        return True
+    reason: str | None = _constraint_problem(spec, value)
+    if reason:
+        problems.append((loc, reason))
+    return reason is None
+
+
+def _constraint_problem(spec: FieldSpec, value: Any) -> str | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        bounds = (
+            (spec.gt, operator.gt, "greater than"),
+            (spec.ge, operator.ge, "greater than or equal to"),
+            (spec.lt, operator.lt, "less than"),
+            (spec.le, operator.le, "less than or equal to"),
+        )
+        for bound, holds, words in bounds:
+            if bound is not None and not holds(value, bound):
+                return f"Input should be {words} {_number(bound)}"
+    if isinstance(value, str) and spec.pattern is not None and not _compiled(spec.pattern).search(value):
+        return f"String should match pattern '{spec.pattern}'"
+    if isinstance(value, str | list | dict):
+        noun = "String" if isinstance(value, str) else "Value"
+        unit = "character" if isinstance(value, str) else "item"
+        if spec.min_length is not None and len(value) < spec.min_length:
+            return f"{noun} should have at least {spec.min_length} {unit}{'s' if spec.min_length != 1 else ''}"
+        if spec.max_length is not None and len(value) > spec.max_length:
+            return f"{noun} should have at most {spec.max_length} {unit}{'s' if spec.max_length != 1 else ''}"
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _fail(problems: list[Problem], loc: Loc, reason: str) -> tuple[bool, Any]:
+    problems.append((loc, reason))
+    return False, None
+
+
+def _either(choices: tuple[Any, ...]) -> str:
+    quoted = [repr(c) for c in choices]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _number(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
