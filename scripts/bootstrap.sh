@@ -17,6 +17,10 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null)" != "$sta
     echo "$stamp_inputs" > .venv/.installed
 fi
 
+# Bytecode for the package, as a regular install has it: where PYTHONDONTWRITEBYTECODE is set,
+# every program and provider process would otherwise recompile it. Only stale files are rewritten.
+.venv/bin/python -m compileall -q providers >/dev/null
+
 PULUMI_BIN="$(bash scripts/setup_pulumi.sh)"
 mkdir -p .work/pulumi-home .work/state
 cat > .work/env.sh <<ENV

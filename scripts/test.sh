@@ -8,7 +8,10 @@ cd "$ROOT"
 started=$(date +%s)
 PULUMI_BIN="$(bash scripts/bootstrap.sh)"
 export MLP_PULUMI_BIN="$PULUMI_BIN"
-echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
+# One command per line: under `set -e` a failure on the left of `&&` would not stop the script.
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy providers scripts
 echo "== pytest"
 status=0

@@ -25,6 +25,7 @@ def test_table_shows_every_figure():
             "cpu_ratio": 1.235,
             "samples": 15,
             "noop_inputs_only_preview_s": 1.31,
+            "ratio_to_inputs_only": 1.45,
         },
         "P3": {"peak:Service": {"create": 3, "no_change_up": 0, "read": 1, "update": 3, "delete": 3}},
         "P4": {
@@ -39,6 +40,7 @@ def test_table_shows_every_figure():
         "1.357",
         "1.235",
         "1.31",
+        "1.45",
         "| peak:Service | 3 | 0 | 1 | 3 | 3 |",
         "84",
         "3175",
