@@ -1,8 +1,10 @@
 """Declarative models for resource inputs and outputs, and the validation behind ``check``.
 
 Fields are class annotations with ``Field(...)`` defaults (see ``fields``). Validation is strict
-about what users send and forgiving only where the engine forces it: numbers arrive as floats,
-so an integral float is an int, and ``None`` means "not set" (Pulumi drops None inputs).
+about what users send and forgiving only where the engine or Terraform's conversions make it
+expected: numbers arrive as floats, so an integral float is an int; a number or boolean written
+as text ("42", "true", as `Config.get` returns them) is that value; ``None`` means "not set"
+(Pulumi drops None inputs).
 Messages name the expectation, never the offending value, so secrets stay out of them.
 
 Kept free of any validation library on purpose: a program and a preview load only this, and
@@ -12,6 +14,7 @@ every millisecond of import is paid twice per `pulumi preview` (program and prov
 from __future__ import annotations
 
 import inspect
+import math
 import operator
 import re
 import types
@@ -157,10 +160,11 @@ def _parse_value(tp: Any, value: Any, loc: Loc, problems: list[Problem]) -> tupl
     if tp is str:
         return (True, value) if isinstance(value, str) else _fail(problems, loc, "Input should be a valid string")
     if tp is bool:
-        return (True, value) if isinstance(value, bool) else _fail(problems, loc, "Input should be a valid boolean")
+        return _parse_bool(value, loc, problems)
     if tp is int:
-        return _parse_int(value, loc, problems)
+        return _parse_int(_number_from_text(value), loc, problems)
     if tp is float:
+        value = _number_from_text(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return True, float(value)
         return _fail(problems, loc, "Input should be a valid number")
@@ -191,6 +195,28 @@ def _parse_union(members: tuple[Any, ...], value: Any, loc: Loc, problems: list[
             first = attempt
     problems.extend(first)
     return False, None
+
+
+def _number_from_text(value: Any) -> Any:
+    """A number written as text ("42", what `Config.get` returns) as that number, as Terraform
+    converts it; any other value unchanged, to be judged by its type."""
+    if not isinstance(value, str):
+        return value
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        return value
+    return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
+
+
+def _parse_bool(value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
+    if isinstance(value, bool):
+        return True, value
+    if value in ("true", "false"):
+        return True, value == "true"
+    return _fail(problems, loc, "Input should be a valid boolean")
 
 
 def _parse_int(value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:

@@ -72,12 +72,25 @@ def test_wrong_containers_are_named():
     assert failures(ServiceArgs, {"name": "a", "image_id": 1, "env": {1: "x"}}) == {"env": "Keys should be strings"}
 
 
-def test_scalar_types_are_strict_except_integral_floats():
+def test_scalar_types_are_strict_except_integral_floats_and_numbers_as_text():
     assert failures(ServiceArgs, {"name": "a", "image_id": True}) == {"image_id": "Input should be a valid integer"}
-    assert failures(ServiceArgs, {"name": "a", "image_id": "7"}) == {"image_id": "Input should be a valid integer"}
-    assert failures(ServiceArgs, {"name": "a", "image_id": 1, "scale_to_zero": 1}) == {
-        "scale_to_zero": "Input should be a valid boolean"
-    }
+    assert failures(ServiceArgs, {"name": "a", "image_id": "seven"}) == {"image_id": "Input should be a valid integer"}
+    assert failures(ServiceArgs, {"name": "a", "image_id": "7.5"})["image_id"].endswith("fractional part")
+    assert failures(ServiceArgs, {"name": "a", "image_id": "nan"}) == {"image_id": "Input should be a valid integer"}
+    # What `pulumi.Config().get(...)` hands a program is text; Terraform converts it the same way.
+    as_text = check_inputs(
+        ServiceArgs, {"name": "a", "image_id": " 7 ", "timeout_seconds": "60", "scale_to_zero": "true"}
+    )
+    assert as_text.failures == []
+    assert (as_text.inputs["image_id"], as_text.inputs["timeout_seconds"], as_text.inputs["scale_to_zero"]) == (
+        7,
+        60.0,
+        True,
+    )
+    for not_a_boolean in (1, "yes", "True"):
+        assert failures(ServiceArgs, {"name": "a", "image_id": 1, "scale_to_zero": not_a_boolean}) == {
+            "scale_to_zero": "Input should be a valid boolean"
+        }
     assert failures(ServiceArgs, {"name": 5, "image_id": 1}) == {"name": "Input should be a valid string"}
     assert failures(ServiceArgs, {"name": "a", "image_id": math.inf})["image_id"].endswith("fractional part")
     assert (
