@@ -4,7 +4,8 @@ Prints a table (or, with --json, one JSON object keyed P1..P5):
   P1  `pulumi up` of N resources against the sandbox with a simulated readiness latency, divided by
       `pulumi up` of N no-op dynamic resources whose create sleeps the same latency (target <= 1.15)
   P2  no-change `pulumi preview` of that stack: platform requests (target 0) and time ratio to the
-      no-op stack's no-change preview (target <= 1.05), previews interleaved; CPU time beside it
+      no-op stack's no-change preview (target <= 1.05): the median of the ratios of back-to-back
+      previews, since the machine's speed drifts over minutes; CPU time beside it
 The no-op stack runs the same program shape (same config, inputs and exports); only the provider
 differs. Our modules are byte-compiled first, as any installed package is.
   P3  platform requests per lifecycle step per resource type
@@ -68,7 +69,7 @@ def floor_resources(resources: dict[str, Any], with_attributes: bool) -> dict[st
     return floor
 
 
-# The floor runs the catalog program's shape (same config, inputs, output attributes and exports)
+# The floor is the same stack (program shape, stack config, inputs, output attributes and exports)
 # with a provider that does nothing, so the ratio is what our providers add.
 NOOP_PROGRAM = """
 import pulumi
@@ -131,6 +132,11 @@ def children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def paired_ratio(ours: list[float], floor: list[float]) -> float:
+    """Median of the ratios of measurements taken back to back."""
+    return round(statistics.median(o / f for o, f in zip(ours, floor, strict=True)), 3)
+
+
 def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> dict[str, Any]:
     precompile()
     work = Path(tempfile.mkdtemp(prefix="mlp-bench-"))
@@ -156,9 +162,12 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         noop_source = write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM)
         noop = PulumiProject(noop_source, work / "noop", env)
         noop.config("resources", floor_resources(resources, with_attributes=True))
+        # The same stack config too (endpoint, secret API key): config is the stack's, not the provider's.
+        point_at_sandbox(noop, sandbox)
         # The same floor exposing only the inputs as attributes: shows what the attributes cost.
         bare = PulumiProject(noop_source, work / "bare", {**env, "MLP_BENCH_LATENCY": "0"}, stack="bare")
         bare.config("resources", floor_resources(resources, with_attributes=False))
+        point_at_sandbox(bare, sandbox)
 
         ups: dict[str, list[float]] = {"platform": [], "noop": []}
         projects = {"noop": noop, "platform": platform, "bare": bare}
@@ -191,6 +200,10 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         up_p, up_n = statistics.median(ups["platform"]), statistics.median(ups["noop"])
         pv_p, pv_n = statistics.median(previews["platform"]), statistics.median(previews["noop"])
         cpu_p, cpu_n = statistics.median(preview_cpu["platform"]), statistics.median(preview_cpu["noop"])
+        # Ratios of back-to-back previews: the machine's speed drifts over minutes, a pair shares it.
+        ratio = paired_ratio(previews["platform"], previews["noop"])
+        cpu_ratio = paired_ratio(preview_cpu["platform"], preview_cpu["noop"])
+        ratio_bare = paired_ratio(previews["platform"], previews["bare"])
         results["P1"] = {
             "platform_up_s": round(up_p, 2),
             "noop_up_s": round(up_n, 2),
@@ -201,14 +214,14 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             "platform_requests": max(preview_requests),
             "platform_preview_s": round(pv_p, 2),
             "noop_preview_s": round(pv_n, 2),
-            "ratio": round(pv_p / pv_n, 3),
+            "ratio": ratio,
             "target": 1.05,
             "platform_preview_cpu_s": round(cpu_p, 2),
             "noop_preview_cpu_s": round(cpu_n, 2),
-            "cpu_ratio": round(cpu_p / cpu_n, 3),
+            "cpu_ratio": cpu_ratio,
             "samples": len(previews["platform"]),
             "noop_inputs_only_preview_s": round(statistics.median(previews["bare"]), 2),
-            "ratio_to_inputs_only": round(pv_p / statistics.median(previews["bare"]), 3),
+            "ratio_to_inputs_only": ratio_bare,
         }
         results["P3"] = lifecycle_requests(sandbox, work, home)
         provider_bytes = {
@@ -265,7 +278,8 @@ def table(results: dict[str, Any]) -> str:
     cfg = results["config"]
     lines = [
         f"benchmark: {cfg['resources']} resources, readiness latency {cfg['latency_s']}s, "
-        f"median of {cfg['repeats']} run(s); P2 median of {p2['samples']} interleaved previews each",
+        f"median of {cfg['repeats']} run(s); P2 from {p2['samples']} back-to-back preview pairs (ratio = median of "
+        "the pairs' ratios)",
         "",
         "| figure | ours | engine floor (no-op) | ratio | target |",
         "|---|---|---|---|---|",
@@ -304,7 +318,7 @@ def main() -> int:
     parser.add_argument("--resources", type=int, default=40)
     parser.add_argument("--latency", type=float, default=2.0, help="simulated readiness latency, seconds")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--previews", type=int, default=5, help="no-change previews per stack in each repeat")
+    parser.add_argument("--previews", type=int, default=7, help="no-change previews per stack in each repeat")
     options = parser.parse_args()
     os.environ.setdefault(
         "MLP_PULUMI_BIN",

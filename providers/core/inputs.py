@@ -133,12 +133,16 @@ def diff_inputs(
     for name, field in specs.items():
         default = describe_default(field)
         new = news.get(name, default)
+        old = olds.get(name, default)
+        # State never holds an Unknown, so equal values mean known and unchanged: the common case
+        # of a no-change preview skips the deeper checks below.
+        if new == old:
+            continue
         if contains_unknown(new):
             changed.append(name)
             continue
         if has_marker(field, ServerDefault) and new is None:
             continue
-        old = olds.get(name, default)
         if normalize(old) != normalize(new):
             changed.append(name)
     replaces = tuple(n for n in changed if has_marker(specs[n], ForceNew))

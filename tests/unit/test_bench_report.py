@@ -53,3 +53,8 @@ def test_table_shows_every_figure():
 def test_import_cost_is_measured_in_a_fresh_interpreter():
     assert bench.import_ms("json") > 0
     assert bench.import_ms("json", "import json") >= 0
+
+
+def test_preview_ratio_is_the_median_of_back_to_back_pairs():
+    # The floor's machine got twice as slow for the last pair: pairing keeps that out of the ratio.
+    assert bench.paired_ratio([1.1, 1.0, 2.4], [1.0, 1.0, 2.0]) == 1.1
