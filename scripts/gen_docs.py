@@ -63,7 +63,23 @@ def notes(field: FieldSpec) -> str:
         marks.append("secret")
     if has_marker(field, WriteOnly):
         marks.append("not sent to the platform or not read back")
+    marks.extend(constraint_notes(field))
     return ", ".join(marks)
+
+
+def constraint_notes(field: FieldSpec) -> list[str]:
+    """The rules check enforces, as a reader expects them (`> 0`, `<= 2`, a pattern, lengths)."""
+    symbols = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+    notes = []
+    for name, value in field.constraints().items():
+        if name in symbols:
+            shown = int(value) if float(value).is_integer() else value
+            notes.append(f"`{symbols[name]} {shown}`")
+        elif name == "pattern":
+            notes.append(f"matches `{value}`")
+        else:
+            notes.append(f"{'at least' if name == 'min_length' else 'at most'} {value} long")
+    return notes
 
 
 def cell(text: str) -> str:
@@ -74,7 +90,7 @@ def inputs_table(model: type[Model]) -> list[str]:
     lines = ["| input | type | default | notes | description |", "|---|---|---|---|---|"]
     for name, field in model.field_specs().items():
         lines.append(
-            f"| `{name}` | {cell(type_name(field.annotation))} | {default_text(field)} | {notes(field)} | "
+            f"| `{name}` | {cell(type_name(field.annotation))} | {default_text(field)} | {cell(notes(field))} | "
             f"{cell(field.description or '')} |"
         )
     return lines

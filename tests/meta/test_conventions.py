@@ -71,6 +71,22 @@ def test_docs_are_current():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@ENTRIES
+def test_docs_state_every_rule_check_enforces(entry):
+    page = (ROOT / "docs" / entry.platform / f"{entry.resource}.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line for line in page.splitlines() if line.startswith("| `")}
+    symbols = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+    for name, spec in getattr(entry.load(), entry.resource).args_type.field_specs().items():
+        for rule, value in spec.constraints().items():
+            if rule == "pattern":
+                shown = str(value).replace("|", "\\|")
+            elif rule in symbols:
+                shown = f"{symbols[rule]} {int(value) if float(value).is_integer() else value}"
+            else:
+                shown = f"{value} long"
+            assert shown in rows[name], f"{entry.resource}.{name}: {rule} not in the docs"
+
+
 @pytest.mark.parametrize("platform", sorted({e.platform for e in RESOURCES}))
 def test_client_methods_follow_the_naming(platform):
     client_module = __import__(f"providers.{platform}.client", fromlist=["*"])
