@@ -27,7 +27,7 @@ from providers.core.fields import (  # noqa: E402
     describe_default,
     has_marker,
 )
-from providers.core.schema import Model  # noqa: E402
+from providers.core.schema import Model, format_bound  # noqa: E402
 
 
 def type_name(annotation: Any) -> str:
@@ -73,8 +73,7 @@ def constraint_notes(field: FieldSpec) -> list[str]:
     notes = []
     for name, value in field.constraints().items():
         if name in symbols:
-            shown = int(value) if float(value).is_integer() else value
-            notes.append(f"`{symbols[name]} {shown}`")
+            notes.append(f"`{symbols[name]} {format_bound(value)}`")
         elif name == "pattern":
             notes.append(f"matches `{value}`")
         else:

@@ -20,10 +20,7 @@ class ResourceArgs(Model):
     """
 
     def __init__(self, **inputs: Any) -> None:
-        specs = type(self).field_specs()
-        for name, spec in specs.items():
-            value = inputs.get(name)
-            self.__dict__[name] = spec.make_default() if value is None else value
+        self._set_fields(inputs)
         # Kept verbatim, unknown keys included, so a misspelt input reaches check and is reported.
         self.__dict__["_program_inputs"] = dict(inputs)
 

@@ -55,10 +55,13 @@ class Model:
     def from_values(cls, values: Mapping[str, Any]) -> Self:
         """An instance holding already validated values, unset fields at their defaults."""
         instance = cls.__new__(cls)
-        for name, spec in cls.field_specs().items():
-            value = values.get(name)
-            instance.__dict__[name] = spec.make_default() if value is None else value
+        instance._set_fields(values)
         return instance
+
+    def _set_fields(self, values: Mapping[str, Any]) -> None:
+        for name, spec in type(self).field_specs().items():
+            value = values.get(name)
+            self.__dict__[name] = spec.make_default() if value is None else value
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values of every field (nested models as dicts), as check returns them to the engine."""
@@ -273,7 +276,7 @@ def _constraint_problem(spec: FieldSpec, value: Any) -> str | None:
         )
         for bound, holds, words in bounds:
             if bound is not None and not holds(value, bound):
-                return f"Input should be {words} {_number(bound)}"
+                return f"Input should be {words} {format_bound(bound)}"
     if isinstance(value, str) and spec.pattern is not None and not _compiled(spec.pattern).search(value):
         return f"String should match pattern '{spec.pattern}'"
     if isinstance(value, str | list | dict):
@@ -301,7 +304,8 @@ def _either(choices: tuple[Any, ...]) -> str:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
-def _number(bound: float) -> str:
+def format_bound(bound: float) -> str:
+    """A bound as people write it: `0`, not `0.0`."""
     return str(int(bound)) if float(bound).is_integer() else str(bound)
 
 
