@@ -36,6 +36,11 @@ dashboard = Service(
     ),
 )
 
+# demo: peak PressDeployment
+# demo: abeja Trigger
+# demo: dataiku CodeStudio
+# demo: appconfig Deployment
+
 health = run_service_test(model_api.name, "get", "/health")
 
 pulumi.export("model_api", {"id": model_api.id, "status": model_api.status, "url": model_api.application_url})

@@ -59,4 +59,8 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         in_place={"title": "changed {n}", "image_id": 2},
         replacing={"service_type": "shiny"},
     ),
+    # catalog: peak PressDeployment
+    # catalog: abeja Trigger
+    # catalog: dataiku CodeStudio
+    # catalog: appconfig Deployment, HostedConfigurationVersion
 )

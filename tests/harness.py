@@ -13,6 +13,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "engine-test-passphrase"
+# The caller's own platform settings never leak into a test's stack (the SDKs' environment variables).
+PLATFORM_ENV_PREFIXES = ("PEAK", "PULUMI_", "ABEJA_", "DKU_", "AWS_")
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py")
 
 
@@ -29,7 +31,9 @@ def pulumi_bin() -> Path:
 
 def base_env(pulumi_home: Path, backend: Path) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("PEAK", "PULUMI_")) and k not in ("API_KEY", "STAGE")
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(PLATFORM_ENV_PREFIXES) and k not in ("API_KEY", "STAGE", "PLATFORM_AUTH_TOKEN")
     }
     venv_bin = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
     if not venv_bin.exists():
@@ -137,8 +141,31 @@ def peak_services(sandbox: Any, tenant: str = "test") -> dict[str, dict[str, Any
     return {s["name"]: s for s in tenants.get(tenant, {}).get("services", {}).values()}
 
 
-def point_at_sandbox(project: PulumiProject, sandbox: Any, keys: dict[str, str] | None = None) -> None:
-    """Stack config that points every platform at the sandbox, credentials set as secrets."""
+def sandbox_config(sandbox: Any, keys: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(plain, secret) stack config that points every platform at the sandbox."""
     chosen = {**SANDBOX_KEYS, **(keys or {})}
-    project.config("peak:endpoint", sandbox.peak_endpoint)
-    project.config("peak:apiKey", chosen["peak"], secret=True)
+    plain = {"peak:endpoint": sandbox.peak_endpoint}
+    secret = {"peak:apiKey": chosen["peak"]}
+    # sandbox config: abeja
+    # sandbox config: dataiku
+    # sandbox config: appconfig
+    return plain, secret
+
+
+def point_at_sandbox(project: PulumiProject, sandbox: Any, keys: dict[str, str] | None = None) -> None:
+    """Stack config that points every platform at the sandbox, credentials set as secrets (one CLI call)."""
+    plain, secret = sandbox_config(sandbox, keys)
+    args = [*(f"--plaintext={k}={v}" for k, v in plain.items()), *(f"--secret={k}={v}" for k, v in secret.items())]
+    project.run("config", "set-all", *args)
+
+
+def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, Any]]:
+    """The remote objects of one resource type the sandbox holds (seeded fixtures and history left out)."""
+    state = sandbox.state()
+    if platform == "peak" and resource == "Service":
+        return [s for tenant in state["peak"]["tenants"].values() for s in tenant.get("services", {}).values()]
+    # live objects: peak PressDeployment
+    # live objects: abeja Trigger
+    # live objects: dataiku CodeStudio
+    # live objects: appconfig Deployment, HostedConfigurationVersion
+    raise AssertionError(f"no live-object count for {platform}:{resource}")

@@ -14,7 +14,11 @@ from providers.sandbox import peak
 from providers.sandbox.core.app import PlatformFactory, SandboxApp
 from providers.sandbox.core.server import ServerThread
 
-PLATFORMS: tuple[PlatformFactory, ...] = (peak.create_platform,)
+PLATFORMS: tuple[PlatformFactory, ...] = (
+    peak.create_platform,
+    # platforms: abeja
+    # platforms: dataiku
+)
 
 
 class SandboxError(Exception):
@@ -47,8 +51,10 @@ class SandboxControl:
         retry_after: float | None = None,
         body: dict[str, Any] | None = None,
         when: str = "before",
+        platform: str | None = None,
     ) -> str:
-        """Make the next `count` requests matching `method` and the `path` regex fail or be slow; returns its id."""
+        """Make the next `count` requests matching `method` and the `path` regex (and `platform`, when given)
+        fail or be slow; returns its id."""
         fault = {
             "path": path,
             "method": method,
@@ -58,6 +64,7 @@ class SandboxControl:
             "retry_after": retry_after,
             "body": body,
             "when": when,
+            "platform": platform,
         }
         return str(self._call("POST", "/faults", fault)["id"])
 

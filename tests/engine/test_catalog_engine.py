@@ -7,18 +7,13 @@ from __future__ import annotations
 import pytest
 
 from providers.catalog import RESOURCES
-from tests.harness import platform_requests, writes
+from tests.harness import live_objects, platform_requests, writes
 
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
 
 
 def spec(entry, *changes):
     return {"module": entry.module, "resource": entry.resource, "inputs": entry.inputs(0, *changes)}
-
-
-def platform_objects(sb, platform):
-    state = sb.state()[platform]
-    return [obj for tenant in state["tenants"].values() for kind in tenant.values() for obj in kind.values()]
 
 
 @ENTRIES
@@ -45,4 +40,4 @@ def test_preview_diff_and_lifecycle(sb, new_project, entry):
         assert f"~ {field}" in replacing, f"preview --diff does not name {field}"
 
     project.destroy()
-    assert platform_objects(sb, entry.platform) == []
+    assert live_objects(sb, entry.platform, entry.resource) == []

@@ -122,7 +122,7 @@ class SandboxApp:
         request.tenant = self.tokens.tenant(platform.name, credential)
         unauthorised = None if request.tenant else _unauthorised_message(credential)
         with self.lock:
-            fault = self.faults.take(request.method, request.path)
+            fault = self.faults.take(request.method, request.path, platform.name)
         if fault is not None and fault.delay_seconds:
             time.sleep(fault.delay_seconds)
         failing = fault if fault is not None and fault.status is not None else None

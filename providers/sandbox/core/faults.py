@@ -38,9 +38,13 @@ class Fault:
     retry_after: float | None = None
     body: Any = None
     when: When = "before"
+    platform: str | None = None
+    """Only requests to this platform (None: any); lets one fault plan cover a whole platform."""
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, platform: str | None = None) -> bool:
         """Whether a request is one this fault is armed for."""
+        if self.platform is not None and self.platform != platform:
+            return False
         return self.method in ("*", method) and re.search(self.path, path) is not None
 
     def response(self, error_body: Callable[[str], Any]) -> Response:
@@ -72,6 +76,7 @@ def parse_fault(fault_id: str, document: dict[str, Any]) -> Fault:
         retry_after=_optional_seconds(document, "retry_after"),
         body=lookup(document, "body"),
         when=cast(When, optional_choice(document, "when", ("before", "after")) or "before"),
+        platform=optional_str(document, "platform"),
     )
 
 
@@ -89,10 +94,10 @@ class Faults:
         self._faults.append(fault)
         return fault
 
-    def take(self, method: str, path: str) -> Fault | None:
+    def take(self, method: str, path: str, platform: str | None = None) -> Fault | None:
         """The first fault armed for this request, used up by one."""
         for fault in self._faults:
-            if fault.matches(method, path):
+            if fault.matches(method, path, platform):
                 fault.count -= 1
                 if fault.count <= 0:
                     self._faults.remove(fault)
