@@ -10,14 +10,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from providers.sandbox import appconfig as appconfig_platform
 from providers.sandbox import peak
+from providers.sandbox import abeja as abeja_platform
+from providers.sandbox import dataiku as dataiku_platform
 from providers.sandbox.core.app import PlatformFactory, SandboxApp
 from providers.sandbox.core.server import ServerThread
 
 PLATFORMS: tuple[PlatformFactory, ...] = (
     peak.create_platform,
     # platforms: abeja
+    abeja_platform.create_platform,
     # platforms: dataiku
+    dataiku_platform.create_platform,
+    # platforms: appconfig
+    appconfig_platform.create_platform,
 )
 
 
@@ -130,6 +137,9 @@ class Sandbox(SandboxControl):
     def __init__(self, host: str = "127.0.0.1", port: int = 0, state_file: str | Path | None = None) -> None:
         self.app = SandboxApp(PLATFORMS, state_file=state_file)
         self._server = ServerThread(self.app, host, port)
+        # AppConfig is moto, served by its own threaded server on a second port, behind this app's
+        # faults, request log and lock.
+        self._appconfig_server = appconfig_platform.attach(self.app, host)
         super().__init__(f"http://{host}:{self._server.port}")
 
     def environment(self) -> dict[str, str]:
@@ -142,11 +152,13 @@ class Sandbox(SandboxControl):
     def start(self) -> Sandbox:
         """Start serving; returns self."""
         self._server.start()
+        self._appconfig_server.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving and release the ports."""
         self._server.stop()
+        self._appconfig_server.stop()
 
     def __enter__(self) -> Sandbox:
         return self.start()

@@ -1,0 +1,299 @@
+"""Thin Dataiku DSS public API client: one method per endpoint, wire models in, our errors out.
+
+Unlike the official client this one encodes every path segment, sends `Content-Type`, has a
+timeout on every call, keeps the status code, verifies TLS by default, and never waits on a future
+without a deadline (futures are followed by the resources, see ``code_studio.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..core import ConfigError, FailedStateError, NotFoundError, Operation, ServerError, Settings
+from ..core.retry import call_with_retries
+from ..core.transport import IDEMPOTENT_METHODS, HttpTransport, join_path
+from .models import (
+    CodeStudioDefinition,
+    CodeStudioItem,
+    CodeStudioStatus,
+    FutureState,
+    ProjectSummary,
+    TemplateItem,
+    ZoneConflicts,
+)
+
+PLATFORM = "Dataiku"
+API_PREFIX = "/public/api"
+
+URL_CONFIG = "dataiku:url"
+API_KEY_CONFIG = "dataiku:apiKey"
+CA_BUNDLE_CONFIG = "dataiku:caBundle"
+CLIENT_CERT_CONFIG = "dataiku:clientCertificate"
+CLIENT_KEY_CONFIG = "dataiku:clientKey"
+# Dataiku's own variables (as set inside DSS and by its tooling), so a configured shell works unchanged.
+URL_ENV = ("DKU_DSS_URL",)
+API_KEY_ENV = ("DKU_API_KEY",)
+CA_BUNDLE_ENV = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+CONFIG_DOCS = (
+    (URL_CONFIG, URL_ENV, "Base URL of the DSS instance, e.g. `https://dss.example.com:11200`."),
+    (API_KEY_CONFIG, API_KEY_ENV, "API key; a personal key of the user who should own the code studios. Secret."),
+    (CA_BUNDLE_CONFIG, CA_BUNDLE_ENV, "PEM file of the CA certificates to trust for the instance's TLS certificate."),
+    (CLIENT_CERT_CONFIG, (), "PEM client certificate to present (mutual TLS); may hold the key too."),
+    (CLIENT_KEY_CONFIG, (), "PEM private key of the client certificate, when not in the certificate file."),
+)
+
+# DSS answers "no such object" with 404 or, often, 500; the exception class tells.
+MISSING_ERROR_TYPES = ("UnknownObjectException", "NotFoundException")
+
+
+@dataclass(frozen=True)
+class DataikuConnection:
+    """Where and how to reach DSS. TLS is verified unless a CA bundle replaces the default trust."""
+
+    url: str
+    api_key: str
+    ca_bundle: str | None = None
+    client_certificate: str | None = None
+    client_key: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DataikuConnection:
+        url = settings.get(URL_CONFIG, URL_ENV)
+        if not url:
+            raise ConfigError(
+                "configuring Dataiku provider: no DSS URL; run `pulumi config set dataiku:url <url>` or set DKU_DSS_URL"
+            )
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"configuring Dataiku provider: dataiku:url must be an http(s) URL, got {url!r}")
+        api_key = settings.get(API_KEY_CONFIG, API_KEY_ENV)
+        if not api_key:
+            raise ConfigError(
+                "configuring Dataiku provider: no API key; run `pulumi config set --secret dataiku:apiKey <key>` "
+                "or set DKU_API_KEY"
+            )
+        connection = cls(
+            url=url.rstrip("/"),
+            api_key=api_key,
+            ca_bundle=settings.get(CA_BUNDLE_CONFIG, CA_BUNDLE_ENV),
+            client_certificate=settings.get(CLIENT_CERT_CONFIG),
+            client_key=settings.get(CLIENT_KEY_CONFIG),
+        )
+        connection.check_files()
+        return connection
+
+    def check_files(self) -> None:
+        for key, path in (
+            (CA_BUNDLE_CONFIG, self.ca_bundle),
+            (CLIENT_CERT_CONFIG, self.client_certificate),
+            (CLIENT_KEY_CONFIG, self.client_key),
+        ):
+            if path and not os.path.isfile(path):
+                raise ConfigError(f"configuring Dataiku provider: {key} names {path!r}, which is not a readable file")
+        if self.client_key and not self.client_certificate:
+            raise ConfigError(f"configuring Dataiku provider: {CLIENT_KEY_CONFIG} is set without {CLIENT_CERT_CONFIG}")
+
+    @property
+    def verify(self) -> bool | str:
+        """requests' ``verify``: True (the default trust store) or the CA bundle's path; never off."""
+        return self.ca_bundle or True
+
+    @property
+    def cert(self) -> str | tuple[str, str] | None:
+        if self.client_certificate and self.client_key:
+            return (self.client_certificate, self.client_key)
+        return self.client_certificate
+
+    def authorization(self) -> str:
+        # The key as the Basic user name with an empty password, as DSS's own client sends it.
+        return "Basic " + base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"DataikuConnection(url={self.url!r})"
+
+
+def _dss_error_cause(response: Any) -> str:
+    """`<exception class>: <detailedMessage or message>`, as DSS's own client reports it."""
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text or "").strip()[:300] or f"HTTP {response.status_code}"
+    if not isinstance(body, dict):
+        return str(body)[:300]
+    message = body.get("detailedMessage") or body.get("message") or "no message"
+    error_type = str(body.get("errorType") or "")
+    return f"{error_type.rsplit('.', 1)[-1]}: {message}" if error_type else str(message)
+
+
+def _is_missing(error: ServerError) -> bool:
+    return any(kind in error.cause for kind in MISSING_ERROR_TYPES)
+
+
+class DataikuClient:
+    """DSS public API (``<url>/public/api``): projects, code studio templates, code studios, futures."""
+
+    def __init__(self, connection: DataikuConnection, transport: HttpTransport | None = None) -> None:
+        self.connection = connection
+        authorization = connection.authorization()
+        self.transport = transport or HttpTransport(
+            headers={"Authorization": authorization, "Content-Type": "application/json"},
+            secrets=(connection.api_key, authorization.split(" ", 1)[1]),
+            error_cause=_dss_error_cause,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DataikuClient:
+        return cls(DataikuConnection.from_settings(settings))
+
+    # ---- plumbing -----------------------------------------------------------------------------
+
+    def _url(self, *segments: str, trailing_slash: bool = False) -> str:
+        return self.connection.url + API_PREFIX + join_path(*segments, trailing_slash=trailing_slash)
+
+    def _call(
+        self,
+        op: Operation,
+        method: str,
+        url: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        body: Any = None,
+        idempotent: bool | None = None,
+        task: bool = False,
+    ) -> Any:
+        """One call through the shared retry loop; "missing" answered as a 500 becomes NotFoundError
+        at once (never retried), and with ``task`` a 500 is the task's own failure."""
+
+        def once() -> Any:
+            try:
+                return self.transport.send_once(
+                    op, method, url, query=query, body=body, verify=self.connection.verify, cert=self.connection.cert
+                )
+            except ServerError as error:
+                if _is_missing(error):
+                    raise NotFoundError(error.cause, op, error.status) from None
+                if task and error.status == 500:
+                    raise FailedStateError(error.cause.removeprefix("500: "), op) from None
+                raise
+
+        safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        return call_with_retries(op, once, idempotent=safe)
+
+    @staticmethod
+    def _op(action: str, resource: str, ident: str) -> Operation:
+        return Operation(action, PLATFORM, resource, ident)
+
+    # ---- identity and projects ----------------------------------------------------------------
+
+    def get_auth_info(self) -> dict[str, Any]:
+        """Who the API key is: at least ``authIdentifier``."""
+        answer = self._call(self._op("reading", "identity", "auth info"), "GET", self._url("auth", "info"))
+        return dict(answer)
+
+    def iter_projects(self) -> Iterator[ProjectSummary]:
+        op = self._op("listing", "Project", "*")
+        for item in self._call(op, "GET", self._url("projects", trailing_slash=True)):
+            yield ProjectSummary.model_validate(item)
+
+    def get_project(self, project_key: str) -> ProjectSummary:
+        op = self._op("reading", "Project", project_key)
+        return ProjectSummary.model_validate(self._call(op, "GET", self._url("projects", project_key)))
+
+    def create_project(self, project_key: str, name: str, owner: str) -> None:
+        op = self._op("creating", "Project", project_key)
+        body = {"projectKey": project_key, "name": name, "owner": owner}
+        self._call(op, "POST", self._url("projects", trailing_slash=True), body=body)
+
+    def delete_project(self, project_key: str, wait: bool = True) -> FutureState:
+        op = self._op("deleting", "Project", project_key)
+        query = {"clearJobAndScenarioLogs": "true", "wait": "true" if wait else "false"}
+        return FutureState.model_validate(self._call(op, "DELETE", self._url("projects", project_key), query=query))
+
+    def iter_code_studio_templates(self) -> Iterator[TemplateItem]:
+        """Needs an administrator's key."""
+        op = self._op("listing", "CodeStudioTemplate", "*")
+        for item in self._call(op, "GET", self._url("admin", "code-studios", trailing_slash=True)):
+            yield TemplateItem.model_validate(item)
+
+    # ---- code studios -------------------------------------------------------------------------
+
+    def _studio_url(self, project_key: str, *segments: str) -> str:
+        return self._url("projects", project_key, "code-studios", *segments, trailing_slash=not segments)
+
+    def iter_code_studios(self, project_key: str) -> Iterator[CodeStudioItem]:
+        op = self._op("listing", "CodeStudio", f"{project_key}/*")
+        for item in self._call(op, "GET", self._studio_url(project_key)):
+            yield CodeStudioItem.model_validate(item)
+
+    def create_code_studio(self, project_key: str, name: str, template_id: str) -> CodeStudioDefinition:
+        """The owner is the user behind the API key; DSS does not take one."""
+        op = self._op("creating", "CodeStudio", f"{project_key}/{name}")
+        answer = self._call(op, "POST", self._studio_url(project_key), body={"name": name, "templateId": template_id})
+        return CodeStudioDefinition.model_validate(answer["codeStudio"])
+
+    def get_code_studio(self, project_key: str, studio_id: str) -> CodeStudioDefinition:
+        op = self._op("reading", "CodeStudio", f"{project_key}/{studio_id}")
+        return CodeStudioDefinition.model_validate(self._call(op, "GET", self._studio_url(project_key, studio_id)))
+
+    def get_code_studio_status(self, project_key: str, studio_id: str) -> CodeStudioStatus:
+        op = self._op("reading", "CodeStudio", f"{project_key}/{studio_id}")
+        answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "status"))
+        return CodeStudioStatus.model_validate(answer)
+
+    def delete_code_studio(self, project_key: str, studio_id: str) -> None:
+        op = self._op("deleting", "CodeStudio", f"{project_key}/{studio_id}")
+        self._call(op, "DELETE", self._studio_url(project_key, studio_id))
+
+    def create_code_studio_start(self, project_key: str, studio_id: str) -> FutureState:
+        """Start (or restart) a code studio: a future. Not repeated after a lost answer: a second
+        restart of a running studio would throw its unsynced work away."""
+        op = self._op("starting", "CodeStudio", f"{project_key}/{studio_id}")
+        answer = self._call(op, "POST", self._studio_url(project_key, studio_id, "restart"))
+        return FutureState.model_validate(answer)
+
+    def create_code_studio_stop(self, project_key: str, studio_id: str) -> FutureState:
+        """Stop a code studio: a future (finished inline when already stopped). Safe to repeat."""
+        op = self._op("stopping", "CodeStudio", f"{project_key}/{studio_id}")
+        answer = self._call(op, "POST", self._studio_url(project_key, studio_id, "stop"), idempotent=True)
+        return FutureState.model_validate(answer)
+
+    def update_code_studio_owner(self, project_key: str, studio_id: str, new_owner: str) -> CodeStudioDefinition:
+        op = self._op("changing owner of", "CodeStudio", f"{project_key}/{studio_id}")
+        url = self._studio_url(project_key, studio_id, "change-owner")
+        answer = self._call(op, "POST", url, query={"newOwner": new_owner}, idempotent=True)
+        return CodeStudioDefinition.model_validate(answer)
+
+    def get_zone_conflicts(self, project_key: str, studio_id: str, zone: str) -> ZoneConflicts:
+        op = self._op("checking conflicts of", "CodeStudio", f"{project_key}/{studio_id}")
+        answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "conflicts", zone))
+        if isinstance(answer, dict) and answer.get("error"):
+            raise FailedStateError(f"zone {zone}: {answer['error']}", op)
+        return ZoneConflicts.from_answer(zone, answer)
+
+    def update_dss_from_zone(self, project_key: str, studio_id: str, zone: str) -> None:
+        """Pull: copy a zone's files from the running studio back to DSS. A GET that changes state,
+        so never repeated on its own after an unknown outcome."""
+        op = self._op("pulling", "CodeStudio", f"{project_key}/{studio_id}")
+        self._call(op, "GET", self._studio_url(project_key, studio_id, "pull", zone), idempotent=False)
+
+    def update_zone_from_dss(self, project_key: str, studio_id: str, zone: str) -> dict[str, Any]:
+        """Push: copy DSS's files into a zone of the running studio; ``{count, size}``."""
+        op = self._op("pushing", "CodeStudio", f"{project_key}/{studio_id}")
+        answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "push", zone), idempotent=False)
+        return dict(answer)
+
+    # ---- futures ------------------------------------------------------------------------------
+
+    def get_future(self, job_id: str, op: Operation | None = None) -> FutureState:
+        """The task's state and result; a task that failed raises FailedStateError with DSS's message."""
+        operation = op or self._op("following", "task", job_id)
+        answer = self._call(operation, "GET", self._url("futures", job_id), query={"peek": "false"}, task=True)
+        return FutureState.model_validate(answer)
+
+    def delete_future(self, job_id: str) -> None:
+        """Abort a task."""
+        self._call(self._op("aborting", "task", job_id), "DELETE", self._url("futures", job_id))

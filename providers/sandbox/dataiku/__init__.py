@@ -1,0 +1,55 @@
+"""The Dataiku DSS emulator: projects, code studio templates, code studios and futures under `/dataiku`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from providers.sandbox.core.http import Request
+from providers.sandbox.core.platform import Platform
+from providers.sandbox.core.transitions import Transitions
+from providers.sandbox.dataiku import urls
+from providers.sandbox.dataiku.exceptions import error_body
+from providers.sandbox.dataiku.models import PLATFORM, DataikuBackend
+from providers.sandbox.dataiku.responses import DataikuResponses
+
+ADMIN_KEY = "sandbox-dku-admin-key"
+ANALYST_KEY = "sandbox-dku-analyst-key"
+# A key stands for a user login (personal API keys): the sandbox's "tenant" is the login.
+DEFAULT_TOKENS = {ADMIN_KEY: "admin", ANALYST_KEY: "analyst"}
+
+
+def credential(request: Request) -> str | None:
+    """The API key: Basic user name (as `DSSClient` sends it), Basic password, or Bearer."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip() or None
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, _, password = decoded.partition(":")
+    return user or password or None
+
+
+def environment(url: str) -> dict[str, str]:
+    """Point the providers and the official client at this emulator, with the admin key."""
+    return {"DKU_DSS_URL": f"{url}/{PLATFORM}", "DKU_API_KEY": ADMIN_KEY}
+
+
+def create_platform(transitions: Transitions) -> Platform:
+    """The DSS platform, its tasks advancing under the sandbox's transition modes."""
+    responses = DataikuResponses(DataikuBackend(transitions))
+    return Platform(
+        name=PLATFORM,
+        backend=responses.backend,
+        routes=urls.routes(responses),
+        control_routes=urls.control_routes(responses),
+        credential=credential,
+        error_body=error_body,
+        environment=environment,
+        default_tokens=DEFAULT_TOKENS,
+    )

@@ -1,0 +1,675 @@
+"""Dataiku DSS: users, projects, code studio templates, code studios and futures. Knows nothing of HTTP.
+
+One DSS instance (no tenants): a credential stands for a user login, and every user sees the
+same projects. What exists from the start, and comes back on reset:
+- users `admin` (administrator) and `analyst`;
+- project `SANDBOX` ("Sandbox project", owned by `admin`), for samples, the demo and first stacks;
+- code studio templates `vscode` ("VS Code", port 8080) and `jupyterlab` ("JupyterLab", port 8888).
+
+Choices made where the reference is silent (see its §12):
+- code studio ids are 8 random letters and digits; `libName` is the id;
+- a start (`restart`) or stop answers a running future with a `jobId`; reading that future, or the
+  code studio's status, advances it under the sandbox's transition mode; when it finishes the code
+  studio is already in its new state, so the very next status read shows it;
+- `restart` while STARTING, or `stop` while STOPPING, answers the future already under way; the
+  opposite call is refused with 409 until the studio settles; `stop` of a stopped studio answers
+  the inline-finished shape;
+- a failed start or stop (scheduled through the control plane) leaves the studio STOPPED or
+  RUNNING as before, and its future answers the non-peek poll with a 500 carrying the task's error;
+- zones (`syncedZones`) exist only while RUNNING, with the eight default folder names unless the
+  control plane sets others; conflicts, pull and push on a studio that is not running are a 400;
+- pull copies the zone's changed files back to DSS (the studio's version wins, so its conflicts
+  are gone); stopping, restarting or deleting a running studio throws away what was not pulled,
+  and the sandbox records it under `lost_work` so tests can see what a careless stop loses;
+- deleting a running studio stops it first (losing unsynced work) rather than refusing;
+- "not found" answers 404 with `UnknownObjectException`; the control plane can switch it to 500,
+  as real DSS often answers.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+import uuid
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from providers.sandbox.core.transitions import Transition, Transitions
+from providers.sandbox.core.validation import optional_str, optional_str_list
+from providers.sandbox.dataiku.exceptions import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    NotRunning,
+    TaskFailed,
+)
+
+PLATFORM = "dataiku"
+SANDBOX_PROJECT = "SANDBOX"
+STATES = ("STOPPED", "STARTING", "RUNNING", "STOPPING")
+DEFAULT_ZONES = (
+    "project-lib-versioned",
+    "project-lib-resources",
+    "recipes",
+    "notebooks",
+    "code_studio-versioned",
+    "code_studio-resources",
+    "user-versioned",
+    "user-resources",
+)
+PROJECT_KEY_PATTERN = r"[A-Za-z0-9_]+"
+
+FutureKind = Literal["start", "stop", "delete-project", "build"]
+Operation = Literal["start", "stop"]
+
+
+class User(BaseModel):
+    login: str
+    display_name: str
+    admin: bool = False
+
+
+class Project(BaseModel):
+    key: str
+    name: str
+    owner: str
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    permissions: list[Any] = Field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """The project summary and list item."""
+        body: dict[str, Any] = {
+            "projectKey": self.key,
+            "name": self.name,
+            "ownerLogin": self.owner,
+            "projectStatus": "Sandbox",
+            "tags": list(self.tags),
+        }
+        if self.description:
+            body["shortDesc"] = self.description
+        return body
+
+
+class Template(BaseModel):
+    id: str
+    label: str
+    type: str = "block_based"
+    short_desc: str = ""
+    ports: list[int] = Field(default_factory=list)
+    last_built: int = 0
+    all_container_confs: bool = False
+    container_confs: list[str] = Field(default_factory=lambda: ["default"])
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    def list_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"id": self.id, "label": self.label, "buildFor": list(self.container_confs)}
+        if self.last_built:
+            item["lastBuilt"] = self.last_built
+        return item
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "type": self.type,
+            "shortDesc": self.short_desc,
+            "params": dict(self.params),
+            "allContainerConfs": self.all_container_confs,
+            "containerConfs": list(self.container_confs),
+        }
+
+
+class Conflicts(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    modified: list[str] = Field(default_factory=list)
+    deleted: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list)
+
+    def files(self) -> list[str]:
+        return [*self.added, *self.modified, *self.deleted]
+
+
+class Zone(BaseModel):
+    """A synchronised folder of a running studio: files changed in the pod, and their conflicts with DSS."""
+
+    id: str
+    changed: list[str] = Field(default_factory=list)
+    conflicts: Conflicts = Field(default_factory=Conflicts)
+
+    def unsynced(self) -> list[str]:
+        return sorted({*self.changed, *self.conflicts.files()})
+
+
+class CodeStudio(BaseModel):
+    id: str
+    project_key: str
+    name: str
+    owner: str
+    template_id: str
+    state: str = "STOPPED"
+    last_state_change: int = 0
+    zones: dict[str, Zone] = Field(default_factory=dict)
+    job_id: str | None = None
+    pulled: dict[str, list[str]] = Field(default_factory=dict)
+    """Files pulled back to DSS, per zone (what the DSS side now holds from this studio)."""
+
+    def definition(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "projectKey": self.project_key,
+            "name": self.name,
+            "owner": self.owner,
+            "templateId": self.template_id,
+            "libName": self.id,
+        }
+
+
+class LostWork(BaseModel):
+    """Files of a zone thrown away by a stop, restart or delete before they were pulled."""
+
+    project_key: str
+    code_studio_id: str
+    name: str
+    zone: str
+    files: list[str]
+
+
+class Future(BaseModel):
+    job_id: str
+    kind: FutureKind
+    owner: str
+    project_key: str | None = None
+    target: str
+    """The code studio id, template id or project key the task works on."""
+    start_time: int
+    transition: Transition | None = None
+    error: str | None = None
+    result: Any = None
+    has_result: bool = False
+    aborted: bool = False
+
+    def finished(self) -> bool:
+        return self.has_result or self.error is not None or self.aborted
+
+
+class Failure(BaseModel):
+    """A failure scheduled through the control plane for the next start or stop of a named studio."""
+
+    operation: Operation
+    name: str
+    message: str
+
+
+class Knobs(BaseModel):
+    """Emulator settings tests change through the control plane."""
+
+    inline_futures: bool = False
+    """Start, stop and project delete answer the finished-inline shape instead of a jobId."""
+    not_found_status: int = 404
+    zones: list[str] = Field(default_factory=lambda: list(DEFAULT_ZONES))
+
+
+class DataikuState(BaseModel):
+    users: dict[str, User] = Field(default_factory=dict)
+    projects: dict[str, Project] = Field(default_factory=dict)
+    templates: dict[str, Template] = Field(default_factory=dict)
+    code_studios: dict[str, CodeStudio] = Field(default_factory=dict)
+    futures: dict[str, Future] = Field(default_factory=dict)
+    failures: list[Failure] = Field(default_factory=list)
+    lost_work: list[LostWork] = Field(default_factory=list)
+    knobs: Knobs = Field(default_factory=Knobs)
+
+
+def seeded_state() -> DataikuState:
+    """What a fresh (or reset) DSS holds."""
+    return DataikuState(
+        users={
+            "admin": User(login="admin", display_name="Administrator", admin=True),
+            "analyst": User(login="analyst", display_name="Analyst"),
+        },
+        projects={SANDBOX_PROJECT: Project(key=SANDBOX_PROJECT, name="Sandbox project", owner="admin")},
+        templates={
+            "vscode": Template(id="vscode", label="VS Code", short_desc="VS Code in the browser", ports=[8080]),
+            "jupyterlab": Template(id="jupyterlab", label="JupyterLab", short_desc="JupyterLab", ports=[8888]),
+        },
+    )
+
+
+class DataikuBackend:
+    """The DSS instance. Reads of a future or of a studio's status advance pending tasks."""
+
+    def __init__(self, transitions: Transitions | None = None) -> None:
+        self.transitions = transitions or Transitions()
+        self.state = seeded_state()
+
+    # ---- users --------------------------------------------------------------------------------
+
+    def user(self, login: str) -> User:
+        user = self.state.users.get(login)
+        if user is None:
+            raise self._missing(f"User {login} does not exist")
+        return user
+
+    def effective_user(self, login: str, proxy_user: str | None) -> str:
+        """The user a call runs as: the key's, or the impersonated one for an admin key."""
+        if not proxy_user:
+            return login
+        if not self.user(login).admin:
+            raise Forbidden("Impersonation (X-DKU-ProxyUser) requires an admin API key")
+        return self.user(proxy_user).login
+
+    # ---- projects -----------------------------------------------------------------------------
+
+    def list_projects(self) -> list[Project]:
+        return list(self.state.projects.values())
+
+    def create_project(self, user: str, body: Mapping[str, Any]) -> Project:
+        key = optional_str(body, "projectKey")
+        name = optional_str(body, "name")
+        if not key or not re.fullmatch(PROJECT_KEY_PATTERN, key):
+            raise BadRequest("projectKey is required: letters, digits and underscores")
+        if not name:
+            raise BadRequest("name is required")
+        if key in self.state.projects:
+            raise Conflict(f"Project {key} already exists")
+        owner = optional_str(body, "owner") or user
+        self.user(owner)
+        project = Project(
+            key=key,
+            name=name,
+            owner=owner,
+            description=optional_str(body, "description"),
+            tags=optional_str_list(body, "tags") or [],
+        )
+        self.state.projects[key] = project
+        return project
+
+    def get_project(self, key: str) -> Project:
+        project = self.state.projects.get(key)
+        if project is None:
+            raise self._missing(f"Project {key} does not exist")
+        return project
+
+    def delete_project(self, user: str, key: str, wait: bool) -> Future:
+        project = self.get_project(key)
+        if not self.user(user).admin:
+            raise Forbidden("Deleting a project requires an admin API key")
+        future = self._future("delete-project", user, project.key, project.key)
+        if wait or self.state.knobs.inline_futures:
+            self._finish(future)
+        else:
+            future.transition = self.transitions.start(PLATFORM, "DONE")
+        return future
+
+    # ---- templates ----------------------------------------------------------------------------
+
+    def list_templates(self, user: str) -> list[Template]:
+        self._require_admin(user)
+        return list(self.state.templates.values())
+
+    def get_template(self, user: str, template_id: str) -> Template:
+        self._require_admin(user)
+        return self._template(template_id)
+
+    def save_template(self, user: str, template_id: str, body: Mapping[str, Any]) -> Template:
+        template = self.get_template(user, template_id)
+        label = optional_str(body, "label")
+        if label:
+            template.label = label
+        params = body.get("params")
+        if isinstance(params, dict):
+            template.params = dict(params)
+        if isinstance(body.get("allContainerConfs"), bool):
+            template.all_container_confs = body["allContainerConfs"]
+        confs = optional_str_list(body, "containerConfs")
+        if confs is not None:
+            template.container_confs = confs
+        return template
+
+    def build_template(self, user: str, template_id: str) -> Future:
+        template = self.get_template(user, template_id)
+        future = self._future("build", user, None, template.id)
+        future.transition = self.transitions.start(PLATFORM, "DONE")
+        return future
+
+    # ---- code studios -------------------------------------------------------------------------
+
+    def list_code_studios(self, project_key: str) -> list[CodeStudio]:
+        self.get_project(project_key)
+        return [cs for cs in self.state.code_studios.values() if cs.project_key == project_key]
+
+    def create_code_studio(self, user: str, project_key: str, body: Mapping[str, Any]) -> CodeStudio:
+        self.get_project(project_key)
+        name = optional_str(body, "name")
+        template_id = optional_str(body, "templateId")
+        if not name:
+            raise BadRequest("name is required")
+        if not template_id:
+            raise BadRequest("templateId is required")
+        self._template(template_id)
+        studio_id = "".join(random.choices(string.ascii_letters + string.digits, k=8))
+        studio = CodeStudio(id=studio_id, project_key=project_key, name=name, owner=user, template_id=template_id)
+        self.state.code_studios[studio_id] = studio
+        return studio
+
+    def get_code_studio(self, project_key: str, studio_id: str) -> CodeStudio:
+        self.get_project(project_key)
+        studio = self.state.code_studios.get(studio_id)
+        if studio is None or studio.project_key != project_key:
+            raise self._missing(f"Code studio {studio_id} does not exist in project {project_key}")
+        return studio
+
+    def code_studio_status(self, project_key: str, studio_id: str) -> CodeStudio:
+        studio = self.get_code_studio(project_key, studio_id)
+        if studio.job_id is not None and studio.job_id in self.state.futures:
+            self._advance(self.state.futures[studio.job_id])
+        return studio
+
+    def restart_code_studio(self, user: str, project_key: str, studio_id: str) -> Future:
+        studio = self.get_code_studio(project_key, studio_id)
+        self._require_operator(user, studio)
+        if studio.state == "STARTING" and studio.job_id in self.state.futures:
+            return self.state.futures[studio.job_id]
+        if studio.state == "STOPPING":
+            raise Conflict(f"Code studio {studio.id} is stopping; start it again once it is stopped")
+        if studio.state == "RUNNING":
+            self._throw_away_zones(studio)
+        self._set_state(studio, "STARTING")
+        return self._task("start", user, studio)
+
+    def stop_code_studio(self, user: str, project_key: str, studio_id: str) -> Future:
+        studio = self.get_code_studio(project_key, studio_id)
+        self._require_operator(user, studio)
+        if studio.state == "STOPPED":
+            future = self._future("stop", user, project_key, studio.id)
+            future.has_result = True
+            return future
+        if studio.state == "STOPPING" and studio.job_id in self.state.futures:
+            return self.state.futures[studio.job_id]
+        if studio.state == "STARTING":
+            raise Conflict(f"Code studio {studio.id} is starting; stop it once it is running")
+        self._set_state(studio, "STOPPING")
+        return self._task("stop", user, studio)
+
+    def delete_code_studio(self, user: str, project_key: str, studio_id: str) -> None:
+        studio = self.get_code_studio(project_key, studio_id)
+        self._require_operator(user, studio)
+        if studio.state in ("STARTING", "STOPPING"):
+            raise Conflict(f"Code studio {studio.id} is {studio.state.lower()}; delete it once it settles")
+        self._throw_away_zones(studio)
+        del self.state.code_studios[studio.id]
+
+    def change_owner(self, user: str, project_key: str, studio_id: str, new_owner: str | None) -> CodeStudio:
+        studio = self.get_code_studio(project_key, studio_id)
+        if not new_owner:
+            raise BadRequest("newOwner is required")
+        if not (self.user(user).admin or studio.owner == user):
+            raise Forbidden("Only an administrator or the owner can change the owner of a code studio")
+        studio.owner = self.user(new_owner).login
+        return studio
+
+    def conflicts(self, project_key: str, studio_id: str, zone_id: str) -> dict[str, Any]:
+        studio = self._running(project_key, studio_id, "check conflicts")
+        zone = studio.zones.get(zone_id)
+        if zone is None:
+            return {"error": f"Zone {zone_id} is not synchronized in code studio {studio.id}"}
+        found = zone.conflicts
+        return {
+            zone_id: {
+                "added": list(found.added),
+                "modified": list(found.modified),
+                "deleted": list(found.deleted),
+                "authors": list(found.authors),
+                "count": len(found.files()),
+                "commitFrom": "0" * 40,
+                "commitTo": ("1" if found.files() else "0") * 40,
+            }
+        }
+
+    def pull(self, project_key: str, studio_id: str, zone_id: str) -> dict[str, Any]:
+        studio = self._running(project_key, studio_id, "pull")
+        zone = self._zone(studio, zone_id)
+        files = zone.unsynced()
+        if files:
+            studio.pulled[zone_id] = sorted({*studio.pulled.get(zone_id, []), *files})
+        zone.changed = []
+        zone.conflicts = Conflicts()
+        return {zone_id: {"count": len(files), "files": files}}
+
+    def push(self, project_key: str, studio_id: str, zone_id: str) -> dict[str, Any]:
+        studio = self._running(project_key, studio_id, "push")
+        self._zone(studio, zone_id)
+        files = studio.pulled.get(zone_id, [])
+        return {"count": len(files), "size": 1024 * len(files)}
+
+    # ---- futures ------------------------------------------------------------------------------
+
+    def get_future(self, job_id: str, peek: bool) -> Future:
+        future = self.state.futures.get(job_id)
+        if future is None:
+            raise self._missing(f"Future {job_id} does not exist")
+        self._advance(future)
+        if not peek and future.error is not None:
+            raise TaskFailed(future.error)
+        if not peek and future.aborted:
+            raise TaskFailed(f"Task {job_id} was aborted", error_type="com.dataiku.dip.futures.AbortedException")
+        return future
+
+    def abort_future(self, job_id: str) -> None:
+        future = self.state.futures.get(job_id)
+        if future is None:
+            raise self._missing(f"Future {job_id} does not exist")
+        if not future.finished():
+            future.aborted = True
+            studio = self.state.code_studios.get(future.target)
+            if studio is not None and studio.job_id == job_id:
+                studio.job_id = None
+                self._set_state(studio, "STOPPED" if future.kind == "start" else "RUNNING")
+
+    def list_futures(self, user: str) -> list[Future]:
+        return [f for f in self.state.futures.values() if f.owner == user and not f.finished()]
+
+    # ---- control plane ------------------------------------------------------------------------
+
+    def put_zone(
+        self,
+        project_key: str,
+        studio: str,
+        zone_id: str,
+        changed: list[str],
+        conflicts: Conflicts,
+    ) -> Zone:
+        """Make work in a zone: files changed in the studio, and conflicts with DSS-side changes."""
+        matches = [cs for cs in self.list_code_studios(project_key) if studio in (cs.id, cs.name)]
+        if len(matches) != 1:
+            raise BadRequest(f"expected one code studio named or with id {studio!r}, found {len(matches)}")
+        target = matches[0]
+        if target.state != "RUNNING":
+            raise NotRunning(f"Code studio {target.id} is not running")
+        zone = self._zone(target, zone_id)
+        zone.changed = sorted({*zone.changed, *changed})
+        zone.conflicts = Conflicts(
+            added=sorted({*zone.conflicts.added, *conflicts.added}),
+            modified=sorted({*zone.conflicts.modified, *conflicts.modified}),
+            deleted=sorted({*zone.conflicts.deleted, *conflicts.deleted}),
+            authors=sorted({*zone.conflicts.authors, *conflicts.authors}),
+        )
+        return zone
+
+    def schedule_failure(self, operation: Operation, name: str, message: str) -> Failure:
+        failure = Failure(operation=operation, name=name, message=message)
+        self.state.failures.append(failure)
+        return failure
+
+    def configure(self, body: Mapping[str, Any]) -> Knobs:
+        knobs = self.state.knobs.model_copy()
+        if isinstance(body.get("inline_futures"), bool):
+            knobs.inline_futures = body["inline_futures"]
+        if body.get("not_found_status") in (404, 500):
+            knobs.not_found_status = int(body["not_found_status"])
+        zones = optional_str_list(body, "zones")
+        if zones:
+            knobs.zones = zones
+        self.state.knobs = knobs
+        return knobs
+
+    # ---- Backend protocol ---------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self.state = seeded_state()
+
+    def dump(self) -> dict[str, Any]:
+        return self.state.model_dump(mode="json")
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.state = DataikuState.model_validate(data)
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _missing(self, message: str) -> NotFound:
+        return NotFound(message, status=self.state.knobs.not_found_status)
+
+    def _now(self) -> int:
+        return int(self.transitions.clock() * 1000)
+
+    def _require_admin(self, user: str) -> None:
+        if not self.user(user).admin:
+            raise Forbidden("Action forbidden, you are not admin")
+
+    def _require_operator(self, user: str, studio: CodeStudio) -> None:
+        # The owner uses it; administrators and the project's owner may only start, stop and delete it.
+        if user == studio.owner or self.user(user).admin or self.get_project(studio.project_key).owner == user:
+            return
+        raise Forbidden(f"You may not operate code studio {studio.id}: it belongs to {studio.owner}")
+
+    def _template(self, template_id: str) -> Template:
+        template = self.state.templates.get(template_id)
+        if template is None:
+            raise self._missing(f"Code studio template {template_id} does not exist")
+        return template
+
+    def _running(self, project_key: str, studio_id: str, action: str) -> CodeStudio:
+        studio = self.code_studio_status(project_key, studio_id)
+        if studio.state != "RUNNING":
+            raise NotRunning(f"Cannot {action}: code studio {studio.id} is not running (state {studio.state})")
+        return studio
+
+    def _zone(self, studio: CodeStudio, zone_id: str) -> Zone:
+        zone = studio.zones.get(zone_id)
+        if zone is None:
+            raise BadRequest(f"Zone {zone_id} is not synchronized in code studio {studio.id}")
+        return zone
+
+    def _set_state(self, studio: CodeStudio, state: str) -> None:
+        studio.state = state
+        studio.last_state_change = self._now()
+
+    def _throw_away_zones(self, studio: CodeStudio) -> None:
+        for zone in studio.zones.values():
+            files = zone.unsynced()
+            if files:
+                self.state.lost_work.append(
+                    LostWork(
+                        project_key=studio.project_key,
+                        code_studio_id=studio.id,
+                        name=studio.name,
+                        zone=zone.id,
+                        files=files,
+                    )
+                )
+        studio.zones = {}
+
+    def _future(self, kind: FutureKind, user: str, project_key: str | None, target: str) -> Future:
+        future = Future(
+            job_id=uuid.uuid4().hex[:12],
+            kind=kind,
+            owner=user,
+            project_key=project_key,
+            target=target,
+            start_time=self._now(),
+        )
+        self.state.futures[future.job_id] = future
+        return future
+
+    def _task(self, kind: Operation, user: str, studio: CodeStudio) -> Future:
+        future = self._future(kind, user, studio.project_key, studio.id)
+        failure = next((f for f in self.state.failures if f.operation == kind and f.name == studio.name), None)
+        if failure is not None:
+            self.state.failures.remove(failure)
+            future.error = None
+            future.result = {"scheduledFailure": failure.message}
+        studio.job_id = future.job_id
+        if self.state.knobs.inline_futures:
+            self._finish(future)
+            if future.error is not None:
+                raise TaskFailed(future.error)
+        else:
+            future.transition = self.transitions.start(PLATFORM, "DONE")
+        return future
+
+    def _advance(self, future: Future) -> None:
+        if future.finished() or future.transition is None:
+            return
+        if self.transitions.reached(future.transition):
+            self._finish(future)
+
+    def _finish(self, future: Future) -> None:
+        future.transition = None
+        if future.kind == "delete-project":
+            for studio in [cs for cs in self.state.code_studios.values() if cs.project_key == future.target]:
+                self._throw_away_zones(studio)
+                del self.state.code_studios[studio.id]
+            self.state.projects.pop(future.target, None)
+            future.result = {"messages": [], "anyMessage": False, "success": True, "error": False}
+        elif future.kind == "build":
+            template = self.state.templates.get(future.target)
+            if template is not None:
+                template.last_built = self._now()
+            future.result = {"templateId": future.target, "success": True}
+        else:
+            self._finish_studio_task(future)
+        future.has_result = future.error is None
+
+    def _finish_studio_task(self, future: Future) -> None:
+        studio = self.state.code_studios.get(future.target)
+        scheduled = future.result.get("scheduledFailure") if isinstance(future.result, dict) else None
+        future.result = None
+        if studio is None:
+            future.error = f"Code studio {future.target} was deleted"
+            return
+        studio.job_id = None
+        if scheduled is not None:
+            future.error = str(scheduled)
+            self._set_state(studio, "STOPPED" if future.kind == "start" else "RUNNING")
+            return
+        if future.kind == "start":
+            self._set_state(studio, "RUNNING")
+            studio.zones = {zone: Zone(id=zone) for zone in self.state.knobs.zones}
+        else:
+            self._throw_away_zones(studio)
+            self._set_state(studio, "STOPPED")
+        future.result = {"state": studio.state, "codeStudioId": studio.id}
+
+    def exposed(self, studio: CodeStudio) -> list[dict[str, Any]]:
+        """The ports the running pod exposes, each with the browser path DSS proxies it under."""
+        template = self.state.templates.get(studio.template_id)
+        ports = template.ports if template else []
+        return [
+            {
+                "port": port,
+                "label": template.label if template else str(port),
+                "url": f"/code-studios/{studio.project_key}/{studio.id}/{port}/",
+            }
+            for port in ports
+        ]
+
+    def template_label(self, studio: CodeStudio) -> dict[str, str] | None:
+        template = self.state.templates.get(studio.template_id)
+        return {"label": template.label, "shortDesc": template.short_desc} if template else None

@@ -1,0 +1,311 @@
+"""Dataiku DSS's wire layer: requests into backend calls, results into DSS's JSON.
+
+Every answer carries `DSS-Version` and `DSS-API-Version`; every error raised by the backend is
+rendered as DSS's error JSON with its exception class. Null fields are left out, as DSS does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from providers.sandbox.core.http import Request, Response
+from providers.sandbox.core.validation import FieldError, optional_choice, optional_str, optional_str_list
+from providers.sandbox.dataiku.exceptions import BadRequest, DssError
+from providers.sandbox.dataiku.models import CodeStudio, Conflicts, DataikuBackend, Future, Operation
+
+DSS_VERSION = "15.2.0"
+DSS_HEADERS = {"DSS-Version": DSS_VERSION, "DSS-API-Version": "1"}
+PROXY_USER_HEADER = "x-dku-proxyuser"
+
+
+def flag(request: Request, name: str, default: bool) -> bool:
+    """A boolean query parameter: the official client sends `True`/`False`, others `true`/`false`."""
+    value = request.first(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("true", "1", "yes")
+
+
+def dss(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """Add DSS's headers to an answer, and render backend errors as DSS's error JSON."""
+
+    def serve(request: Request) -> Response:
+        try:
+            response = handler(request)
+        except DssError as error:
+            response = Response(error.status, error.body())
+        except FieldError as error:
+            response = Response(400, BadRequest(error.message).body())
+        response.headers.update(DSS_HEADERS)
+        return response
+
+    serve.__doc__ = handler.__doc__
+    return serve
+
+
+class DataikuResponses:
+    """One handler per route of `urls.py`."""
+
+    def __init__(self, backend: DataikuBackend) -> None:
+        self.backend = backend
+
+    def user(self, request: Request) -> str:
+        """The login a call runs as (the key's user, or the one an admin key impersonates)."""
+        return self.backend.effective_user(request.tenant_id(), request.headers.get(PROXY_USER_HEADER))
+
+    # ---- auth ---------------------------------------------------------------------------------
+
+    def auth_info(self, request: Request) -> Response:
+        """`GET /auth/info`: who the credential is."""
+        user = self.backend.user(self.user(request))
+        groups = ["administrators"] if user.admin else ["data_team"]
+        return Response(200, {"authIdentifier": user.login, "groups": groups, "displayName": user.display_name})
+
+    # ---- projects -----------------------------------------------------------------------------
+
+    def list_projects(self, request: Request) -> Response:
+        """`GET /projects/`."""
+        self.user(request)
+        return Response(200, [project.summary() for project in self.backend.list_projects()])
+
+    def create_project(self, request: Request) -> Response:
+        """`POST /projects/`; the official client ignores the answer."""
+        project = self.backend.create_project(self.user(request), request.json_object())
+        return Response(200, {"projectKey": project.key})
+
+    def get_project(self, request: Request) -> Response:
+        """`GET /projects/{pk}`: the summary."""
+        self.user(request)
+        return Response(200, self.backend.get_project(request.params["pk"]).summary())
+
+    def delete_project(self, request: Request) -> Response:
+        """`DELETE /projects/{pk}`: a future, finished inline unless `wait=False`."""
+        future = self.backend.delete_project(self.user(request), request.params["pk"], flag(request, "wait", True))
+        return Response(200, future_state(future, inline=future.finished(), peek=False, now=self._now()))
+
+    def get_project_part(self, request: Request) -> Response:
+        """`GET /projects/{pk}/{metadata|settings|permissions}`."""
+        self.user(request)
+        project = self.backend.get_project(request.params["pk"])
+        part = request.params["part"]
+        if part == "permissions":
+            return Response(200, {"owner": project.owner, "permissions": list(project.permissions)})
+        return Response(200, dict(getattr(project, part)))
+
+    def put_project_part(self, request: Request) -> Response:
+        """`PUT /projects/{pk}/{metadata|settings|permissions}`: the whole object."""
+        self.user(request)
+        project = self.backend.get_project(request.params["pk"])
+        body = request.json_object()
+        part = request.params["part"]
+        if part == "permissions":
+            permissions = body.get("permissions")
+            project.permissions = list(permissions) if isinstance(permissions, list) else []
+            owner = optional_str(body, "owner")
+            if owner:
+                project.owner = self.backend.user(owner).login
+        else:
+            setattr(project, part, body)
+        return Response(200, {})
+
+    # ---- templates ----------------------------------------------------------------------------
+
+    def list_templates(self, request: Request) -> Response:
+        """`GET /admin/code-studios/`."""
+        return Response(200, [t.list_item() for t in self.backend.list_templates(self.user(request))])
+
+    def get_template(self, request: Request) -> Response:
+        """`GET /admin/code-studios/{tid}`."""
+        return Response(200, self.backend.get_template(self.user(request), request.params["tid"]).settings())
+
+    def save_template(self, request: Request) -> Response:
+        """`PUT /admin/code-studios/{tid}`: the whole settings object."""
+        self.backend.save_template(self.user(request), request.params["tid"], request.json_object())
+        return Response(200, {})
+
+    def build_template(self, request: Request) -> Response:
+        """`POST /admin/code-studios/{tid}/build`: a future."""
+        future = self.backend.build_template(self.user(request), request.params["tid"])
+        return Response(200, future_state(future, inline=False, peek=False, now=self._now()))
+
+    # ---- code studios -------------------------------------------------------------------------
+
+    def list_code_studios(self, request: Request) -> Response:
+        """`GET /projects/{pk}/code-studios/`."""
+        self.user(request)
+        studios = self.backend.list_code_studios(request.params["pk"])
+        return Response(200, [self._list_item(studio) for studio in studios])
+
+    def create_code_studio(self, request: Request) -> Response:
+        """`POST /projects/{pk}/code-studios/` with `{name, templateId}`: `{"codeStudio": definition}`."""
+        studio = self.backend.create_code_studio(self.user(request), request.params["pk"], request.json_object())
+        return Response(200, {"codeStudio": studio.definition()})
+
+    def get_code_studio(self, request: Request) -> Response:
+        """`GET /projects/{pk}/code-studios/{id}`: the definition."""
+        self.user(request)
+        return Response(200, self._studio(request).definition())
+
+    def delete_code_studio(self, request: Request) -> Response:
+        """`DELETE /projects/{pk}/code-studios/{id}`."""
+        self.backend.delete_code_studio(self.user(request), request.params["pk"], request.params["id"])
+        return Response(200, {})
+
+    def code_studio_status(self, request: Request) -> Response:
+        """`GET .../{id}/status`: state, last change, and zones and ports while running."""
+        self.user(request)
+        studio = self.backend.code_studio_status(request.params["pk"], request.params["id"])
+        running = studio.state == "RUNNING"
+        body: dict[str, Any] = {
+            "state": studio.state,
+            "syncedZones": [{"id": zone, "path": f"/home/dataiku/workspace/{zone}"} for zone in studio.zones]
+            if running
+            else [],
+            "exposed": self.backend.exposed(studio) if running else [],
+        }
+        if studio.last_state_change:
+            body["lastStateChange"] = studio.last_state_change
+        return Response(200, body)
+
+    def restart_code_studio(self, request: Request) -> Response:
+        """`POST .../{id}/restart`: a future."""
+        future = self.backend.restart_code_studio(self.user(request), request.params["pk"], request.params["id"])
+        return Response(200, future_state(future, inline=future.finished(), peek=False, now=self._now()))
+
+    def stop_code_studio(self, request: Request) -> Response:
+        """`POST .../{id}/stop`: a future; finished inline when the studio is stopped already."""
+        future = self.backend.stop_code_studio(self.user(request), request.params["pk"], request.params["id"])
+        return Response(200, future_state(future, inline=future.finished(), peek=False, now=self._now()))
+
+    def change_owner(self, request: Request) -> Response:
+        """`POST .../{id}/change-owner?newOwner=`: the updated definition."""
+        studio = self.backend.change_owner(
+            self.user(request), request.params["pk"], request.params["id"], request.first("newOwner")
+        )
+        return Response(200, studio.definition())
+
+    def conflicts(self, request: Request) -> Response:
+        """`GET .../{id}/conflicts/{zone}`: keyed by the zone, or `{"error"}`."""
+        self.user(request)
+        p = request.params
+        return Response(200, self.backend.conflicts(p["pk"], p["id"], p["zone"]))
+
+    def pull(self, request: Request) -> Response:
+        """`GET .../{id}/pull/{zone}`: the zone's changed files copied back to DSS."""
+        self.user(request)
+        p = request.params
+        return Response(200, self.backend.pull(p["pk"], p["id"], p["zone"]))
+
+    def push(self, request: Request) -> Response:
+        """`GET .../{id}/push/{zone}`: `{count, size}`."""
+        self.user(request)
+        p = request.params
+        return Response(200, self.backend.push(p["pk"], p["id"], p["zone"]))
+
+    # ---- futures ------------------------------------------------------------------------------
+
+    def get_future(self, request: Request) -> Response:
+        """`GET /futures/{jobId}?peek=`: the state; a failed task answers 500 with its error."""
+        self.user(request)
+        peek = flag(request, "peek", False)
+        future = self.backend.get_future(request.params["job_id"], peek)
+        return Response(200, future_state(future, inline=False, peek=peek, now=self._now()))
+
+    def abort_future(self, request: Request) -> Response:
+        """`DELETE /futures/{jobId}`."""
+        self.user(request)
+        self.backend.abort_future(request.params["job_id"])
+        return Response(200, {})
+
+    def list_futures(self, request: Request) -> Response:
+        """`GET /futures/`: the caller's running tasks (no scenarios in the sandbox)."""
+        user = self.user(request)
+        if not flag(request, "withNotScenarios", True):
+            return Response(200, [])
+        futures = self.backend.list_futures(user)
+        return Response(200, [future_state(f, inline=False, peek=True, now=self._now()) for f in futures])
+
+    # ---- control plane ------------------------------------------------------------------------
+
+    def put_zone(self, request: Request) -> Response:
+        """`POST /_sandbox/dataiku/zones`: `{project_key, code_studio (id or name), zone, changed?, conflicts?}`."""
+        document = request.json_object()
+        project_key = optional_str(document, "project_key")
+        studio = optional_str(document, "code_studio")
+        zone = optional_str(document, "zone")
+        if not project_key or not studio or not zone:
+            raise FieldError("project_key, code_studio and zone are required")
+        raw = document.get("conflicts") or {}
+        if not isinstance(raw, dict):
+            raise FieldError("conflicts must be an object")
+        conflicts = Conflicts(
+            added=optional_str_list(raw, "added") or [],
+            modified=optional_str_list(raw, "modified") or [],
+            deleted=optional_str_list(raw, "deleted") or [],
+            authors=optional_str_list(raw, "authors") or [],
+        )
+        try:
+            found = self.backend.put_zone(
+                project_key, studio, zone, optional_str_list(document, "changed") or [], conflicts
+            )
+        except DssError as error:
+            raise FieldError(error.message) from None
+        return Response(200, found.model_dump())
+
+    def schedule_failure(self, request: Request) -> Response:
+        """`POST /_sandbox/dataiku/failures`: `{operation: start|stop, name, message?}`."""
+        document = request.json_object()
+        operation = optional_choice(document, "operation", ("start", "stop"))
+        name = optional_str(document, "name")
+        if operation is None or not name:
+            raise FieldError("operation (start or stop) and name are required")
+        message = optional_str(document, "message") or "failure injected by the sandbox"
+        failure = self.backend.schedule_failure(cast(Operation, operation), name, message)
+        return Response(201, failure.model_dump())
+
+    def configure(self, request: Request) -> Response:
+        """`PUT /_sandbox/dataiku/settings`: `{inline_futures?, not_found_status?, zones?}`."""
+        return Response(200, self.backend.configure(request.json_object()).model_dump())
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _now(self) -> int:
+        return int(self.backend.transitions.clock() * 1000)
+
+    def _studio(self, request: Request) -> CodeStudio:
+        return self.backend.get_code_studio(request.params["pk"], request.params["id"])
+
+    def _list_item(self, studio: CodeStudio) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "id": studio.id,
+            "projectKey": studio.project_key,
+            "name": studio.name,
+            "owner": studio.owner,
+            "templateId": studio.template_id,
+        }
+        desc = self.backend.template_label(studio)
+        if desc is not None:
+            item["desc"] = desc
+        return item
+
+
+def future_state(future: Future, *, inline: bool, peek: bool, now: int) -> dict[str, Any]:
+    """A future as DSS answers it. `inline`: the task finished within the call that started it, and
+    the answer holds the result and no `jobId`."""
+    alive = not future.finished()
+    body: dict[str, Any] = {
+        "hasResult": future.has_result,
+        "alive": alive,
+        "aborted": future.aborted,
+        "unknown": False,
+        "startTime": 0 if inline else future.start_time,
+        "runningTime": 0 if inline else max(0, now - future.start_time),
+    }
+    if not inline:
+        body["jobId"] = future.job_id
+    if alive:
+        body["progress"] = {"states": [{"name": f"{future.kind} {future.target}", "unit": "NONE"}]}
+    if future.has_result and not peek and future.result is not None:
+        body["result"] = future.result
+    return body
