@@ -1,0 +1,157 @@
+"""AppConfig requests -> backend calls -> AppConfig's JSON, for the operations moto lacks.
+
+A subclass of moto's `AppConfigResponse`: moto resolves the action from botocore's model (method
+and URI template) and calls the snake_case method of the same name, so the new operations are
+plain methods here and moto's own ones are inherited unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.appconfig.responses import AppConfigResponse
+
+from providers.sandbox.appconfig.exceptions import BadRequest
+from providers.sandbox.appconfig.models import CLOCK, AppConfigExtension, extension, page
+
+Answer = tuple[str, dict[str, Any]]
+
+
+def _answer(body: Any, status: int = 200) -> Answer:
+    return ("" if body is None else json.dumps(body)), {"status": status, "content-type": "application/json"}
+
+
+class SandboxAppConfigResponse(AppConfigResponse):
+    @property
+    def extension(self) -> AppConfigExtension:
+        return extension(self.appconfig_backend)
+
+    def _document(self) -> dict[str, Any]:
+        if not self.body:
+            return {}
+        try:
+            document = json.loads(self.body)
+        except ValueError:
+            raise BadRequest("The request body is not valid JSON") from None
+        if not isinstance(document, dict):
+            raise BadRequest("The request body must be a JSON object")
+        return document
+
+    def _query(self, name: str) -> str | None:
+        values = self.querystring.get(name)
+        return values[0] if values else None
+
+    def _paged(self, items: list[dict[str, Any]]) -> Answer:
+        chosen, token = page(items, self._query("max_results"), self._query("next_token"))
+        return _answer({"Items": chosen, **({"NextToken": token} if token else {})})
+
+    # ---- applications (moto lists none) ----------------------------------------------------------
+
+    def list_applications(self) -> Answer:
+        return self._paged([app.to_json() for app in self.appconfig_backend.applications.values()])
+
+    # ---- environments ----------------------------------------------------------------------------
+
+    def create_environment(self) -> Answer:
+        doc = self._document()
+        env = self.extension.create_environment(
+            self._get_param("ApplicationId"),
+            doc.get("Name"),
+            doc.get("Description"),
+            doc.get("Monitors"),
+            doc.get("Tags"),
+        )
+        return _answer(env.to_json(CLOCK.minutes()), 201)
+
+    def get_environment(self) -> Answer:
+        env = self.extension.get_environment(self._get_param("ApplicationId"), self._get_param("EnvironmentId"))
+        return _answer(env.to_json(CLOCK.minutes()))
+
+    def list_environments(self) -> Answer:
+        now = CLOCK.minutes()
+        return self._paged(
+            [env.to_json(now) for env in self.extension.list_environments(self._get_param("ApplicationId"))]
+        )
+
+    def update_environment(self) -> Answer:
+        doc = self._document()
+        env = self.extension.update_environment(
+            self._get_param("ApplicationId"),
+            self._get_param("EnvironmentId"),
+            doc.get("Name"),
+            doc.get("Description"),
+            doc.get("Monitors"),
+        )
+        return _answer(env.to_json(CLOCK.minutes()))
+
+    def delete_environment(self) -> Answer:
+        self.extension.delete_environment(
+            self._get_param("ApplicationId"), self._get_param("EnvironmentId"), CLOCK.minutes()
+        )
+        return _answer(None, 204)
+
+    # ---- deployment strategies -------------------------------------------------------------------
+
+    def create_deployment_strategy(self) -> Answer:
+        return _answer(self.extension.create_strategy(self._document()).to_json(), 201)
+
+    def get_deployment_strategy(self) -> Answer:
+        return _answer(self.extension.get_strategy(self._get_param("DeploymentStrategyId")).to_json())
+
+    def list_deployment_strategies(self) -> Answer:
+        return self._paged([strategy.to_json() for strategy in self.extension.all_strategies()])
+
+    def update_deployment_strategy(self) -> Answer:
+        strategy = self.extension.update_strategy(self._get_param("DeploymentStrategyId"), self._document())
+        return _answer(strategy.to_json())
+
+    def delete_deployment_strategy(self) -> Answer:
+        # Served on the platform's misspelled path, /deployementstrategies/{id}.
+        self.extension.delete_strategy(self._get_param("DeploymentStrategyId"))
+        return _answer(None, 204)
+
+    # ---- deployments -----------------------------------------------------------------------------
+
+    def start_deployment(self) -> Answer:
+        now = CLOCK.minutes()
+        deployment = self.extension.start_deployment(
+            self._get_param("ApplicationId"), self._get_param("EnvironmentId"), self._document(), now
+        )
+        return _answer(deployment.to_json(now), 201)
+
+    def get_deployment(self) -> Answer:
+        deployment = self.extension.get_deployment(
+            self._get_param("ApplicationId"), self._get_param("EnvironmentId"), self._get_int_param("DeploymentNumber")
+        )
+        return _answer(deployment.to_json(CLOCK.minutes()))
+
+    def list_deployments(self) -> Answer:
+        now = CLOCK.minutes()
+        newest_first = self.extension.list_deployments(
+            self._get_param("ApplicationId"), self._get_param("EnvironmentId")
+        )
+        # The token is the last number returned, not an offset: a deployment started between two
+        # pages goes on top and must not push an item seen already onto the next page.
+        token = self._query("next_token")
+        if token:
+            if not token.isdigit():
+                raise BadRequest("The NextToken is not valid")
+            newest_first = [d for d in newest_first if d.number < int(token)]
+        chosen, more = page(newest_first, self._query("max_results"), None)
+        body: dict[str, Any] = {"Items": [d.to_summary(now) for d in chosen]}
+        if more is not None:
+            body["NextToken"] = str(chosen[-1].number)
+        return _answer(body)
+
+    def stop_deployment(self) -> Answer:
+        now = CLOCK.minutes()
+        allow_revert = (self.headers.get("Allow-Revert") or "").lower() == "true"
+        deployment = self.extension.stop_deployment(
+            self._get_param("ApplicationId"),
+            self._get_param("EnvironmentId"),
+            self._get_int_param("DeploymentNumber"),
+            allow_revert,
+            now,
+        )
+        return _answer(deployment.to_json(now), 202)
