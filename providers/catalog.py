@@ -60,6 +60,23 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         replacing={"service_type": "shiny"},
     ),
     # catalog: peak PressDeployment
+    ResourceEntry(
+        "peak",
+        "providers.peak.press_deployment",
+        "PressDeployment",
+        "peak-press-deployment",
+        # The sandbox seeds every tenant with this block spec (providers/sandbox/peak/press_models.py).
+        sample={
+            "kind": "block",
+            "spec_id": "5eed0000-b10c-4000-8000-000000000001",
+            "release_version": "1.0.0",
+            "name": "press-{n}",
+            "summary": "sample deployment {n}",
+            "run_parameters": {"target_url": "https://example.com/{n}"},
+        },
+        in_place={"title": "changed {n}", "release_version": "1.1.0"},
+        replacing={"kind": "app", "spec_id": "5eed0000-a990-4000-8000-000000000002"},
+    ),
     # catalog: abeja Trigger
     # catalog: dataiku CodeStudio
     # catalog: appconfig Deployment, HostedConfigurationVersion

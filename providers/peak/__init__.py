@@ -1,6 +1,27 @@
-"""Peak resource types: ``Service`` (and its ``run_service_test`` function)."""
+"""Peak resource types: ``Service`` (and its ``run_service_test`` function) and ``PressDeployment``
+(with the Press lookups ``list_press_specs``, ``list_press_spec_releases`` and
+``list_press_spec_release_deployments``)."""
 
-from .functions import run_service_test
+from .functions import (
+    list_press_spec_release_deployments,
+    list_press_spec_releases,
+    list_press_specs,
+    run_service_test,
+)
+from .press_deployment import PressDeployment, PressDeploymentArgs, PressDeploymentOutputs, PressDeploymentProvider
 from .service import Service, ServiceArgs, ServiceOutputs, ServiceProvider
 
-__all__ = ["Service", "ServiceArgs", "ServiceOutputs", "ServiceProvider", "run_service_test"]
+__all__ = [
+    "PressDeployment",
+    "PressDeploymentArgs",
+    "PressDeploymentOutputs",
+    "PressDeploymentProvider",
+    "Service",
+    "ServiceArgs",
+    "ServiceOutputs",
+    "ServiceProvider",
+    "list_press_spec_release_deployments",
+    "list_press_spec_releases",
+    "list_press_specs",
+    "run_service_test",
+]

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..core import ConfigError, Operation, Settings
 from ..core.transport import HttpTransport, join_path
-from .models import ServiceSummary, ServiceTestResultWire, ServiceWire
+from .models import (
+    PressDeploymentWire,
+    PressReleaseWire,
+    PressRevisionCreated,
+    PressRevisionWire,
+    PressSpecWire,
+    ServiceSummary,
+    ServiceTestResultWire,
+    ServiceWire,
+)
 
 PLATFORM = "Peak"
 STAGES = {"prod": "", "dev": "dev", "latest": "dev", "test": "test", "beta": "beta", "parvati": "parvati"}
 SERVICES_PATH = ("webapps", "api", "v1", "webapps")
 MAX_PAGES = 1000
+PRESS_VERSION = "v1"
+PRESS_FAMILIES = {"app": "apps", "block": "blocks"}
 
 API_KEY_CONFIG = "peak:apiKey"
 STAGE_CONFIG = "peak:stage"
@@ -160,3 +172,269 @@ class PeakClient:
         body = {"httpMethod": http_method, "path": path, "payload": payload}
         answer = self.transport.request(op, "POST", self._services_url(service_name, "test"), body=body)
         return ServiceTestResultWire.model_validate(answer)
+
+
+class PressFamily:
+    """`app` or `block`: which half of Press a call addresses (`/v1/apps/...` or `/v1/blocks/...`)."""
+
+    @staticmethod
+    def segment(family: str) -> str:
+        if family not in PRESS_FAMILIES:
+            raise ValueError(f"unknown Press family {family!r}; expected app or block")
+        return PRESS_FAMILIES[family]
+
+
+def _json_field(value: Any) -> str:
+    """How the SDK encodes a spec field inside a string: JSON, so an unset value is `"null"`."""
+    return json.dumps(value)
+
+
+class PeakPressClient(PeakClient):
+    """Peak Press (press host ``/v1``): specs, releases, app and block deployments, revisions."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PeakPressClient:
+        return cls(PeakConnection.from_settings(settings))
+
+    def _press_url(self, *segments: str, trailing_slash: bool = False) -> str:
+        return self.connection.host("press") + join_path(PRESS_VERSION, *segments, trailing_slash=trailing_slash)
+
+    def _press_op(self, action: str, resource: str, ident: str) -> Operation:
+        return Operation(action, PLATFORM, resource, ident)
+
+    def _pages(
+        self, op: Operation, url: str, query: Mapping[str, Any], keys: Sequence[str], page_size: int
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a paged list; the first of `keys` present in an answer holds its items."""
+        page = 1
+        while page <= MAX_PAGES:
+            answer = self.transport.request(op, "GET", url, query={**query, "pageSize": page_size, "pageNumber": page})
+            items: list[dict[str, Any]] = next((answer[key] for key in keys if isinstance(answer.get(key), list)), [])
+            yield from items
+            if page >= int(answer.get("pageCount") or 0) or not items:
+                return
+            page += 1
+
+    # ---- specs ------------------------------------------------------------------------------------
+
+    def create_spec(
+        self,
+        family: str,
+        spec: Mapping[str, Any],
+        *,
+        featured: bool | None = None,
+        scope: str | None = None,
+        tenants: Sequence[str] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        auto_run_on_deploy: bool | None = None,
+        artifact: bytes | None = None,
+    ) -> str:
+        """Publish a spec with its first release; app specs go as JSON, block specs as multipart."""
+        op = self._press_op("creating", "Spec", str((spec.get("metadata") or {}).get("name", "")))
+        url = self._press_url(PressFamily.segment(family), "specs", trailing_slash=True)
+        fields = self._spec_fields(spec, featured, scope, tenants, parameters, auto_run_on_deploy, family)
+        answer = self._send_spec(op, url, family, fields, artifact)
+        return str(answer["id"])
+
+    def create_spec_release(
+        self,
+        family: str,
+        spec_id: str,
+        release: Mapping[str, Any],
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        auto_run_on_deploy: bool | None = None,
+        artifact: bytes | None = None,
+    ) -> str:
+        """Publish a release (`{"release": {version, notes}, "config": ...}`); its version."""
+        op = self._press_op("releasing", "Spec", spec_id)
+        url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases")
+        if family == "app":
+            answer = self.transport.request(op, "POST", url, body={**release, "parameters": parameters})
+        else:
+            fields = {"spec": _json_field(dict(release)), "parameters": _json_field(parameters)}
+            fields["autoRunOnDeploy"] = _json_field(auto_run_on_deploy)
+            answer = self._send_spec(op, url, family, fields, artifact)
+        return str((answer.get("release") or {}).get("version") or release["release"]["version"])
+
+    def _spec_fields(
+        self,
+        spec: Mapping[str, Any],
+        featured: bool | None,
+        scope: str | None,
+        tenants: Sequence[str] | None,
+        parameters: Mapping[str, Any] | None,
+        auto_run_on_deploy: bool | None,
+        family: str,
+    ) -> dict[str, Any]:
+        # Both spec routes take the spec and its flags as JSON-encoded strings (multipart has no
+        # other types, and the app route was made to match it).
+        fields: dict[str, Any] = {
+            "spec": _json_field(dict(spec)),
+            "featured": _json_field(featured),
+            "scope": scope,
+            "parameters": _json_field(parameters),
+        }
+        if tenants is not None:
+            fields["tenants"] = _json_field(list(tenants))
+        if family == "block":
+            fields["autoRunOnDeploy"] = _json_field(auto_run_on_deploy)
+        return fields
+
+    def _send_spec(
+        self, op: Operation, url: str, family: str, fields: Mapping[str, Any], artifact: bytes | None
+    ) -> Any:
+        if family == "app":
+            return self.transport.request(op, "POST", url, body=dict(fields))
+        data = {k: v for k, v in fields.items() if v is not None}
+        files = {"artifact": ("artifact.zip", artifact, "application/zip")} if artifact is not None else None
+        # The session's JSON Content-Type is dropped so requests writes the multipart boundary.
+        return self.transport.request(op, "POST", url, data=data, files=files or {}, headers={"Content-Type": None})
+
+    def get_spec(self, family: str, spec_id: str) -> PressSpecWire:
+        op = self._press_op("reading", "Spec", spec_id)
+        answer = self.transport.request(op, "GET", self._press_url(PressFamily.segment(family), "specs", spec_id))
+        return PressSpecWire.model_validate(answer)
+
+    def get_spec_release(self, family: str, spec_id: str, version: str) -> PressReleaseWire:
+        op = self._press_op("reading", "Spec", f"{spec_id}@{version}")
+        url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases", version)
+        return PressReleaseWire.model_validate(self.transport.request(op, "GET", url))
+
+    def update_spec_metadata(self, family: str, spec_id: str, body: Mapping[str, Any]) -> None:
+        """`body` is `{"metadata": {...}, "featured", "scope", "tenants"}` (metadata nested)."""
+        op = self._press_op("updating", "Spec", spec_id)
+        url = self._press_url(PressFamily.segment(family), "specs", spec_id)
+        self.transport.request(op, "PATCH", url, body=dict(body))
+
+    def delete_spec(self, family: str, spec_id: str) -> None:
+        op = self._press_op("deleting", "Spec", spec_id)
+        self.transport.request(op, "DELETE", self._press_url(PressFamily.segment(family), "specs", spec_id))
+
+    def iter_specs(
+        self,
+        *,
+        kind: Sequence[str] | None = None,
+        scope: Sequence[str] | None = None,
+        status: Sequence[str] | None = None,
+        featured: bool | None = None,
+        term: str | None = None,
+        sort: Sequence[str] | None = None,
+        page_size: int = 100,
+    ) -> Iterator[PressSpecWire]:
+        """Every app and block spec matching the filters (`/v1/specs/`)."""
+        query: dict[str, Any] = {
+            "kind": list(kind) if kind else None,
+            "scope": list(scope) if scope else None,
+            "status": list(status) if status else None,
+            "featured": None if featured is None else str(featured).lower(),
+            "term": term,
+            "sort": list(sort) if sort else None,
+        }
+        op = self._press_op("listing", "Spec", term or "*")
+        for item in self._pages(op, self._press_url("specs", trailing_slash=True), query, ("specs",), page_size):
+            yield PressSpecWire.model_validate(item)
+
+    def iter_spec_releases(self, family: str, spec_id: str, page_size: int = 100) -> Iterator[PressReleaseWire]:
+        """A spec's releases, newest first."""
+        op = self._press_op("listing releases of", "Spec", spec_id)
+        url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases")
+        for item in self._pages(op, url, {}, ("releases",), page_size):
+            yield PressReleaseWire.model_validate(item)
+
+    def iter_spec_release_deployments(
+        self,
+        spec_id: str,
+        *,
+        version: str | None = None,
+        status: Sequence[str] | None = None,
+        name: str | None = None,
+        sort: Sequence[str] | None = None,
+        page_size: int = 100,
+    ) -> Iterator[PressDeploymentWire]:
+        """Deployments of a spec (of one release when `version`), by the release their latest revision uses."""
+        query: dict[str, Any] = {
+            "version": version,
+            "status": list(status) if status else None,
+            "name": name,
+            "sort": list(sort) if sort else None,
+        }
+        op = self._press_op("listing deployments of", "Spec", spec_id)
+        url = self._press_url("specs", spec_id, "releases", "deployments")
+        for item in self._pages(op, url, query, ("deployments",), page_size):
+            yield PressDeploymentWire.model_validate(item)
+
+    # ---- deployments ------------------------------------------------------------------------------
+
+    def _deployment_url(self, family: str, *segments: str, trailing_slash: bool = False) -> str:
+        return self._press_url(PressFamily.segment(family), "deployments", *segments, trailing_slash=trailing_slash)
+
+    def create_deployment(self, family: str, body: Mapping[str, Any]) -> str:
+        op = self._press_op("creating", "PressDeployment", str((body.get("metadata") or {}).get("name", "")))
+        answer = self.transport.request(op, "POST", self._deployment_url(family, trailing_slash=True), body=dict(body))
+        return str(answer["id"])
+
+    def get_deployment(self, family: str, deployment_id: str) -> PressDeploymentWire:
+        op = self._press_op("reading", "PressDeployment", deployment_id)
+        return PressDeploymentWire.model_validate(
+            self.transport.request(op, "GET", self._deployment_url(family, deployment_id))
+        )
+
+    def update_deployment_metadata(
+        self, family: str, deployment_id: str, body: Mapping[str, Any]
+    ) -> PressDeploymentWire:
+        """A flat body (`name`, `title`, `summary`, ...); no new revision. The updated deployment."""
+        op = self._press_op("updating", "PressDeployment", deployment_id)
+        answer = self.transport.request(op, "PATCH", self._deployment_url(family, deployment_id), body=dict(body))
+        return PressDeploymentWire.model_validate(answer)
+
+    def delete_deployment(self, family: str, deployment_id: str) -> None:
+        op = self._press_op("deleting", "PressDeployment", deployment_id)
+        self.transport.request(op, "DELETE", self._deployment_url(family, deployment_id))
+
+    def create_deployment_revision(
+        self, family: str, deployment_id: str, body: Mapping[str, Any]
+    ) -> PressRevisionCreated:
+        op = self._press_op("revising", "PressDeployment", deployment_id)
+        url = self._deployment_url(family, deployment_id, "revisions")
+        return PressRevisionCreated.model_validate(self.transport.request(op, "POST", url, body=dict(body)))
+
+    def get_deployment_revision(self, family: str, deployment_id: str, revision: int) -> PressRevisionWire:
+        op = self._press_op("reading", "PressDeployment", f"{deployment_id}#{revision}")
+        url = self._deployment_url(family, deployment_id, "revisions", str(revision))
+        return PressRevisionWire.model_validate(self.transport.request(op, "GET", url))
+
+    def iter_deployment_revisions(
+        self, family: str, deployment_id: str, page_size: int = 100
+    ) -> Iterator[PressRevisionWire]:
+        """Revisions, newest first; the list key is `revisions` or (what the SDK reads) `deployments`."""
+        op = self._press_op("listing revisions of", "PressDeployment", deployment_id)
+        url = self._deployment_url(family, deployment_id, "revisions")
+        for item in self._pages(op, url, {}, ("revisions", "deployments"), page_size):
+            yield PressRevisionWire.model_validate(item)
+
+    def redeploy_deployment(self, family: str, deployment_id: str) -> PressRevisionCreated:
+        """Deploy the latest revision again; the platform allows it only from `failed` or `warning`."""
+        op = self._press_op("redeploying", "PressDeployment", deployment_id)
+        answer = self.transport.request(op, "POST", self._deployment_url(family, deployment_id, "redeploy"), body={})
+        return PressRevisionCreated.model_validate(answer)
+
+    def iter_deployments(
+        self,
+        family: str,
+        *,
+        name: str | None = None,
+        status: Sequence[str] | None = None,
+        sort: Sequence[str] | None = None,
+        page_size: int = 100,
+    ) -> Iterator[PressDeploymentWire]:
+        """App or block deployments; `name` is the platform's prefix match."""
+        query: dict[str, Any] = {
+            "name": name,
+            "status": list(status) if status else None,
+            "sort": list(sort) if sort else None,
+        }
+        op = self._press_op("listing", "PressDeployment", name or "*")
+        url = self._deployment_url(family, trailing_slash=True)
+        for item in self._pages(op, url, query, ("deployments",), page_size):
+            yield PressDeploymentWire.model_validate(item)

@@ -59,3 +59,79 @@ def _unknown_output() -> pulumi.Output[dict[str, Any]]:
         return False
 
     return pulumi.Output(set(), asyncio.ensure_future(value()), asyncio.ensure_future(known()))
+
+
+# ---- Press lookups: plain values, paging hidden; they run in previews too (reads only) --------------
+
+
+def _press_client() -> Any:
+    from .client import PeakPressClient  # the HTTP stack loads only when a lookup runs
+
+    return PeakPressClient.from_settings(program_settings())
+
+
+def list_press_specs(
+    *,
+    kind: list[str] | None = None,
+    scope: list[str] | None = None,
+    status: list[str] | None = None,
+    featured: bool | None = None,
+    term: str | None = None,
+    sort: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The tenant's app and block specs matching the filters.
+
+    ``kind``: app, workflow, service; ``scope``: private, public, shared; ``status``: available,
+    unavailable, archived; ``term`` searches name, title, description and summary; ``sort`` items
+    are ``field[:asc|desc]`` with field createdAt, createdBy, name or title. Each spec is
+    ``{id, kind, name, title, status, scope, featured, latest_release_version}``.
+    """
+    specs = _press_client().iter_specs(kind=kind, scope=scope, status=status, featured=featured, term=term, sort=sort)
+    return [
+        {
+            "id": spec.id,
+            "kind": spec.kind,
+            "name": spec.metadata.name,
+            "title": spec.metadata.title,
+            "status": spec.metadata.status,
+            "scope": spec.scope,
+            "featured": spec.featured,
+            "latest_release_version": spec.latest_release.version if spec.latest_release else None,
+        }
+        for spec in specs
+    ]
+
+
+def list_press_spec_releases(spec_id: str, kind: str = "block") -> list[dict[str, Any]]:
+    """The releases of an app (``kind="app"``) or block spec, newest first: ``{id, version, notes, created_at}``."""
+    releases = _press_client().iter_spec_releases(kind, spec_id)
+    return [
+        {"id": release.id, "version": release.version, "notes": release.notes, "created_at": release.created_at}
+        for release in releases
+    ]
+
+
+def list_press_spec_release_deployments(
+    spec_id: str,
+    *,
+    version: str | None = None,
+    status: list[str] | None = None,
+    name: str | None = None,
+    sort: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The deployments of a spec (of one release when ``version``), by the release their latest
+    revision uses: ``{id, kind, name, status, release_version, revision}``."""
+    deployments = _press_client().iter_spec_release_deployments(
+        spec_id, version=version, status=status, name=name, sort=sort
+    )
+    return [
+        {
+            "id": deployment.id,
+            "kind": deployment.kind,
+            "name": deployment.metadata.name,
+            "status": deployment.status,
+            "release_version": deployment.latest_revision.release_version if deployment.latest_revision else None,
+            "revision": deployment.latest_revision.revision if deployment.latest_revision else None,
+        }
+        for deployment in deployments
+    ]

@@ -75,3 +75,132 @@ class ServiceTestResultWire(WireModel):
     req_start_time: str | None = None
     req_end_time: str | None = None
     response_size: str | None = None
+
+
+# ---- Press ---------------------------------------------------------------------------------------
+
+
+class PressTag(WireModel):
+    name: str
+
+
+class PressMetadata(WireModel):
+    """`metadata` of a spec or a deployment."""
+
+    name: str
+    title: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    description_content_type: str | None = None
+    image_url: str | None = None
+    tags: list[PressTag] = Field(default_factory=list)
+    status: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.tags]
+
+
+class PressArtifact(WireModel):
+    id: str
+
+
+class PressReleaseWire(WireModel):
+    """A spec release (describe release, a spec's `latestRelease`, a release list item)."""
+
+    id: str | None = None
+    version: str
+    notes: str | None = None
+    config: Any = None
+    parameters: Any = None
+    artifact: PressArtifact | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+
+
+class PressSpecWire(WireModel):
+    """An app or block spec (describe, or a list item)."""
+
+    id: str
+    kind: str
+    featured: bool = False
+    scope: str | None = None
+    tenants: list[str] = Field(default_factory=list)
+    metadata: PressMetadata
+    latest_release: PressReleaseWire | None = None
+
+
+class PressFailureWire(WireModel):
+    message: str | None = None
+
+
+class PressBlockWire(WireModel):
+    """One block deployment of an app's revision."""
+
+    deployment_id: str | None = None
+    platform_id: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    status: str | None = None
+
+
+class PressRevisionWire(WireModel):
+    """A deployment revision (`latestRevision`, a revision list item, describe revision)."""
+
+    id: str | None = None
+    revision: int
+    status: str | None = None
+    notes: str | None = None
+    release_version: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+    last_error: PressFailureWire | None = None
+    blocks: list[PressBlockWire] = Field(default_factory=list)
+
+
+class PressSpecRelease(WireModel):
+    version: str
+
+
+class PressSpecRef(WireModel):
+    id: str
+    release: PressSpecRelease | None = None
+
+
+class PressParent(WireModel):
+    id: str
+
+
+class PressDeploymentWire(WireModel):
+    """An app or block deployment (describe, list item, the metadata update's answer)."""
+
+    id: str
+    kind: str | None = None
+    metadata: PressMetadata
+    spec: PressSpecRef | None = None
+    latest_revision: PressRevisionWire | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    app_parameters: dict[str, Any] | None = None
+    parent: PressParent | None = None
+
+    @property
+    def status(self) -> str:
+        return self.metadata.status or "unknown"
+
+    def failure_reason(self) -> str:
+        error = self.latest_revision.last_error if self.latest_revision else None
+        if error and error.message:
+            return error.message
+        return "the platform gave no reason"
+
+
+class PressRevisionCreated(WireModel):
+    """The answer of a revision create or a redeploy."""
+
+    id: str | None = None
+    deployment_id: str | None = None
+    revision: int
+    revision_id: str | None = None

@@ -1,13 +1,17 @@
-"""The Peak emulator: Services on the service host (`/peak/service`); `/peak/press` is reserved."""
+"""The Peak emulator: Services on the service host (`/peak/service`), Press on the press host (`/peak/press`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.transitions import Transitions
-from providers.sandbox.peak import urls
+from providers.sandbox.peak import press_urls, urls
 from providers.sandbox.peak.exceptions import error_body
 from providers.sandbox.peak.models import PLATFORM, PeakBackend
+from providers.sandbox.peak.press_models import PressBackend
+from providers.sandbox.peak.press_responses import PressResponses
 from providers.sandbox.peak.responses import PeakResponses
 
 DEFAULT_TOKENS = {
@@ -27,14 +31,36 @@ def environment(url: str) -> dict[str, str]:
     return {"PEAK_ENDPOINT": f"{url}/{PLATFORM}/{{subdomain}}", "PEAK_AUTH_TOKEN": "sandbox-dev-key"}
 
 
+class PeakHosts:
+    """Both hosts' state as one backend: Press's `specs` and `deployments` sit next to each
+    tenant's `services` in the dump."""
+
+    def __init__(self, services: PeakBackend, press: PressBackend) -> None:
+        self.services = services
+        self.press = press
+
+    def reset(self) -> None:
+        """Forget everything; each tenant's seeded specs come back on its next request."""
+        self.services.reset()
+        self.press.reset()
+
+    def dump(self) -> dict[str, Any]:
+        return self.press.dump_into(self.services.dump())
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.services.load(data)
+        self.press.load_from(data)
+
+
 def create_platform(transitions: Transitions) -> Platform:
     """The Peak platform, its state advancing under the sandbox's transition modes."""
     responses = PeakResponses(PeakBackend(transitions))
+    press = PressResponses(PressBackend(transitions))
     return Platform(
         name=PLATFORM,
-        backend=responses.backend,
-        routes=urls.routes(responses),
-        control_routes=urls.control_routes(responses),
+        backend=PeakHosts(responses.backend, press.backend),
+        routes=urls.routes(responses) + press_urls.routes(press),
+        control_routes=urls.control_routes(responses) + press_urls.control_routes(press),
         credential=credential,
         error_body=error_body,
         environment=environment,

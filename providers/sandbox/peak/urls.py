@@ -1,5 +1,5 @@
 """Peak's route table. Paths are relative to `/peak`; the service host is served under `/service`
-and the press host under `/press` (no press routes yet)."""
+and the press host under `/press` (its routes are in `press_urls.py`)."""
 
 from __future__ import annotations
 
