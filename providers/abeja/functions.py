@@ -1,0 +1,94 @@
+"""Read-only functions for Pulumi programs: look up a deployment's triggers and a trigger's runs.
+
+Results carry the names of the environment variables, never their values: a run's and a
+trigger's environment may hold secrets, and a function's result is stored in plain text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+import pulumi.runtime
+
+from ..core import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from .client import AbejaClient
+
+
+def _client() -> AbejaClient:
+    from .client import AbejaClient  # the HTTP stack loads only when a lookup runs
+
+    # runtime.get_config returns secret keys' plain values without wrapping; they never leave this process.
+    return AbejaClient.from_settings(Settings(lookup=pulumi.runtime.get_config))
+
+
+def _organization(client: AbejaClient, organization_id: str | None) -> str:
+    chosen = organization_id or client.organization_id
+    if not chosen:
+        raise ConfigError("looking up ABEJA triggers: no organization_id and no abeja:organizationId in the stack")
+    return chosen
+
+
+def get_deployment_triggers(
+    deployment_id: pulumi.Input[str], organization_id: pulumi.Input[str | None] = None
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """The triggers of a deployment: ``trigger_id``, ``model_version_id``, ``model_version``,
+    ``input_service_id``, ``output_service_id``, ``retry_count``, ``distribution``, ``model_id``,
+    ``env_names``, ``created_at``. Runs in previews too, once its inputs are known."""
+
+    def run(values: list[Any]) -> list[dict[str, Any]]:
+        deployment, organization = values
+        client = _client()
+        triggers = client.iter_triggers(_organization(client, organization), deployment)
+        return [
+            {
+                "trigger_id": t.trigger_id,
+                "model_version_id": t.model_version_id,
+                "model_version": t.model_version,
+                "input_service_id": t.input_service_id,
+                "output_service_id": t.output_service_id,
+                "retry_count": t.retry_count,
+                "distribution": t.distribution,
+                "model_id": t.model_alias,
+                "env_names": sorted(t.user_env_vars or {}),
+                "created_at": t.created_at,
+            }
+            for t in triggers
+        ]
+
+    return pulumi.Output.all(deployment_id, organization_id).apply(run)
+
+
+def get_trigger_runs(
+    deployment_id: pulumi.Input[str],
+    trigger_id: pulumi.Input[str],
+    organization_id: pulumi.Input[str | None] = None,
+    scan_forward: pulumi.Input[bool] = False,
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """Every run a trigger started, newest first (oldest first with ``scan_forward``), all pages:
+    ``run_id``, ``status``, ``input_data``, ``model_version_id``, ``retry_count``, ``env_names``,
+    ``created_at``, ``modified_at``."""
+
+    def run(values: list[Any]) -> list[dict[str, Any]]:
+        deployment, trigger, organization, forward = values
+        client = _client()
+        runs = client.iter_trigger_runs(
+            _organization(client, organization), deployment, trigger, scan_forward=bool(forward)
+        )
+        return [
+            {
+                "run_id": r.run_id,
+                "status": r.status,
+                "input_data": r.input_data,
+                "model_version_id": r.model_version_id,
+                "retry_count": r.retry_count,
+                "env_names": sorted(r.user_env_vars or {}),
+                "created_at": r.created_at,
+                "modified_at": r.modified_at,
+            }
+            for r in runs
+        ]
+
+    return pulumi.Output.all(deployment_id, trigger_id, organization_id, scan_forward).apply(run)

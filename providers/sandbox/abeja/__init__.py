@@ -1,0 +1,71 @@
+"""The ABEJA Platform emulator: deployments, versions, datalake channels, triggers and runs under `/abeja`.
+
+Credentials, as the official SDK sends them:
+- `Authorization: Bearer sandbox-abeja-token` (what `PLATFORM_AUTH_TOKEN` holds), user 1100000000001;
+- `Authorization: Basic base64("user-1100000000001:sandbox-abeja-pat")`, the same user through
+  `ABEJA_PLATFORM_USER_ID` + `ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN`;
+- `Bearer sandbox-abeja-other-token`: user 1100000000002, member of organization 1200000000002 only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from providers.sandbox.abeja import urls
+from providers.sandbox.abeja.exceptions import error_body
+from providers.sandbox.abeja.models import ORGANIZATION_ID, OTHER_USER_ID, PLATFORM, SANDBOX_USER_ID, AbejaBackend
+from providers.sandbox.abeja.responses import AbejaResponses
+from providers.sandbox.core.http import Request
+from providers.sandbox.core.platform import Platform
+from providers.sandbox.core.transitions import Transitions
+
+SANDBOX_TOKEN = "sandbox-abeja-token"
+SANDBOX_PAT = "sandbox-abeja-pat"
+OTHER_TOKEN = "sandbox-abeja-other-token"
+DEFAULT_TOKENS = {
+    SANDBOX_TOKEN: SANDBOX_USER_ID,
+    f"user-{SANDBOX_USER_ID}:{SANDBOX_PAT}": SANDBOX_USER_ID,
+    OTHER_TOKEN: OTHER_USER_ID,
+}
+
+
+def credential(request: Request) -> str | None:
+    """A Bearer token as is; Basic credentials as their decoded `user-<id>:<token>`."""
+    header = request.headers.get("authorization") or ""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip() or None
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        user, _, secret = decoded.partition(":")
+        # Only the prefixed kinds the SDK builds; a bare id is not a credential.
+        return decoded if user.startswith(("user-", "datasource-")) and secret else None
+    return None
+
+
+def environment(url: str) -> dict[str, str]:
+    """Point the providers and the official SDK at this emulator, as the sandbox user."""
+    return {
+        "ABEJA_API_URL": f"{url}/{PLATFORM}",
+        "PLATFORM_AUTH_TOKEN": SANDBOX_TOKEN,
+        "ABEJA_ORGANIZATION_ID": ORGANIZATION_ID,
+    }
+
+
+def create_platform(transitions: Transitions) -> Platform:
+    """The ABEJA platform; runs advance under the sandbox's transition modes."""
+    responses = AbejaResponses(AbejaBackend(transitions))
+    return Platform(
+        name=PLATFORM,
+        backend=responses.backend,
+        routes=urls.routes(responses),
+        control_routes=urls.control_routes(responses),
+        credential=credential,
+        error_body=error_body,
+        environment=environment,
+        default_tokens=DEFAULT_TOKENS,
+    )

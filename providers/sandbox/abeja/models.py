@@ -1,0 +1,658 @@
+"""ABEJA Platform: organizations, deployments, versions, channels, training models, triggers and
+runs. State and business rules only; knows nothing of HTTP.
+
+Choices made where the reference leaves the platform's behaviour open:
+- a user may act on the organizations they are a member of; other existing organizations answer
+  403, unknown ones 404;
+- deleting a deployment deletes its versions and triggers (and their runs) with it;
+- deleting a version that a trigger uses is refused with 400, so no trigger points at nothing;
+- triggers are created and deleted synchronously: a delete is visible to the next read;
+- `models` is `{}` when no training model was given, `distribution` null when unset;
+- `retry_count` must be an integer 0-9 and defaults to 5; `distribution` an integer >= 0;
+- the runs of a trigger page 10 at a time; `next_page_token` is absent from the last page;
+- a run steps SUBMITTED -> PENDING -> RUNNABLE -> STARTING -> RUNNING -> SUCCEEDED (or FAILED when
+  the simulated file says so), one step per transition under the sandbox's transition mode.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from providers.sandbox.abeja.exceptions import BadRequest, Forbidden, NotFound
+from providers.sandbox.core.clock import Clock
+from providers.sandbox.core.transitions import Transition, Transitions
+
+PLATFORM = "abeja"
+
+# Fixed ids of what every reset restores, so samples, the demo and a first stack can use them.
+SANDBOX_USER_ID = "1100000000001"
+OTHER_USER_ID = "1100000000002"
+ORGANIZATION_ID = "1200000000001"
+OTHER_ORGANIZATION_ID = "1200000000002"
+DEPLOYMENT_ID = "1300000000001"
+VERSION_IDS = ("ver-0000000000000001", "ver-0000000000000002")
+VERSION_NAMES = ("0.0.1", "0.0.2")
+INPUT_CHANNEL_ID = "1400000000001"
+OUTPUT_CHANNEL_ID = "1400000000002"
+TRAINING_MODEL_IDS = ("1500000000001", "1500000000002")
+
+RUN_STEPS = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING")
+FINAL_STATUSES = ("SUCCEEDED", "FAILED")
+RUNS_PAGE_SIZE = 10
+MAX_RETRY_COUNT = 9
+DEFAULT_RETRY_COUNT = 5
+INPUT_SERVICES = ("datalake",)
+
+
+def timestamp(epoch: float) -> str:
+    """`YYYY-MM-DDTHH:MM:SS.ffffffZ`, the style of deployments, triggers and runs."""
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def channel_timestamp(epoch: float) -> str:
+    """Whole seconds and `Z`, the style of datalake channels."""
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _alnum(length: int) -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _digits(length: int = 13) -> str:
+    return str(secrets.randbelow(9 * 10 ** (length - 1)) + 10 ** (length - 1))
+
+
+class Version(BaseModel):
+    version_id: str
+    deployment_id: str
+    version: str
+    handler: str = "main:handler"
+    image: str = "abeja-inc/all-cpu:19.10"
+    user_parameters: dict[str, Any] = Field(default_factory=dict)
+    uploaded: bool = False
+    created_at: str
+    modified_at: str
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "deployment_id": self.deployment_id,
+            "version_id": self.version_id,
+            "version": self.version,
+            "handler": self.handler,
+            "image": self.image,
+            "user_parameters": dict(self.user_parameters),
+            "training_job_id": None,
+            "job_definition_id": None,
+            "job_definition_version": None,
+            "created_at": self.created_at,
+            "modified_at": self.modified_at,
+        }
+
+
+class Trigger(BaseModel):
+    trigger_id: str
+    organization_id: str
+    deployment_id: str
+    model_version: str
+    model_version_id: str
+    models: dict[str, str] = Field(default_factory=dict)
+    input_service_name: str
+    input_service_id: str
+    output_service_name: str | None = None
+    output_service_id: str | None = None
+    retry_count: int = DEFAULT_RETRY_COUNT
+    distribution: int | None = None
+    user_env_vars: dict[str, str] = Field(default_factory=dict)
+    created_at: str
+    modified_at: str
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump()
+
+
+class Run(BaseModel):
+    run_id: str
+    trigger_id: str | None
+    deployment_id: str
+    model_version_id: str
+    models: dict[str, str] = Field(default_factory=dict)
+    input_data: dict[str, str]
+    output_template: Any = None
+    retry_count: int
+    distribution: int | None = None
+    status: str = "SUBMITTED"
+    user_env_vars: dict[str, str] = Field(default_factory=dict)
+    created_at: str
+    modified_at: str
+    seq: int = 0
+    outcome: str = "SUCCEEDED"
+    pending: Transition | None = None
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"seq", "outcome", "pending"})
+
+
+class Deployment(BaseModel):
+    deployment_id: str
+    name: str
+    description: str = ""
+    creator_id: str
+    default_environment: dict[str, str] = Field(default_factory=dict)
+    versions: dict[str, Version] = Field(default_factory=dict)
+    triggers: dict[str, Trigger] = Field(default_factory=dict)
+    runs: dict[str, Run] = Field(default_factory=dict)
+    created_at: str
+    modified_at: str
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "deployment_id": self.deployment_id,
+            "name": self.name,
+            "description": self.description,
+            "creator": {"user_id": self.creator_id, "display_name": f"user-{self.creator_id}"},
+            "default_environment": dict(self.default_environment),
+            "runs": [run.run_id for run in self.runs.values()],
+            "services": [],
+            "triggers": [trigger.wire() for trigger in self.triggers.values()],
+            "created_at": self.created_at,
+            "modified_at": self.modified_at,
+        }
+
+
+class Channel(BaseModel):
+    channel_id: str
+    name: str
+    description: str = ""
+    storage_type: str = "datalake"
+    archived: bool = False
+    created_at: str
+    updated_at: str
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "channel_id": self.channel_id,
+            "name": self.name,
+            "description": self.description,
+            "storage_type": self.storage_type,
+            "display_name": self.name,
+            "archived": self.archived,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+class Organization(BaseModel):
+    organization_id: str
+    name: str
+    members: list[str]
+    deployments: dict[str, Deployment] = Field(default_factory=dict)
+    channels: dict[str, Channel] = Field(default_factory=dict)
+    training_model_ids: list[str] = Field(default_factory=list)
+    created_at: str
+    updated_at: str
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "id": self.organization_id,
+            "organization_id": self.organization_id,
+            "name": self.name,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+class AbejaState(BaseModel):
+    organizations: dict[str, Organization] = Field(default_factory=dict)
+    run_seq: int = 0
+
+
+class RunsPage(BaseModel):
+    entries: list[Run]
+    next_page_token: str | None = None
+
+
+class AbejaBackend:
+    """Every organization's objects. Reads of runs advance their pending steps."""
+
+    def __init__(self, transitions: Transitions | None = None) -> None:
+        self.transitions = transitions or Transitions()
+        self.state = AbejaState()
+        self.reset()
+
+    # ---- organizations and access ----------------------------------------------------------------
+
+    def organization(self, user: str, organization_id: str) -> Organization:
+        """The organization, if this user may act on it: 404 when unknown, 403 when not a member."""
+        organization = self.state.organizations.get(organization_id)
+        if organization is None:
+            raise NotFound(f"organization {organization_id} not found")
+        if user not in organization.members:
+            raise Forbidden(f"you are not a member of organization {organization_id}")
+        return organization
+
+    def organizations_of(self, user: str) -> list[Organization]:
+        return [org for org in self.state.organizations.values() if user in org.members]
+
+    # ---- deployments ----------------------------------------------------------------------------
+
+    def create_deployment(self, user: str, organization_id: str, body: Mapping[str, Any]) -> Deployment:
+        organization = self.organization(user, organization_id)
+        name = _str(body, "name")
+        if not name:
+            raise BadRequest.field("name", "is required")
+        environment = _str_map(body, "default_environment") or {}
+        now = self._now()
+        deployment = Deployment(
+            deployment_id=self._new_digits(),
+            name=name,
+            description=_str(body, "description") or "",
+            creator_id=user,
+            default_environment=environment,
+            created_at=now,
+            modified_at=now,
+        )
+        organization.deployments[deployment.deployment_id] = deployment
+        return deployment
+
+    def deployment(self, user: str, organization_id: str, deployment_id: str) -> Deployment:
+        deployment = self.organization(user, organization_id).deployments.get(deployment_id)
+        if deployment is None:
+            raise NotFound(f"deployment {deployment_id} not found")
+        return deployment
+
+    def list_deployments(self, user: str, organization_id: str) -> list[Deployment]:
+        return list(self.organization(user, organization_id).deployments.values())
+
+    def patch_deployment(
+        self, user: str, organization_id: str, deployment_id: str, body: Mapping[str, Any]
+    ) -> Deployment:
+        deployment = self.deployment(user, organization_id, deployment_id)
+        name = _str(body, "name")
+        environment = _str_map(body, "default_environment")
+        if name:
+            deployment.name = name
+        if environment is not None:
+            deployment.default_environment = environment
+        deployment.modified_at = self._now()
+        return deployment
+
+    def delete_deployment(self, user: str, organization_id: str, deployment_id: str) -> None:
+        """Deleting a deployment takes its versions, triggers and runs with it."""
+        self.deployment(user, organization_id, deployment_id)
+        del self.state.organizations[organization_id].deployments[deployment_id]
+
+    # ---- versions -------------------------------------------------------------------------------
+
+    def create_version(self, user: str, organization_id: str, deployment_id: str, body: Mapping[str, Any]) -> Version:
+        deployment = self.deployment(user, organization_id, deployment_id)
+        name = _str(body, "version")
+        if not name:
+            raise BadRequest.field("version", "is required")
+        if any(v.version == name for v in deployment.versions.values()):
+            raise BadRequest.field("version", f"{name} already exists in this deployment")
+        now = self._now()
+        version = Version(
+            version_id="ver-" + secrets.token_hex(8),
+            deployment_id=deployment_id,
+            version=name,
+            handler=_str(body, "handler") or "main:handler",
+            image=_str(body, "image") or "abeja-inc/all-cpu:19.10",
+            user_parameters=_object(body, "user_parameters") or {},
+            created_at=now,
+            modified_at=now,
+        )
+        deployment.versions[version.version_id] = version
+        return version
+
+    def version(self, user: str, organization_id: str, deployment_id: str, version_id: str) -> Version:
+        version = self.deployment(user, organization_id, deployment_id).versions.get(version_id)
+        if version is None:
+            raise NotFound(f"version {version_id} not found")
+        return version
+
+    def list_versions(self, user: str, organization_id: str, deployment_id: str) -> list[Version]:
+        return list(self.deployment(user, organization_id, deployment_id).versions.values())
+
+    def delete_version(self, user: str, organization_id: str, deployment_id: str, version_id: str) -> None:
+        deployment = self.deployment(user, organization_id, deployment_id)
+        self.version(user, organization_id, deployment_id, version_id)
+        users = [t.trigger_id for t in deployment.triggers.values() if t.model_version_id == version_id]
+        if users:
+            raise BadRequest(f"version {version_id} is used by trigger {', '.join(users)}")
+        del deployment.versions[version_id]
+
+    def upload_source(self, organization_id: str, deployment_id: str, version_id: str) -> None:
+        """The presigned PUT of a version's source tarball (no credentials, as S3's presigned URLs)."""
+        deployment = self.state.organizations.get(organization_id, _EMPTY_ORG).deployments.get(deployment_id)
+        version = deployment.versions.get(version_id) if deployment else None
+        if version is None:
+            raise NotFound(f"no upload expected for version {version_id}")
+        version.uploaded = True
+
+    # ---- channels and training models -----------------------------------------------------------
+
+    def create_channel(self, user: str, organization_id: str, body: Mapping[str, Any]) -> Channel:
+        organization = self.organization(user, organization_id)
+        name = _str(body, "name")
+        if not name:
+            raise BadRequest.field("name", "is required")
+        storage_type = _str(body, "storage_type") or "datalake"
+        if storage_type not in ("datalake", "file"):
+            raise BadRequest.field("storage_type", "must be datalake or file")
+        now = self._channel_now()
+        channel = Channel(
+            channel_id=self._new_digits(),
+            name=name,
+            description=_str(body, "description") or "",
+            storage_type=storage_type,
+            created_at=now,
+            updated_at=now,
+        )
+        organization.channels[channel.channel_id] = channel
+        return channel
+
+    def channel(self, user: str, organization_id: str, channel_id: str) -> Channel:
+        channel = self.organization(user, organization_id).channels.get(channel_id)
+        if channel is None:
+            raise NotFound(f"channel {channel_id} not found")
+        return channel
+
+    def list_channels(self, user: str, organization_id: str, filter_archived: bool) -> list[Channel]:
+        channels = self.organization(user, organization_id).channels.values()
+        return [c for c in channels if not (filter_archived and c.archived)]
+
+    def set_archived(self, user: str, organization_id: str, channel_id: str, archived: bool) -> Channel:
+        channel = self.channel(user, organization_id, channel_id)
+        channel.archived = archived
+        channel.updated_at = self._channel_now()
+        return channel
+
+    # ---- triggers -------------------------------------------------------------------------------
+
+    def create_trigger(self, user: str, organization_id: str, deployment_id: str, body: Mapping[str, Any]) -> Trigger:
+        organization = self.organization(user, organization_id)
+        deployment = self.deployment(user, organization_id, deployment_id)
+        version_id = _str(body, "version_id")
+        if not version_id:
+            raise BadRequest.field("version_id", "is required")
+        version = deployment.versions.get(version_id)
+        if version is None:
+            raise BadRequest.field("version_id", f"{version_id} is not a version of deployment {deployment_id}")
+        input_name = _str(body, "input_service_name")
+        if input_name not in INPUT_SERVICES:
+            raise BadRequest.field("input_service_name", "must be datalake")
+        input_id = _str(body, "input_service_id")
+        if not input_id or input_id not in organization.channels:
+            raise BadRequest.field("input_service_id", f"channel {input_id} not found")
+        output_name, output_id = _str(body, "output_service_name"), _str(body, "output_service_id")
+        if bool(output_name) != bool(output_id):
+            missing = "output_service_id" if output_name else "output_service_name"
+            raise BadRequest.field(missing, "is required when the other output_service field is given")
+        if output_name is not None and output_name not in INPUT_SERVICES:
+            raise BadRequest.field("output_service_name", "must be datalake")
+        if output_id is not None and output_id not in organization.channels:
+            raise BadRequest.field("output_service_id", f"channel {output_id} not found")
+        retry_count = _int(body, "retry_count", 0, MAX_RETRY_COUNT)
+        distribution = _int(body, "distribution", 0, None)
+        environment = _str_map(body, "environment")
+        models = _object(body, "models") or {}
+        alias = models.get("alias")
+        if alias is not None and (not isinstance(alias, str) or alias not in organization.training_model_ids):
+            raise BadRequest.field("models.alias", f"training model {alias} not found")
+        now = self._now()
+        trigger = Trigger(
+            trigger_id="tri-" + _alnum(16),
+            organization_id=organization_id,
+            deployment_id=deployment_id,
+            model_version=version.version,
+            model_version_id=version.version_id,
+            models={"alias": alias} if alias else {},
+            input_service_name=input_name,
+            input_service_id=input_id,
+            output_service_name=output_name,
+            output_service_id=output_id,
+            retry_count=DEFAULT_RETRY_COUNT if retry_count is None else retry_count,
+            distribution=distribution,
+            user_env_vars=environment or {},
+            created_at=now,
+            modified_at=now,
+        )
+        deployment.triggers[trigger.trigger_id] = trigger
+        return trigger
+
+    def trigger(self, user: str, organization_id: str, deployment_id: str, trigger_id: str) -> Trigger:
+        trigger = self.deployment(user, organization_id, deployment_id).triggers.get(trigger_id)
+        if trigger is None:
+            raise NotFound(f"trigger {trigger_id} not found")
+        return trigger
+
+    def list_triggers(self, user: str, organization_id: str, deployment_id: str) -> list[Trigger]:
+        return list(self.deployment(user, organization_id, deployment_id).triggers.values())
+
+    def delete_trigger(self, user: str, organization_id: str, deployment_id: str, trigger_id: str) -> None:
+        self.trigger(user, organization_id, deployment_id, trigger_id)
+        del self.deployment(user, organization_id, deployment_id).triggers[trigger_id]
+
+    # ---- runs -----------------------------------------------------------------------------------
+
+    def file_arrived(self, organization_id: str, channel_id: str, file_id: str | None, fail: bool) -> list[Run]:
+        """Simulate a file landing in a channel: one SUBMITTED run per trigger listening on it."""
+        organization = self.state.organizations.get(organization_id)
+        if organization is None or channel_id not in organization.channels:
+            raise NotFound(f"channel {channel_id} not found in organization {organization_id}")
+        file_id = file_id or f"{_compact(self.transitions.clock())}-{secrets.token_hex(4)}"
+        started = []
+        for deployment in organization.deployments.values():
+            for trigger in deployment.triggers.values():
+                if trigger.input_service_id != channel_id:
+                    continue
+                self.state.run_seq += 1
+                now = self._now()
+                run = Run(
+                    run_id="run-" + _alnum(16),
+                    trigger_id=trigger.trigger_id,
+                    deployment_id=deployment.deployment_id,
+                    model_version_id=trigger.model_version_id,
+                    models=dict(trigger.models),
+                    input_data={"$datalake:1": f"{channel_id}/{file_id}"},
+                    retry_count=trigger.retry_count,
+                    distribution=trigger.distribution,
+                    user_env_vars=dict(trigger.user_env_vars),
+                    created_at=now,
+                    modified_at=now,
+                    seq=self.state.run_seq,
+                    outcome="FAILED" if fail else "SUCCEEDED",
+                    pending=self.transitions.start(PLATFORM, RUN_STEPS[1]),
+                )
+                deployment.runs[run.run_id] = run
+                started.append(run)
+        return started
+
+    def trigger_runs(
+        self,
+        user: str,
+        organization_id: str,
+        deployment_id: str,
+        trigger_id: str,
+        scan_forward: bool,
+        page_token: str | None,
+    ) -> RunsPage:
+        deployment = self.deployment(user, organization_id, deployment_id)
+        if trigger_id not in deployment.triggers:
+            raise NotFound(f"trigger {trigger_id} not found")
+        runs = [run for run in deployment.runs.values() if run.trigger_id == trigger_id]
+        return self._page(runs, scan_forward, page_token)
+
+    def deployment_runs(
+        self, user: str, organization_id: str, deployment_id: str, scan_forward: bool, page_token: str | None
+    ) -> RunsPage:
+        runs = list(self.deployment(user, organization_id, deployment_id).runs.values())
+        return self._page(runs, scan_forward, page_token)
+
+    def _page(self, runs: list[Run], scan_forward: bool, page_token: str | None) -> RunsPage:
+        start = _offset(page_token)
+        ordered = sorted(runs, key=lambda run: run.seq, reverse=not scan_forward)
+        entries = [self._observe(run) for run in ordered[start : start + RUNS_PAGE_SIZE]]
+        more = start + RUNS_PAGE_SIZE < len(ordered)
+        return RunsPage(entries=entries, next_page_token=_token(start + RUNS_PAGE_SIZE) if more else None)
+
+    def _observe(self, run: Run) -> Run:
+        """Count a read of a run: it takes its next step when its transition is due."""
+        if run.pending is not None and self.transitions.reached(run.pending):
+            run.status = run.pending.target or run.outcome
+            run.modified_at = self._now()
+            if run.status in RUN_STEPS:
+                after = RUN_STEPS.index(run.status) + 1
+                target = RUN_STEPS[after] if after < len(RUN_STEPS) else run.outcome
+                run.pending = self.transitions.start(PLATFORM, target)
+            else:
+                run.pending = None
+        return run
+
+    # ---- state ----------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the seeded organizations, deployment, versions, channels and training models."""
+        self.state = AbejaState(organizations={org.organization_id: org for org in seed(self.transitions.clock)})
+
+    def dump(self) -> dict[str, Any]:
+        return self.state.model_dump(mode="json")
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.state = AbejaState.model_validate(data)
+
+    def _now(self) -> str:
+        return timestamp(self.transitions.clock())
+
+    def _channel_now(self) -> str:
+        return channel_timestamp(self.transitions.clock())
+
+    def _new_digits(self) -> str:
+        taken = {
+            ident
+            for org in self.state.organizations.values()
+            for ident in (*org.deployments, *org.channels, org.organization_id)
+        }
+        while True:
+            candidate = _digits()
+            if candidate not in taken:
+                return candidate
+
+
+_EMPTY_ORG = Organization(organization_id="", name="", members=[], created_at="", updated_at="")
+
+
+def seed(clock: Clock) -> list[Organization]:
+    """The fixtures every reset restores (ids in the module constants and the sandbox README)."""
+    now, channel_now = timestamp(clock()), channel_timestamp(clock())
+    versions = {
+        version_id: Version(
+            version_id=version_id,
+            deployment_id=DEPLOYMENT_ID,
+            version=name,
+            uploaded=True,
+            created_at=now,
+            modified_at=now,
+        )
+        for version_id, name in zip(VERSION_IDS, VERSION_NAMES, strict=True)
+    }
+    deployment = Deployment(
+        deployment_id=DEPLOYMENT_ID,
+        name="sandbox-deployment",
+        description="seeded by the sandbox",
+        creator_id=SANDBOX_USER_ID,
+        versions=versions,
+        created_at=now,
+        modified_at=now,
+    )
+    channels = {
+        channel_id: Channel(channel_id=channel_id, name=name, created_at=channel_now, updated_at=channel_now)
+        for channel_id, name in ((INPUT_CHANNEL_ID, "sandbox-input"), (OUTPUT_CHANNEL_ID, "sandbox-output"))
+    }
+    return [
+        Organization(
+            organization_id=ORGANIZATION_ID,
+            name="sandbox-org",
+            members=[SANDBOX_USER_ID],
+            deployments={DEPLOYMENT_ID: deployment},
+            channels=channels,
+            training_model_ids=list(TRAINING_MODEL_IDS),
+            created_at=channel_now,
+            updated_at=channel_now,
+        ),
+        Organization(
+            organization_id=OTHER_ORGANIZATION_ID,
+            name="other-org",
+            members=[OTHER_USER_ID],
+            created_at=channel_now,
+            updated_at=channel_now,
+        ),
+    ]
+
+
+# ---- readers of body fields (400 naming the field) ---------------------------------------------------
+
+
+def _str(body: Mapping[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise BadRequest.field(name, "must be a string")
+    return value
+
+
+def _int(body: Mapping[str, Any], name: str, minimum: int, maximum: int | None) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest.field(name, "must be an integer")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        raise BadRequest.field(name, f"must be an integer {bound}")
+    return value
+
+
+def _str_map(body: Mapping[str, Any], name: str) -> dict[str, str] | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise BadRequest.field(name, "must be an object of string values")
+    return dict(value)
+
+
+def _object(body: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadRequest.field(name, "must be an object")
+    return dict(value)
+
+
+def _token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"runs:{offset}".encode()).decode()
+
+
+def _offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        kind, _, number = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        if kind == "runs" and re.fullmatch(r"\d+", number):
+            return int(number)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise BadRequest.field("next_page_token", "is not a token this API gave out")
+
+
+def _compact(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y%m%dT%H%M%S")

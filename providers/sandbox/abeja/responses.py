@@ -1,0 +1,260 @@
+"""ABEJA Platform's wire layer: requests into backend calls, backend results into the platform's JSON."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from providers.sandbox.abeja.exceptions import AbejaError, BadRequest
+from providers.sandbox.abeja.models import AbejaBackend, RunsPage
+from providers.sandbox.core.http import HttpError, Request, Response
+
+Handler = Callable[["AbejaResponses", Request], Response]
+
+
+def _platform_errors(handler: Handler) -> Handler:
+    """Answer the backend's errors with their code and `error_detail`, as the platform does."""
+
+    @functools.wraps(handler)
+    def serve(self: AbejaResponses, request: Request) -> Response:
+        try:
+            return handler(self, request)
+        except AbejaError as error:
+            return Response(error.status, error.body())
+        except HttpError as error:
+            # The shared request helpers (body not JSON, not an object) raise plain 400s.
+            return Response(error.status, BadRequest(error.message).body())
+
+    return serve
+
+
+class AbejaResponses:
+    """One handler per route of `urls.py`."""
+
+    def __init__(self, backend: AbejaBackend) -> None:
+        self.backend = backend
+
+    # ---- organizations ---------------------------------------------------------------------------
+
+    @_platform_errors
+    def list_organizations(self, request: Request) -> Response:
+        organizations = self.backend.organizations_of(request.tenant_id())
+        return Response(200, {"organizations": [org.wire() for org in organizations]})
+
+    @_platform_errors
+    def get_organization(self, request: Request) -> Response:
+        return Response(200, self.backend.organization(request.tenant_id(), request.params["org"]).wire())
+
+    # ---- deployments -----------------------------------------------------------------------------
+
+    @_platform_errors
+    def create_deployment(self, request: Request) -> Response:
+        p = request.params
+        deployment = self.backend.create_deployment(request.tenant_id(), p["org"], request.json_object())
+        return Response(200, deployment.wire())
+
+    @_platform_errors
+    def list_deployments(self, request: Request) -> Response:
+        deployments = self.backend.list_deployments(request.tenant_id(), request.params["org"])
+        return Response(200, {"entries": [d.wire() for d in deployments]})
+
+    @_platform_errors
+    def get_deployment(self, request: Request) -> Response:
+        p = request.params
+        return Response(200, self.backend.deployment(request.tenant_id(), p["org"], p["dep"]).wire())
+
+    @_platform_errors
+    def patch_deployment(self, request: Request) -> Response:
+        p = request.params
+        body = request.json_object()
+        return Response(200, self.backend.patch_deployment(request.tenant_id(), p["org"], p["dep"], body).wire())
+
+    @_platform_errors
+    def delete_deployment(self, request: Request) -> Response:
+        p = request.params
+        self.backend.delete_deployment(request.tenant_id(), p["org"], p["dep"])
+        return Response(200, {"message": f"{p['dep']} deleted"})
+
+    # ---- versions --------------------------------------------------------------------------------
+
+    @_platform_errors
+    def create_version(self, request: Request) -> Response:
+        p = request.params
+        version = self.backend.create_version(request.tenant_id(), p["org"], p["dep"], request.json_object())
+        upload = f"{_origin(request)}/abeja/uploads/{p['org']}/{p['dep']}/{version.version_id}"
+        return Response(200, {**version.wire(), "upload_url": upload})
+
+    @_platform_errors
+    def list_versions(self, request: Request) -> Response:
+        p = request.params
+        versions = self.backend.list_versions(request.tenant_id(), p["org"], p["dep"])
+        return Response(200, {"entries": [v.wire() for v in versions]})
+
+    @_platform_errors
+    def get_version(self, request: Request) -> Response:
+        p = request.params
+        return Response(200, self.backend.version(request.tenant_id(), p["org"], p["dep"], p["ver"]).wire())
+
+    @_platform_errors
+    def delete_version(self, request: Request) -> Response:
+        p = request.params
+        self.backend.delete_version(request.tenant_id(), p["org"], p["dep"], p["ver"])
+        return Response(200, {"message": f"{p['ver']} deleted"})
+
+    @_platform_errors
+    def upload_source(self, request: Request) -> Response:
+        """The presigned URL's PUT: S3 answers 200 with an empty body; the SDK reads no JSON from it."""
+        p = request.params
+        self.backend.upload_source(p["org"], p["dep"], p["ver"])
+        return Response(200, {})
+
+    # ---- channels --------------------------------------------------------------------------------
+
+    @_platform_errors
+    def create_channel(self, request: Request) -> Response:
+        org = self.backend.organization(request.tenant_id(), request.params["org"])
+        channel = self.backend.create_channel(request.tenant_id(), org.organization_id, request.json_object())
+        return Response(200, {**org.wire(), "channel": channel.wire()})
+
+    @_platform_errors
+    def list_channels(self, request: Request) -> Response:
+        user, org_id = request.tenant_id(), request.params["org"]
+        org = self.backend.organization(user, org_id)
+        limit = _natural(request, "limit", 1000)
+        offset = _natural(request, "offset", 0)
+        filter_archived = (request.first("filter_archived") or "").lower() in ("true", "1")
+        channels = self.backend.list_channels(user, org_id, filter_archived)
+        page = channels[offset : offset + limit]
+        return Response(
+            200,
+            {
+                **org.wire(),
+                "channels": [c.wire() for c in page],
+                "limit": limit,
+                "offset": offset,
+                "has_next": offset + limit < len(channels),
+            },
+        )
+
+    @_platform_errors
+    def get_channel(self, request: Request) -> Response:
+        user, p = request.tenant_id(), request.params
+        org = self.backend.organization(user, p["org"])
+        return Response(200, {**org.wire(), "channel": self.backend.channel(user, p["org"], p["channel"]).wire()})
+
+    @_platform_errors
+    def archive_channel(self, request: Request) -> Response:
+        return self._set_archived(request, True)
+
+    @_platform_errors
+    def unarchive_channel(self, request: Request) -> Response:
+        return self._set_archived(request, False)
+
+    def _set_archived(self, request: Request, archived: bool) -> Response:
+        user, p = request.tenant_id(), request.params
+        org = self.backend.organization(user, p["org"])
+        channel = self.backend.set_archived(user, p["org"], p["channel"], archived)
+        return Response(200, {**org.wire(), "channel": channel.wire()})
+
+    # ---- triggers and runs -----------------------------------------------------------------------
+
+    @_platform_errors
+    def create_trigger(self, request: Request) -> Response:
+        p = request.params
+        trigger = self.backend.create_trigger(request.tenant_id(), p["org"], p["dep"], request.json_object())
+        return Response(200, trigger.wire())
+
+    @_platform_errors
+    def list_triggers(self, request: Request) -> Response:
+        p = request.params
+        triggers = self.backend.list_triggers(request.tenant_id(), p["org"], p["dep"])
+        return Response(200, {"entries": [t.wire() for t in triggers]})
+
+    @_platform_errors
+    def get_trigger(self, request: Request) -> Response:
+        p = request.params
+        return Response(200, self.backend.trigger(request.tenant_id(), p["org"], p["dep"], p["trigger"]).wire())
+
+    @_platform_errors
+    def delete_trigger(self, request: Request) -> Response:
+        p = request.params
+        self.backend.delete_trigger(request.tenant_id(), p["org"], p["dep"], p["trigger"])
+        return Response(200, {"message": f"{p['trigger']} deleted"})
+
+    @_platform_errors
+    def trigger_runs(self, request: Request) -> Response:
+        p = request.params
+        page = self.backend.trigger_runs(
+            request.tenant_id(),
+            p["org"],
+            p["dep"],
+            p["trigger"],
+            _scan_forward(request),
+            request.first("next_page_token"),
+        )
+        return Response(200, _runs_body(page))
+
+    @_platform_errors
+    def deployment_runs(self, request: Request) -> Response:
+        p = request.params
+        page = self.backend.deployment_runs(
+            request.tenant_id(), p["org"], p["dep"], _scan_forward(request), request.first("next_page_token")
+        )
+        return Response(200, _runs_body(page))
+
+    @_platform_errors
+    def method_not_allowed(self, request: Request) -> Response:
+        """Triggers have no update: PUT and PATCH answer 405 with the platform's error object."""
+        raise _MethodNotAllowed("triggers cannot be updated; delete the trigger and create a new one")
+
+    # ---- control plane ---------------------------------------------------------------------------
+
+    def file_arrived(self, request: Request) -> Response:
+        """`POST /_sandbox/abeja/files` `{organization_id, channel_id, file_id?, fail?}`: start the runs."""
+        document = request.json_object()
+        org, channel = document.get("organization_id"), document.get("channel_id")
+        if not isinstance(org, str) or not isinstance(channel, str):
+            raise HttpError("organization_id and channel_id are required strings", 400)
+        file_id = document.get("file_id")
+        if file_id is not None and not isinstance(file_id, str):
+            raise HttpError("file_id must be a string", 400)
+        try:
+            runs = self.backend.file_arrived(org, channel, file_id, bool(document.get("fail")))
+        except AbejaError as error:
+            raise HttpError(error.message, error.status) from None
+        return Response(201, {"runs": [run.wire() for run in runs]})
+
+
+class _MethodNotAllowed(AbejaError):
+    status = 405
+    code = "method_not_allowed"
+
+
+def _runs_body(page: RunsPage) -> dict[str, object]:
+    body: dict[str, object] = {"entries": [run.wire() for run in page.entries]}
+    if page.next_page_token:
+        body["next_page_token"] = page.next_page_token
+    return body
+
+
+def _scan_forward(request: Request) -> bool:
+    """The SDK sends Python's `True`/`False`; accept any case, and 1/0."""
+    value = (request.first("scan_forward") or "false").lower()
+    if value not in ("true", "false", "1", "0"):
+        raise BadRequest.field("scan_forward", "must be true or false")
+    return value in ("true", "1")
+
+
+def _natural(request: Request, name: str, default: int) -> int:
+    value = request.first(name)
+    if value is None or value == "":
+        return default
+    if not value.isdigit():
+        raise BadRequest.field(name, "must be an integer >= 0")
+    return int(value)
+
+
+def _origin(request: Request) -> str:
+    """The scheme and host the client used, so the upload URL is absolute and reachable."""
+    host = request.headers.get("host", "127.0.0.1")
+    return f"http://{host}"
