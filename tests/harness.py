@@ -147,6 +147,9 @@ def sandbox_config(sandbox: Any, keys: dict[str, str] | None = None) -> tuple[di
     plain = {"peak:endpoint": sandbox.peak_endpoint}
     secret = {"peak:apiKey": chosen["peak"]}
     # sandbox config: abeja
+    plain["abeja:apiUrl"] = f"{sandbox.url}/abeja"
+    plain["abeja:organizationId"] = "1200000000001"  # seeded by the sandbox, with a deployment and channels
+    secret["abeja:apiToken"] = chosen.get("abeja", "sandbox-abeja-token")
     # sandbox config: dataiku
     # sandbox config: appconfig
     return plain, secret
@@ -165,7 +168,13 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
     if platform == "peak" and resource == "Service":
         return [s for tenant in state["peak"]["tenants"].values() for s in tenant.get("services", {}).values()]
     # live objects: peak PressDeployment
+    if platform == "peak" and resource == "PressDeployment":
+        # Block deployments of an app count too: they must go with it.
+        return [d for tenant in state["peak"]["tenants"].values() for d in tenant.get("deployments", {}).values()]
     # live objects: abeja Trigger
+    if platform == "abeja" and resource == "Trigger":
+        orgs = state["abeja"]["organizations"].values()
+        return [t for org in orgs for d in org["deployments"].values() for t in d["triggers"].values()]
     # live objects: dataiku CodeStudio
     # live objects: appconfig Deployment, HostedConfigurationVersion
     raise AssertionError(f"no live-object count for {platform}:{resource}")

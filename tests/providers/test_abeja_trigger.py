@@ -173,11 +173,15 @@ def test_output_pair_replaces(provider: TriggerProvider) -> None:
 
 def test_create_before_delete_flips_the_order_and_alone_is_an_in_place_change(provider: TriggerProvider) -> None:
     olds = provider.create(checked(provider)).outs
-    diff = provider.diff(olds["trigger_id"], olds, checked(provider, model_version_id=VERSION_IDS[1], create_before_delete=True))
+    diff = provider.diff(
+        olds["trigger_id"], olds, checked(provider, model_version_id=VERSION_IDS[1], create_before_delete=True)
+    )
     assert diff.replaces == ["model_version_id"] and diff.delete_before_replace is False
     only_order = provider.diff(olds["trigger_id"], olds, checked(provider, create_before_delete=True))
     assert only_order.changes is True and only_order.replaces == []
-    updated = provider.update(olds["trigger_id"], olds, checked(provider, create_before_delete=True, timeout_seconds=60))
+    updated = provider.update(
+        olds["trigger_id"], olds, checked(provider, create_before_delete=True, timeout_seconds=60)
+    )
     assert updated.outs["trigger_id"] == olds["trigger_id"] and updated.outs["create_before_delete"] is True
 
 
@@ -332,8 +336,6 @@ def test_user_id_and_personal_access_token_work_as_the_sdk_sends_them(sb: Sandbo
 
 def test_the_official_shapes_seen_by_a_second_client(sb: Sandbox, provider: TriggerProvider) -> None:
     created = provider.create(checked(provider))
-    client = AbejaClient.from_settings(
-        Settings.from_mapping({**CONFIG, "abeja:apiUrl": abeja_api_url(sb)}, environ={})
-    )
+    client = AbejaClient.from_settings(Settings.from_mapping({**CONFIG, "abeja:apiUrl": abeja_api_url(sb)}, environ={}))
     listed = list(client.iter_triggers(ORGANIZATION_ID, DEPLOYMENT_ID))
     assert [t.trigger_id for t in listed] == [created.id]
