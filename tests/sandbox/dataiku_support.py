@@ -1,0 +1,94 @@
+"""Helpers of the Dataiku tests, importable by every tier: settings and control-plane calls for the
+sandbox's DSS emulator, and the virtualenv holding the official dataiku-api-client."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from providers.core import Settings
+from providers.sandbox import SandboxControl
+from providers.sandbox.dataiku import ADMIN_KEY, ANALYST_KEY
+
+DATAIKU_SDK_VERSION = "15.2.0"
+# dataikuapi imports `six` without declaring it, and python-dateutil stopped bringing it.
+SIX_VERSION = "1.17.0"
+SANDBOX_PROJECT = "SANDBOX"
+__all__ = ["ADMIN_KEY", "ANALYST_KEY", "SANDBOX_PROJECT"]
+
+
+def dss_url(sandbox: SandboxControl) -> str:
+    return f"{sandbox.url}/dataiku"
+
+
+def dataiku_settings(sandbox: SandboxControl, key: str = ADMIN_KEY, **extra: str) -> Settings:
+    """Provider settings pointing at the sandbox's DSS, as stack config would (no environment)."""
+    return Settings.from_mapping({"dataiku:url": dss_url(sandbox), "dataiku:apiKey": key, **extra}, environ={})
+
+
+def put_zone(
+    sandbox: SandboxControl,
+    code_studio: str,
+    zone: str,
+    changed: list[str] | None = None,
+    conflicts: dict[str, list[str]] | None = None,
+    project_key: str = SANDBOX_PROJECT,
+) -> dict[str, Any]:
+    """Work in a running studio's zone not yet synced back: changed files, and conflicts with DSS."""
+    body = {
+        "project_key": project_key,
+        "code_studio": code_studio,
+        "zone": zone,
+        "changed": changed or [],
+        "conflicts": conflicts or {},
+    }
+    return dict(sandbox._call("POST", "/dataiku/zones", body))
+
+
+def fail_next(sandbox: SandboxControl, operation: str, name: str, message: str) -> None:
+    """The next start or stop of the studio named `name` fails with `message`."""
+    sandbox._call("POST", "/dataiku/failures", {"operation": operation, "name": name, "message": message})
+
+
+def configure(sandbox: SandboxControl, **knobs: Any) -> dict[str, Any]:
+    """Emulator knobs: inline_futures, not_found_status (404/500), zones."""
+    return dict(sandbox._call("PUT", "/dataiku/settings", knobs))
+
+
+def dss_state(sandbox: SandboxControl) -> dict[str, Any]:
+    return dict(sandbox.state()["dataiku"])
+
+
+def studios(sandbox: SandboxControl) -> dict[str, dict[str, Any]]:
+    """The code studios the sandbox holds, by name."""
+    return {cs["name"]: cs for cs in dss_state(sandbox)["code_studios"].values()}
+
+
+def routes(sandbox: SandboxControl, since: int = 0) -> list[str]:
+    """The DSS routes called, in order (without the `dataiku.` prefix)."""
+    return [r["route"].removeprefix("dataiku.") for r in sandbox.requests(platform="dataiku", since=since)]
+
+
+def sdk_venv() -> Path:
+    """Where the SDK virtualenv lives: per user, outside the clone, shared by every clone."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "pulumi-ml-platforms" / f"dataiku-sdk-{DATAIKU_SDK_VERSION}"
+
+
+def ensure_dataiku_sdk_python() -> Path:
+    """The python of a virtualenv holding dataiku-api-client (and six), built on first use."""
+    venv = sdk_venv()
+    python = venv / "bin" / "python"
+    probe = [str(python), "-c", "import six, dataikuapi"]
+    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
+        return python
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    packages = [f"dataiku-api-client=={DATAIKU_SDK_VERSION}", f"six=={SIX_VERSION}"]
+    subprocess.run([*install, *packages], check=True, timeout=600)
+    return python
