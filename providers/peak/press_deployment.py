@@ -14,7 +14,8 @@ How each input changes a deployment:
 - nothing sent (the provider's own): `timeout_seconds`, `adopt_existing`.
 
 A deployment an earlier run left `failed` or `warning` is redeployed (`POST .../redeploy`) when no
-new revision would deploy it again.
+new revision would deploy it again; one left in another failed status (`platform_resource_error`,
+`rollback*`), which the platform does not redeploy, gets a new revision.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ DONE_STATUSES = frozenset({"deployed", "warning"})
 FAILED_STATUSES = frozenset({"failed", "platform_resource_error", "rollback", "rollback_complete", "rollback_failed"})
 BUSY_STATUSES = frozenset({"deploying", "redeploying", "deleting", "updating"})
 REDEPLOYABLE_STATUSES = frozenset({"failed", "warning"})
+STUCK_STATUSES = FAILED_STATUSES - REDEPLOYABLE_STATUSES
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 VERSION_PATTERN = r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"
 METADATA_FIELDS = {
@@ -470,7 +472,8 @@ class PressDeploymentProvider(PlatformProvider[PressDeploymentArgs, "PeakPressCl
                 deadline=deadline,
             )
         revision = int(current.get("revision") or 0)
-        if needs_revision(values, current, prior):
+        if needs_revision(values, current, prior) or current["status"] in STUCK_STATUSES:
+            # A failure the platform will not redeploy from is deployed again through a new revision.
             revision = self._revise(client, ident, kind, values, revision, deadline, op)
         elif current["status"] in REDEPLOYABLE_STATUSES:
             progress(f"{op.describe()}: redeploying, the deployment was left {current['status']}")

@@ -362,7 +362,8 @@ class PressBackend:
         if kind not in allowed:
             raise BadRequest(f"spec.kind must be one of {', '.join(allowed)}")
         metadata = _metadata(_object(body.get("metadata"), "spec.metadata"), "spec.metadata.")
-        scope = decoded(fields.get("scope"), "scope") if fields.get("scope") not in (None, "") else None
+        # `scope` is the one field sent as a plain string (absent or null when unset).
+        scope = fields.get("scope") or None
         if scope is not None and scope not in SCOPES:
             raise BadRequest(f"scope must be one of {', '.join(SCOPES)}")
         tenants = decoded(fields.get("tenants"), "tenants")
