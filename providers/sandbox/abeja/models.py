@@ -6,6 +6,7 @@ Choices made where the reference leaves the platform's behaviour open:
   403, unknown ones 404;
 - deleting a deployment deletes its versions and triggers (and their runs) with it;
 - deleting a version that a trigger uses is refused with 400, so no trigger points at nothing;
+- creating a version in a missing deployment is a 400 (as the SDK documents), not a 404;
 - triggers are created and deleted synchronously: a delete is visible to the next read;
 - `models` is `{}` when no training model was given, `distribution` null when unset;
 - `retry_count` must be an integer 0-9 and defaults to 5; `distribution` an integer >= 0;
@@ -292,7 +293,11 @@ class AbejaBackend:
     # ---- versions -------------------------------------------------------------------------------
 
     def create_version(self, user: str, organization_id: str, deployment_id: str, body: Mapping[str, Any]) -> Version:
-        deployment = self.deployment(user, organization_id, deployment_id)
+        try:
+            deployment = self.deployment(user, organization_id, deployment_id)
+        except NotFound as missing:
+            # The SDK documents a missing deployment as a BadRequest for this call alone.
+            raise BadRequest(missing.message) from None
         name = _str(body, "version")
         if not name:
             raise BadRequest.field("version", "is required")
