@@ -55,11 +55,21 @@ class ConfigError(ProviderError):
 
 
 class TransportError(ProviderError):
-    """The platform could not be reached, or did not answer in time."""
+    """The platform could not be reached, or did not answer in time.
+
+    ``sent`` is False when no byte of the request reached the platform (the connection was never
+    established), so even a create may be sent again.
+    """
+
+    def __init__(self, cause: str, operation: Operation | None = None, sent: bool = True) -> None:
+        self.sent = sent
+        super().__init__(cause, operation)
 
 
 class ApiError(ProviderError):
-    """The platform answered with an error status."""
+    """The platform answered with an error status; ``retry_after`` is its Retry-After, in seconds."""
+
+    retry_after: float | None = None
 
     def __init__(self, cause: str, operation: Operation | None = None, status: int | None = None) -> None:
         self.status = status
@@ -83,13 +93,24 @@ class ConflictError(ApiError):
 
 
 class RateLimitError(ApiError):
-    """429 after retries were exhausted; ``retry_after`` is the platform's Retry-After, in seconds."""
-
-    retry_after: float | None = None
+    """429: the platform refused the request without processing it."""
 
 
 class ServerError(ApiError):
-    """5xx after retries were exhausted."""
+    """5xx: the platform failed (a write may or may not have been applied)."""
+
+
+class OutcomeUnknownError(ProviderError):
+    """A write that is not idempotent got no usable answer (5xx, reset, read timeout after sending):
+    the platform may or may not have applied it. Look before sending it again."""
+
+    def __init__(self, cause: str, operation: Operation | None = None, original: ProviderError | None = None) -> None:
+        self.original = original
+        super().__init__(cause, operation)
+
+    @classmethod
+    def after(cls, error: ProviderError) -> OutcomeUnknownError:
+        return cls(error.cause, error.operation, error)
 
 
 class FailedStateError(ProviderError):

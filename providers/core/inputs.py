@@ -78,9 +78,9 @@ class CheckOutcome(NamedTuple):
 def check_inputs(model: type[ResourceArgs], news: Mapping[str, Any], ignored: Iterable[str] = ()) -> CheckOutcome:
     """Validate engine inputs against an Args model.
 
-    Returns canonical inputs (defaults filled, floats turned into ints) when every value is
-    known; during preview, unknown values pass through untouched and only the known ones are
-    judged. ``ignored`` names keys the program sends that are not inputs (output placeholders).
+    Returns canonical inputs (defaults filled, floats turned into ints); during preview, unknown
+    values (and any field holding one) pass through untouched while the known ones are judged and
+    made canonical just the same. ``ignored`` names keys the program sends that are not inputs (output placeholders).
     """
     specs = model.field_specs()
     ignored_keys = {PROVIDER_KEY, *ignored}
@@ -91,7 +91,15 @@ def check_inputs(model: type[ResourceArgs], news: Mapping[str, Any], ignored: It
     failures = [Failure(dotted(loc), reason) for loc, reason in problems if not _under(loc, unknown_paths)]
     if validated is not None:
         failures.extend(Failure(path, reason) for path, reason in validated.cross_field_problems())
-    if failures or validated is None or unknown_paths:
+    if failures:
+        return CheckOutcome(dict(props), failures)
+    if unknown_paths:
+        # Known inputs get their defaults and canonical form even while others are unknown, so a
+        # preview shows exactly what changes and never a kept input as removed.
+        pending = {path[0] for path in unknown_paths}
+        canonical = model.canonical_known(known)
+        return CheckOutcome({**canonical, **{k: props[k] for k in pending if k in props}}, failures)
+    if validated is None:
         return CheckOutcome(dict(props), failures)
     return CheckOutcome(validated.to_dict(), failures)
 

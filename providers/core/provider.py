@@ -20,6 +20,7 @@ from .errors import Operation, ProviderError
 from .fields import ServerDefault, WriteOnly, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
 from .resource import OutputsModel, ResourceArgs
+from .retry import operation_deadline
 from .schema import fields_with
 from .waiter import Deadline
 
@@ -103,12 +104,14 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         args = self.validated(props)
-        ident, observed = self.create_remote(self.client(), args, self.deadline(args))
+        with operation_deadline(self.deadline(args)) as deadline:
+            ident, observed = self.create_remote(self.client(), args, deadline)
         return dyn.CreateResult(ident, self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         prior = self.prior(props)
-        observed = self.read_remote(self.client(), id_, prior)
+        with operation_deadline(self.deadline_from(prior)):
+            observed = self.read_remote(self.client(), id_, prior)
         if observed is None:
             # An empty id tells the engine the object is gone: refresh drops it from state.
             return dyn.ReadResult("", {})
@@ -128,13 +131,15 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         args = self.validated(news)
-        observed = self.update_remote(self.client(), id_, self.prior(olds), args, self.deadline(args))
+        with operation_deadline(self.deadline(args)) as deadline:
+            observed = self.update_remote(self.client(), id_, self.prior(olds), args, deadline)
         # Every output is returned: an update that returns none erases them from state.
         return dyn.UpdateResult(self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         prior = self.prior(props)
-        self.delete_remote(self.client(), id_, prior, self.deadline_from(prior))
+        with operation_deadline(self.deadline_from(prior)) as deadline:
+            self.delete_remote(self.client(), id_, prior, deadline)
 
     # ---- helpers -----------------------------------------------------------------------------
 

@@ -52,6 +52,20 @@ class Model:
         return (parsed if isinstance(parsed, cls) and not problems else None), problems
 
     @classmethod
+    def canonical_known(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Every field's canonical value where it can be judged: validated when valid, its default when
+        absent; a value that does not validate is kept as given (check reports it elsewhere)."""
+        parsed: dict[str, Any] = {}
+        for name, spec in cls.field_specs().items():
+            raw = values.get(name)
+            if raw is None:
+                continue
+            problems: list[Problem] = []
+            ok, result = _parse_value(spec.annotation, raw, (name,), problems)
+            parsed[name] = result if ok and not problems else raw
+        return cls.from_values(parsed).to_dict()
+
+    @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Self:
         """An instance holding already validated values, unset fields at their defaults."""
         instance = cls.__new__(cls)

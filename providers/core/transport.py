@@ -1,8 +1,9 @@
 """HTTP transport shared by every REST client.
 
-One ``requests`` session per thread (the provider host runs 4 worker threads and a Session is
-not guaranteed thread-safe), retries of idempotent methods only, timeouts on every call, each
-path segment quoted, and one table from status to error.
+One ``requests`` session per thread (the provider host runs its RPCs on worker threads and a
+Session is not guaranteed thread-safe), every request through the one retry loop of
+``providers.core.retry`` (urllib3 retries nothing itself, so attempts are counted in one place),
+timeouts on every call, each path segment quoted, and one table from status to error.
 """
 
 from __future__ import annotations
@@ -16,45 +17,12 @@ from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from urllib3.exceptions import NewConnectionError
 
-from .errors import Operation, RateLimitError, TransportError, error_for_status, redact
+from .errors import Operation, TransportError, error_for_status, redact
+from .retry import call_with_retries
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-
-
-class CappedRetry(Retry):
-    """urllib3 Retry whose Retry-After wait is capped, so a server cannot stall a deployment."""
-
-    MAX_RETRY_AFTER_SECONDS = 30.0
-
-    def get_retry_after(self, response: Any) -> float | None:
-        wait = super().get_retry_after(response)
-        return None if wait is None else min(wait, self.MAX_RETRY_AFTER_SECONDS)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 4
-    backoff_factor: float = 0.5
-    backoff_max: float = 8.0
-
-    def build(self) -> Retry:
-        # POST and PATCH are left out on purpose: a retried create can duplicate an object.
-        # Creates are made safe by looking the object up first instead.
-        return CappedRetry(
-            total=self.attempts - 1,
-            connect=self.attempts - 1,
-            read=0,
-            status=self.attempts - 1,
-            backoff_factor=self.backoff_factor,
-            backoff_max=self.backoff_max,
-            status_forcelist=RETRY_STATUSES,
-            allowed_methods=IDEMPOTENT_METHODS,
-            respect_retry_after_header=True,
-            raise_on_status=False,
-        )
 
 
 def join_path(*segments: str | int, trailing_slash: bool = False) -> str:
@@ -85,7 +53,6 @@ class HttpTransport:
     headers: Mapping[str, str]
     secrets: Sequence[str] = ()
     timeout: tuple[float, float] = (5.0, 30.0)
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
     error_cause: Callable[[requests.Response], str] = default_error_cause
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
 
@@ -93,7 +60,7 @@ class HttpTransport:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(max_retries=self.retry.build())
+            adapter = HTTPAdapter(max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers.update(self.headers)
@@ -108,20 +75,44 @@ class HttpTransport:
         *,
         query: Mapping[str, str | int | Iterable[str]] | None = None,
         body: Any = None,
+        idempotent: bool | None = None,
+        **send: Any,
     ) -> Any:
-        """Send one request; return the parsed JSON body ({} when empty), or raise."""
+        """Send a request until it succeeds or fails for good; return the parsed JSON body ({} when empty).
+
+        ``idempotent`` defaults by method; a POST that is safe to repeat (a search) says so. Extra
+        keyword arguments go to ``requests`` (``files=``, ``data=``) in place of the JSON body.
+        """
+        safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        return call_with_retries(
+            operation, lambda: self.send_once(operation, method, url, query=query, body=body, **send), idempotent=safe
+        )
+
+    def send_once(
+        self,
+        operation: Operation,
+        method: str,
+        url: str,
+        *,
+        query: Mapping[str, str | int | Iterable[str]] | None = None,
+        body: Any = None,
+        **send: Any,
+    ) -> Any:
+        """One attempt: the parsed JSON body, or an error of our tree."""
         params = {k: v for k, v in (query or {}).items() if v is not None}
+        payload = {"json": body} if body is not None or not send else {}
         try:
-            response = self.session().request(method, url, params=params, json=body, timeout=self.timeout)
+            response = self.session().request(method, url, params=params, timeout=self.timeout, **payload, **send)
         except requests.RequestException as exc:
-            raise TransportError(self._clean(f"cannot reach {_origin(url)}: {_reason(exc)}"), operation) from None
+            raise TransportError(
+                self._clean(f"cannot reach {_origin(url)}: {_reason(exc)}"), operation, sent=_was_sent(exc)
+            ) from None
         if response.status_code >= 400:
             cause = self._clean(self.error_cause(response))
             error = error_for_status(response.status_code)(
                 f"{response.status_code}: {cause}", operation, response.status_code
             )
-            if isinstance(error, RateLimitError):
-                error.retry_after = _seconds(response.headers.get("Retry-After"))
+            error.retry_after = _seconds(response.headers.get("Retry-After"))
             raise error
         if not response.content:
             return {}
@@ -139,6 +130,25 @@ def _seconds(value: str | None) -> float | None:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None  # an HTTP date: fall back to our own backoff
+
+
+def _was_sent(exc: requests.RequestException) -> bool:
+    """False when the connection was never made, so the platform cannot have seen the request."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    seen: set[int] = set()
+    pending: list[Any] = [exc]
+    while pending:
+        item = pending.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, NewConnectionError | ConnectionRefusedError):
+            return False
+        if isinstance(item, BaseException):
+            # requests wraps urllib3's MaxRetryError, whose `reason` holds the connection failure.
+            pending.extend([item.__context__, item.__cause__, getattr(item, "reason", None), *item.args])
+    return True
 
 
 def _origin(url: str) -> str:

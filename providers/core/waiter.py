@@ -12,11 +12,9 @@ import time
 from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
-from .errors import FailedStateError, Operation, RateLimitError, WaitTimeoutError
+from .errors import FailedStateError, Operation, WaitTimeoutError
 
 T = TypeVar("T")
-R = TypeVar("R")
-RATE_LIMIT_ATTEMPTS = 5
 
 FIRST_DELAY = 0.05
 GROWTH = 0.1
@@ -103,21 +101,3 @@ class WaitFor(Generic[T]):
                 self._last_report = now
                 last_state = state
             self.sleep(next_delay(elapsed, remaining))
-
-
-def retry_rate_limited(call: Callable[[], R], deadline: Deadline, sleep: Callable[[float], None] = time.sleep) -> R:
-    """Run a non-idempotent call again when the platform refused it with 429.
-
-    A 429 means the request was not processed, so repeating even a create cannot duplicate
-    anything. Waits follow Retry-After (else 1, 2, 4 s), capped at 30 s and at the deadline.
-    """
-    for attempt in range(RATE_LIMIT_ATTEMPTS):
-        try:
-            return call()
-        except RateLimitError as exc:
-            wait = min(30.0, exc.retry_after if exc.retry_after is not None else 2.0**attempt)
-            if attempt == RATE_LIMIT_ATTEMPTS - 1 or wait >= deadline.remaining():
-                raise
-            progress(f"{exc.operation.describe() if exc.operation else 'request'}: rate limited, retrying in {wait:g}s")
-            sleep(wait)
-    raise AssertionError("unreachable")

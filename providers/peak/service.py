@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import pulumi
 
 from ..core import (
-    ConflictError,
     Deadline,
     FailedStateError,
     Field,
@@ -25,14 +24,12 @@ from ..core import (
     PlatformResource,
     ResourceArgs,
     ServerDefault,
-    ServerError,
     Settings,
-    TransportError,
     WaitFor,
     WriteOnly,
 )
 from ..core.inputs import normalize
-from ..core.waiter import progress, retry_rate_limited
+from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, retry_conflicts, write_once
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent, never in a program or
@@ -303,19 +300,22 @@ def wait_service_deleted(client: PeakClient, service_id: str, deadline: Deadline
 
 def delete_service_and_wait(client: PeakClient, service_id: str, deadline: Deadline, operation: Operation) -> None:
     """Delete, riding out transitional states (409) until the deadline; gone already is success."""
-    while True:
-        current = wait_service_settled(client, service_id, deadline, operation)
-        if current is None:
-            return
-        try:
-            client.delete_service(service_id)
-        except NotFoundError:
-            return
-        except ConflictError:
-            # The service moved into a transitional state between our read and the delete.
-            continue
-        wait_service_deleted(client, service_id, deadline, operation)
-        return
+    delete_riding_conflicts(
+        operation,
+        settle=lambda: wait_service_settled(client, service_id, deadline, operation),
+        delete=lambda: client.delete_service(service_id),
+        wait_gone=lambda: wait_service_deleted(client, service_id, deadline, operation),
+        deadline=deadline,
+    )
+
+
+def find_settled_service(client: PeakClient, name: str, deadline: Deadline, operation: Operation) -> ServiceWire | None:
+    """The service of this name once it is in no transitional state, or None."""
+    try:
+        found = find_service_by_name(client, name)
+    except NotFoundError:
+        return None
+    return wait_service_settled(client, found.id, deadline, operation)
 
 
 # ---- provider ------------------------------------------------------------------------------------
@@ -336,9 +336,22 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
     def create_remote(self, client: PeakClient, args: ServiceArgs, deadline: Deadline) -> tuple[str, Observed]:
         op = self.operation("creating", args.name)
         desired = service_body(args.to_dict())
-        service_id = self._existing_to_take_over(client, args, desired, deadline, op)
-        if service_id is None:
-            service_id = self._post(client, args, desired, deadline, op)
+        replacing = op.with_action("replacing failed")
+        service_id = create_or_take_over(
+            op,
+            find=lambda: find_settled_service(client, args.name, deadline, op),
+            same=lambda service: not patch_for(desired, service),
+            adopt=args.adopt_existing,
+            ident=lambda service: service.id,
+            create=lambda: client.create_service(desired),
+            failed=lambda service: service.status in FAILED_STATUSES,
+            discard=lambda service: delete_service_and_wait(client, service.id, deadline, replacing),
+            converge=lambda service: self._patch(
+                client, service.id, patch_for(desired, service), desired, deadline, op
+            ),
+            what="service",
+            deadline=deadline,
+        )
         try:
             service = wait_service_available(client, service_id, deadline, op, desired)
         except FailedStateError:
@@ -347,67 +360,31 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
             raise
         return service_id, observe(service)
 
-    def _post(
+    def _patch(
         self,
         client: PeakClient,
-        args: ServiceArgs,
+        service_id: str,
+        patch: dict[str, Any],
         desired: dict[str, Any],
         deadline: Deadline,
         op: Operation,
-    ) -> str:
-        try:
-            return retry_rate_limited(lambda: client.create_service(desired), deadline)
-        except (TransportError, ServerError, ConflictError) as exc:
-            # The outcome is unknown (or a twin appeared meanwhile): the platform may hold the
-            # service now, and a blind retry could duplicate it. Look it up by name instead.
-            try:
-                found = find_service_by_name(client, args.name)
-            except NotFoundError:
-                raise exc from None
-            progress(f"{op.describe()}: the create answered with an error but the service exists; checking it")
-            taken = self._existing_to_take_over(client, args, desired, deadline, op, found)
-            if taken is None:
-                raise exc from None
-            return taken
+    ) -> None:
+        """Send a PATCH once in effect: after a lost answer, a service showing the change (or busy
+        applying it) means it landed; otherwise it is sent again."""
 
-    def _existing_to_take_over(
-        self,
-        client: PeakClient,
-        args: ServiceArgs,
-        desired: dict[str, Any],
-        deadline: Deadline,
-        op: Operation,
-        found: ServiceSummary | None = None,
-    ) -> str | None:
-        """The id of an existing service of this name to manage, or None to create one.
+        def landed() -> bool | None:
+            current = get_service_or_none(client, service_id)
+            if current is None:
+                raise NotFoundError("the service disappeared during the update", op)
+            return True if current.status in TRANSITIONAL_STATUSES or not patch_for(desired, current) else None
 
-        A service with this name and exactly these inputs is what an interrupted or failed
-        earlier create left behind: it is taken over, so a retry neither duplicates nor orphans
-        it. Any other service of this name is taken over only with ``adopt_existing``.
-        """
-        if found is None:
-            try:
-                found = find_service_by_name(client, args.name)
-            except NotFoundError:
-                return None
-        current = wait_service_settled(client, found.id, deadline, op)
-        if current is None:
-            return None
-        same_inputs = not patch_for(desired, current)
-        if current.status in FAILED_STATUSES and (same_inputs or args.adopt_existing):
-            delete_service_and_wait(client, found.id, deadline, op.with_action("replacing failed"))
-            return None
-        if not (same_inputs or args.adopt_existing):
-            raise ConflictError(
-                f"a service named {args.name!r} already exists (id {found.id}) with other settings; "
-                "set adopt_existing=True to manage it, or choose another name",
-                op,
-            )
-        progress(f"{op.describe()}: taking over existing service {found.id}")
-        patch = patch_for(desired, current)
         if patch:
-            client.update_service(found.id, patch)
-        return found.id
+            retry_conflicts(
+                op,
+                lambda: write_once(op, lambda: client.update_service(service_id, patch), landed, deadline),
+                settle=lambda: wait_service_settled(client, service_id, deadline, op),
+                deadline=deadline,
+            )
 
     def read_remote(self, client: PeakClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
         service = get_service_or_none(client, ident)
@@ -425,7 +402,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
         patch = patch_for(desired, current)
         if not patch:
             return observe(current)
-        client.update_service(ident, patch)
+        self._patch(client, ident, patch, desired, deadline, op)
         if REDEPLOY_KEYS.intersection(patch):
             return observe(wait_service_available(client, ident, deadline, op, desired))
         return observe(client.get_service(ident))

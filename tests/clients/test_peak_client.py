@@ -10,12 +10,14 @@ from providers.core import (
     AuthError,
     BadRequestError,
     ConflictError,
+    Deadline,
     NotFoundError,
-    ServerError,
+    OutcomeUnknownError,
     Settings,
     TransportError,
 )
-from providers.core.transport import HttpTransport, RetryPolicy
+from providers.core.retry import operation_deadline
+from providers.core.transport import HttpTransport
 from providers.peak.client import PeakClient, PeakConnection, endpoint_for_stage
 from tests.harness import PEAK_TEST_KEY, platform_requests
 
@@ -107,7 +109,7 @@ def test_get_retries_429_and_503_honouring_retry_after(sb, peak_client):
 def test_post_is_never_blindly_retried(sb, peak_client):
     sb.add_fault(method="POST", path=r"/webapps/?$", status=503, count=1)
     sb.clear_requests()
-    with pytest.raises(ServerError):
+    with pytest.raises(OutcomeUnknownError):
         peak_client.create_service(BODY)
     assert routes(sb) == [("POST", "peak.create_service")]
     assert list(peak_client.iter_services()) == []
@@ -121,13 +123,14 @@ def test_awkward_ids_are_quoted_as_one_segment(sb, peak_client):
 
 
 def test_unreachable_endpoint_is_a_transport_error_without_the_key():
-    transport = HttpTransport(
-        headers={"Authorization": "k-123456"}, secrets=("k-123456",), retry=RetryPolicy(attempts=1), timeout=(1.0, 1.0)
-    )
+    transport = HttpTransport(headers={"Authorization": "k-123456"}, secrets=("k-123456",), timeout=(1.0, 1.0))
     client = PeakClient(PeakConnection("http://127.0.0.1:9/{subdomain}", "k-123456"), transport)
-    with pytest.raises(TransportError) as info:
+    with operation_deadline(Deadline.after(1.5)), pytest.raises(TransportError) as info:
         client.get_service("x")
-    assert "cannot reach http://127.0.0.1:9" in str(info.value) and "k-123456" not in str(info.value)
+    message = str(info.value)
+    assert "cannot reach http://127.0.0.1:9" in message and "k-123456" not in message
+    assert "gave up after" in message and "attempts" in message
+    assert info.value.sent is False
 
 
 def test_connection_from_settings_and_stages():

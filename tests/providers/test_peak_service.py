@@ -126,11 +126,31 @@ def test_failed_state_reports_reason_and_leaves_nothing(sb, provider):
     assert peak_services(sb) == {}
 
 
-def test_injected_5xx_before_create_leaves_nothing_and_retry_creates_once(sb, provider):
-    sb.add_fault(method="POST", path=r"/webapps/?$", status=503, count=1)
-    with pytest.raises(ServerError):
-        provider.create(checked(provider))
+def test_5xx_before_create_is_looked_up_then_sent_again_creating_once(sb, provider):
+    sb.add_fault(method="POST", path=r"/webapps/?$", status=503, count=2)
+    created = provider.create(checked(provider))
+    assert created.outs["status"] == "AVAILABLE"
+    assert len(peak_services(sb)) == 1
+    posts = [r["status"] for r in writes(sb) if r["method"] == "POST"]
+    assert posts == [503, 503, 201]
+    # Between two POSTs the provider looked for the service by name, as the answer could have been lost.
+    log = [(r["method"], r["route"]) for r in platform_requests(sb)]
+    first, second = [i for i, (m, _) in enumerate(log) if m == "POST"][:2]
+    assert ("GET", "peak.list_services") in log[first:second]
+
+
+def test_a_fault_that_never_clears_fails_within_the_deadline_naming_attempts(sb, provider):
+    sb.add_fault(method="POST", path=r"/webapps/?$", status=500, count=1000)
+    started = time.monotonic()
+    with pytest.raises(ServerError) as info:
+        provider.create(checked(provider, timeout_seconds=3))
+    elapsed = time.monotonic() - started
+    assert elapsed < 6
+    message = str(info.value)
+    assert message.startswith("creating Peak Service (svc-one): 500: injected fault")
+    assert "gave up after" in message and "attempts in" in message and "timeout_seconds 3" in message
     assert peak_services(sb) == {}
+    sb.clear_faults()
     provider.create(checked(provider))
     assert len(peak_services(sb)) == 1
 

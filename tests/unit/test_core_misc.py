@@ -10,7 +10,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from providers.core import ConflictError, NotFoundError, Operation, Settings
 from providers.core.errors import error_for_status, redact
-from providers.core.transport import RetryPolicy, join_path
+from providers.core.transport import HttpTransport, join_path
 from providers.peak.service import ServiceProvider
 
 
@@ -30,10 +30,9 @@ def test_redaction():
     assert redact("token abcd1234 leaked", ["abcd1234"]) == "token [redacted] leaked"
 
 
-def test_retry_policy_never_retries_post_or_patch():
-    retry = RetryPolicy().build()
-    assert "POST" not in retry.allowed_methods and "PATCH" not in retry.allowed_methods
-    assert {429, 503} <= set(retry.status_forcelist)
+def test_transport_leaves_retries_to_the_core_loop():
+    adapter = HttpTransport(headers={}).session().get_adapter("http://x")
+    assert adapter.max_retries.total == 0
 
 
 def test_settings_prefer_stack_config_then_environment():

@@ -62,6 +62,18 @@ def test_unknown_values_pass_check_untouched():
     assert isinstance(outcome.inputs["env"]["A"], Unknown)
 
 
+def test_known_inputs_get_defaults_and_canonical_values_beside_unknown_ones():
+    known = check_inputs(ServiceArgs, {"name": "svc", "image_id": 3.0, "env": {"A": "x"}}).inputs
+    partly = check_inputs(ServiceArgs, {"name": "svc", "image_id": 3.0, "env": {"A": Unknown()}}).inputs
+    assert isinstance(partly["env"]["A"], Unknown)
+    # Every other input reads exactly as when all are known: defaults filled, 3.0 made 3.
+    assert {k: v for k, v in partly.items() if k != "env"} == {k: v for k, v in known.items() if k != "env"}
+    assert partly["image_id"] == 3 and partly["scale_to_zero"] is False and partly["timeout_seconds"] == 900
+    assert partly["secrets"] == [] and partly["adopt_existing"] is False
+    # Diffing the partly-unknown inputs against the state of the known ones names only env.
+    assert diff_inputs(ServiceArgs, known, partly).changed == ("env",)
+
+
 def test_known_values_are_still_judged_beside_unknown_ones():
     assert set(failures_of({"name": Unknown(), "image_id": "abc"})) == {"image_id"}
 
