@@ -22,6 +22,9 @@ class ResourceEntry:
     """A change the platform applies in place."""
     replacing: dict[str, Any] = field(default_factory=dict)
     """A change that replaces the resource."""
+    wired: dict[str, Any] = field(default_factory=dict)
+    """Sample inputs with an upstream Peak Service's output in them, written `${upstream.<output>}`:
+    the catalog-wide test that a preview shows only real changes while an input is unknown."""
 
     @property
     def type_token(self) -> str:
@@ -58,6 +61,7 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         sample={"name": "svc-{n}", "image_id": 1, "title": "sample {n}", "env": {"I": "{n}"}},
         in_place={"title": "changed {n}", "image_id": 2},
         replacing={"service_type": "shiny"},
+        wired={"env": {"I": "{n}", "UPSTREAM": "${upstream.application_url}"}},
     ),
     # catalog: peak PressDeployment
     ResourceEntry(
@@ -78,6 +82,40 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         replacing={"kind": "app", "spec_id": "5eed0000-a990-4000-8000-000000000002"},
     ),
     # catalog: abeja Trigger
+    ResourceEntry(
+        "abeja",
+        "providers.abeja.trigger",
+        "Trigger",
+        "abeja-trigger",
+        # The sandbox seeds organization 1200000000001 with this deployment, its two versions and two
+        # channels (providers/sandbox/abeja/models.py); the organization comes from abeja:organizationId.
+        sample={
+            "deployment_id": "1300000000001",
+            "model_version_id": "ver-0000000000000001",
+            "input_service_id": "1400000000001",
+            "retry_count": 3,
+            "environment": {"INDEX": "{n}"},
+        },
+        # The platform has no update: only the provider-side settings change in place.
+        in_place={"timeout_seconds": 120, "create_before_delete": True},
+        replacing={"model_version_id": "ver-0000000000000002"},
+    ),
     # catalog: dataiku CodeStudio
+    ResourceEntry(
+        "dataiku",
+        "providers.dataiku.code_studio",
+        "CodeStudio",
+        "dataiku-code-studio",
+        # SANDBOX is the project the sandbox's DSS holds from the start; vscode and jupyterlab its templates.
+        sample={
+            "project_key": "SANDBOX",
+            "name": "studio-{n}",
+            "template_id": "vscode",
+            "owner": "admin",
+            "timeout_seconds": 60,
+        },
+        in_place={"desired_state": "stopped", "owner": "analyst"},
+        replacing={"template_id": "jupyterlab"},
+    ),
     # catalog: appconfig Deployment, HostedConfigurationVersion
 )

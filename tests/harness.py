@@ -151,6 +151,8 @@ def sandbox_config(sandbox: Any, keys: dict[str, str] | None = None) -> tuple[di
     plain["abeja:organizationId"] = "1200000000001"  # seeded by the sandbox, with a deployment and channels
     secret["abeja:apiToken"] = chosen.get("abeja", "sandbox-abeja-token")
     # sandbox config: dataiku
+    plain["dataiku:url"] = f"{sandbox.url}/dataiku"
+    secret["dataiku:apiKey"] = chosen.get("dataiku", "sandbox-dku-admin-key")  # the sandbox's admin user
     # sandbox config: appconfig
     return plain, secret
 
@@ -176,5 +178,7 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
         orgs = state["abeja"]["organizations"].values()
         return [t for org in orgs for d in org["deployments"].values() for t in d["triggers"].values()]
     # live objects: dataiku CodeStudio
+    if platform == "dataiku" and resource == "CodeStudio":
+        return list(state["dataiku"]["code_studios"].values())
     # live objects: appconfig Deployment, HostedConfigurationVersion
     raise AssertionError(f"no live-object count for {platform}:{resource}")
