@@ -286,10 +286,13 @@ class PeakPressClient(PeakClient):
     ) -> Any:
         if family == "app":
             return self.transport.request(op, "POST", url, body=dict(fields))
-        data = {k: v for k, v in fields.items() if v is not None}
-        files = {"artifact": ("artifact.zip", artifact, "application/zip")} if artifact is not None else None
+        # Every field a form part (a None filename makes a plain field), so the body is multipart
+        # with or without an artifact, as the platform expects.
+        parts: dict[str, Any] = {k: (None, v) for k, v in fields.items() if v is not None}
+        if artifact is not None:
+            parts["artifact"] = ("artifact.zip", artifact, "application/zip")
         # The session's JSON Content-Type is dropped so requests writes the multipart boundary.
-        return self.transport.request(op, "POST", url, data=data, files=files or {}, headers={"Content-Type": None})
+        return self.transport.request(op, "POST", url, files=parts, headers={"Content-Type": None})
 
     def get_spec(self, family: str, spec_id: str) -> PressSpecWire:
         op = self._press_op("reading", "Spec", spec_id)

@@ -325,7 +325,7 @@ def test_tenants_are_isolated(peak: PeakHttp) -> None:
     ("method", "path", "status", "detail"),
     [
         ("GET", "/peak/service/webapps/api/v2/webapps/", 404, "Not Found"),
-        ("GET", "/peak/press/v1/specs/", 404, "Not Found"),
+        ("GET", "/peak/press/v9/specs/", 404, "Not Found"),
         ("GET", "/peak", 404, "Not Found"),
         ("GET", "/elsewhere", 404, "Not Found"),
         ("PUT", WEBAPPS, 405, "Method Not Allowed"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socketserver
+import sys
 import threading
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
@@ -11,6 +12,10 @@ from providers.sandbox.core.app import SandboxApp
 
 
 class _QuietHandler(WSGIRequestHandler):
+    # A body that never comes must not hold a thread forever: after a 5xx, peak-sdk's retry resends
+    # a multipart request's headers with an empty stream and waits for the answer.
+    timeout = 10.0
+
     def get_environ(self) -> dict[str, str]:
         environ = super().get_environ()
         # Routing needs the path as sent; PATH_INFO has an encoded `/` already turned into a separator.
@@ -27,6 +32,12 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
 
     daemon_threads = True
     block_on_close = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # An idle keep-alive connection that times out is routine, not an error worth a traceback.
+        if isinstance(sys.exc_info()[1], TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks up the host's FQDN, which can stall on machines without DNS.

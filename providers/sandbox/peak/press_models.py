@@ -597,7 +597,7 @@ class PressBackend:
 
     def redeploy(self, tenant: str, family: Family, deployment_id: str) -> Deployment:
         """Deploy the latest revision again; only from `failed` or `warning` (for an app: it or a block)."""
-        deployment = self.describe_deployment(tenant, family, deployment_id)
+        deployment = self._find(tenant, family, deployment_id)
         statuses = {deployment.status, *(self._find(tenant, None, b).status for b in deployment.latest.blocks)}
         if not statuses.intersection(REDEPLOYABLE):
             raise Conflict(
@@ -714,7 +714,8 @@ class PressBackend:
         tenants = data.setdefault("tenants", {})
         for name, tenant in dumped["tenants"].items():
             tenants.setdefault(name, {"services": {}}).update(tenant)
-        data["press_failures"] = dumped["failures"]
+        if dumped["failures"]:
+            data["press_failures"] = dumped["failures"]
         return data
 
     def load_from(self, data: Mapping[str, Any]) -> None:
@@ -977,7 +978,8 @@ class PressBackend:
         return any(d.family == family and d.name == name for d in self._deployments(tenant).values())
 
     def _writable(self, tenant: str, family: Family, deployment_id: str, verb: str) -> Deployment:
-        deployment = self.describe_deployment(tenant, family, deployment_id)
+        # Writes never advance transitions; only reads do.
+        deployment = self._find(tenant, family, deployment_id)
         if deployment.status in BUSY:
             raise Conflict(f"deployment {deployment.name} cannot be {verb} while {deployment.status}")
         return deployment
