@@ -69,12 +69,37 @@ class AppConfigBackend:
 
     def dump(self) -> dict[str, Any]:
         moto_backend = backend()
+        now = CLOCK.minutes()
+        ext = extension(moto_backend)
         return {
             "applications": {
                 app_id: {**app.to_json(), "ConfigurationProfiles": sorted(app.config_profiles)}
                 for app_id, app in moto_backend.applications.items()
             },
-            **extension(moto_backend).dump(CLOCK.minutes()),
+            **ext.dump(now),
+            "deployments": [
+                {
+                    "application_id": env.application_id,
+                    "environment_id": env.id,
+                    "number": deployment.number,
+                    "state": deployment.state(now),
+                }
+                for envs in ext.environments.values()
+                for env in envs.values()
+                for deployment in env.deployments
+            ],
+            "hosted_versions": [
+                {
+                    "application_id": app_id,
+                    "profile_id": profile_id,
+                    "version_number": number,
+                    "seeded": (app_id, profile_id, number)
+                    == (SEED_APPLICATION_ID, SEED_PROFILE_ID, SEED_VERSION_NUMBER),
+                }
+                for app_id, app in moto_backend.applications.items()
+                for profile_id, profile in app.config_profiles.items()
+                for number in sorted(profile.config_versions)
+            ],
             "seconds_per_minute": CLOCK.seconds_per_minute,
         }
 

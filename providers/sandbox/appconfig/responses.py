@@ -12,7 +12,7 @@ from typing import Any
 
 from moto.appconfig.responses import AppConfigResponse
 
-from providers.sandbox.appconfig.exceptions import BadRequest
+from providers.sandbox.appconfig.exceptions import BadRequest, Conflict, NotFound
 from providers.sandbox.appconfig.models import CLOCK, AppConfigExtension, extension, page
 
 Answer = tuple[str, dict[str, Any]]
@@ -50,6 +50,74 @@ class SandboxAppConfigResponse(AppConfigResponse):
 
     def list_applications(self) -> Answer:
         return self._paged([app.to_json() for app in self.appconfig_backend.applications.values()])
+
+    # ---- hosted configuration versions (moto's, made faithful) -------------------------------------
+
+    def create_hosted_configuration_version(self) -> tuple[str, dict[str, Any]]:
+        profile = self.appconfig_backend.get_configuration_profile(
+            self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId")
+        )
+        # AWS never hands a version number out twice; moto counts from the highest one left.
+        highest = max([profile.__dict__.get("sandbox_highest_version", 0), *profile.config_versions])
+        expected = self.headers.get("Latest-Version-Number")
+        if expected is not None and (
+            not expected.isdigit() or int(expected) != max(profile.config_versions, default=0)
+        ):
+            raise Conflict(f"The latest version number of profile {profile.id} is not {expected}")
+        label = self.headers.get("VersionLabel")
+        if label is not None and label.isdigit():
+            raise BadRequest("VersionLabel must contain at least one non-digit character")
+        content, headers = super().create_hosted_configuration_version()
+        created = profile.config_versions[headers["version-number"]]
+        if created.version <= highest:
+            del profile.config_versions[created.version]
+            created.version = highest + 1
+            profile.config_versions[created.version] = created
+        profile.__dict__["sandbox_highest_version"] = created.version
+        return content, {**_version_headers(created), "status": 201}
+
+    def get_hosted_configuration_version(self) -> tuple[str, dict[str, Any]]:
+        version = self._hosted_version()
+        return version.content, _version_headers(version)
+
+    def delete_hosted_configuration_version(self) -> Answer:  # type: ignore[override]
+        version = self._hosted_version()
+        self.appconfig_backend.delete_hosted_configuration_version(
+            self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId"), version.version
+        )
+        return _answer(None, 204)
+
+    def list_hosted_configuration_versions(self) -> Answer:
+        profile = self.appconfig_backend.get_configuration_profile(
+            self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId")
+        )
+        newest_first = sorted(profile.config_versions.values(), key=lambda v: -v.version)
+        summaries = [
+            {
+                k: v
+                for k, v in {
+                    "ApplicationId": version.app_id,
+                    "ConfigurationProfileId": version.config_id,
+                    "VersionNumber": version.version,
+                    "Description": version.description,
+                    "ContentType": version.content_type,
+                    "VersionLabel": version.version_label,
+                }.items()
+                if v is not None
+            }
+            for version in newest_first
+        ]
+        return self._paged(summaries)
+
+    def _hosted_version(self) -> Any:
+        profile = self.appconfig_backend.get_configuration_profile(
+            self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId")
+        )
+        number = self._get_param("VersionNumber")
+        version = profile.config_versions.get(int(number)) if str(number).isdigit() else None
+        if version is None:
+            raise NotFound(f"Hosted configuration version {number} not found", "HostedConfigurationVersion")
+        return version
 
     # ---- environments ----------------------------------------------------------------------------
 
@@ -155,3 +223,16 @@ class SandboxAppConfigResponse(AppConfigResponse):
             now,
         )
         return _answer(deployment.to_json(now), 202)
+
+
+def _version_headers(version: Any) -> dict[str, Any]:
+    """Moto's headers without the ones it fills with the text "None"."""
+    headers = {
+        "Application-Id": version.app_id,
+        "Configuration-Profile-Id": version.config_id,
+        "Version-Number": str(version.version),
+        "Description": version.description,
+        "Content-Type": version.content_type,
+        "VersionLabel": version.version_label,
+    }
+    return {k: v for k, v in headers.items() if v is not None}

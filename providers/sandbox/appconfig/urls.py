@@ -66,6 +66,9 @@ _COMPILED = tuple((method, re.compile(pattern), name) for method, pattern, name 
 
 def route_name(method: str, path: str) -> str | None:
     """`appconfig.<operation>` for a request, as the request log names it (None: not an AppConfig route)."""
+    if method == "POST" and path == "/":
+        # STS (query protocol), which moto serves beside AppConfig: callers learn their account from it.
+        return "sts.get_caller_identity"
     for route_method, pattern, name in _COMPILED:
         if route_method == method and pattern.fullmatch(path):
             return f"appconfig.{name}"
