@@ -57,7 +57,10 @@ def test_destroy_is_refused_while_a_zone_holds_conflicting_work_until_the_user_a
     configure(project)
     project.up()
     put_zone(
-        sb, "team ide", "recipes", changed=["recipes/prep.py"],
+        sb,
+        "team ide",
+        "recipes",
+        changed=["recipes/prep.py"],
         conflicts={"modified": ["recipes/prep.py"], "authors": ["analyst"]},
     )
 

@@ -213,16 +213,14 @@ def test_destroy_accepting_the_loss_pulls_clean_zones_and_drops_only_the_conflic
     provider.delete(created.id, created.outs)
     assert routes(sb).count("pull_zone") == ZONES - 1
     lost = dss_state(sb)["lost_work"]
-    assert [(item["zone"], item["files"]) for item in lost] == [
-        ("recipes", ["recipes/a.py", "recipes/new.py"])
-    ]
+    assert [(item["zone"], item["files"]) for item in lost] == [("recipes", ["recipes/a.py", "recipes/new.py"])]
     assert studios(sb) == {}
 
 
 def test_stop_in_place_with_conflicts_fails_and_keeps_it_running(sb, provider):
     created = provider.create(checked(provider))
     put_zone(sb, "ide one", "user-versioned", conflicts={"deleted": ["old.txt"], "authors": ["admin"]})
-    with pytest.raises(UnsyncedWorkError, match="zone user-versioned: deleted: old.txt"):
+    with pytest.raises(UnsyncedWorkError, match=r"zone user-versioned: deleted: old\.txt"):
         provider.update(created.id, created.outs, checked(provider, desired_state="stopped"))
     assert studios(sb)["ide one"]["state"] == "RUNNING"
 
