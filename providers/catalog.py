@@ -99,6 +99,7 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         # The platform has no update: only the provider-side settings change in place.
         in_place={"timeout_seconds": 120, "create_before_delete": True},
         replacing={"model_version_id": "ver-0000000000000002"},
+        wired={"environment": {"INDEX": "{n}", "UPSTREAM_URL": "${upstream.application_url}"}},
     ),
     # catalog: dataiku CodeStudio
     ResourceEntry(
@@ -118,4 +119,37 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         replacing={"template_id": "jupyterlab"},
     ),
     # catalog: appconfig Deployment, HostedConfigurationVersion
+    ResourceEntry(
+        "appconfig",
+        "providers.appconfig.deployment",
+        "Deployment",
+        "appconfig-with-pulumi-aws",
+        # The sandbox seeds these ids (providers/sandbox/appconfig/models.py); its quick strategy
+        # completes at once, so many samples queue on one environment in about no time.
+        sample={
+            "application_id": "mlpapp1",
+            "environment_id": "mlpenv1",
+            "deployment_strategy_id": "mlpqck1",
+            "configuration_profile_id": "mlpcfg1",
+            "configuration_version": "1",
+            "description": "sample {n}",
+            "tags": {"n": "{n}"},
+        },
+        in_place={"tags": {"n": "changed {n}"}, "wait_for": "start"},
+        replacing={"description": "replaced {n}"},
+    ),
+    ResourceEntry(
+        "appconfig",
+        "providers.appconfig.hosted_configuration_version",
+        "HostedConfigurationVersion",
+        "appconfig-with-pulumi-aws",
+        sample={
+            "application_id": "mlpapp1",
+            "configuration_profile_id": "mlpcfg1",
+            "content": '{"sample": "{n}"}',
+            "description": "sample {n}",
+        },
+        in_place={"timeout_seconds": 120},
+        replacing={"content": '{"sample": "changed {n}"}'},
+    ),
 )
