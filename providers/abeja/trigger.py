@@ -4,8 +4,8 @@ The platform has no update call, so every input that reaches the API replaces th
 new trigger id). Replacement order: the old trigger is deleted before the new one is created,
 because two live triggers on one channel would both fire and every file would start two runs.
 The price is a short window in which a file that lands starts no run. A user who prefers no gap
-over no duplicates sets ``create_before_delete=True``: the new trigger is created first and the
-old one deleted after it (Pulumi's ``delete_before_replace`` resource option can only force the
+over no duplicates sets `create_before_delete=True`: the new trigger is created first and the
+old one deleted after it (Pulumi's `delete_before_replace` resource option can only force the
 delete-first order, so the choice is an input).
 """
 
