@@ -78,7 +78,7 @@ RESOURCES: tuple[ResourceEntry, ...] = (
             "summary": "sample deployment {n}",
             "run_parameters": {"target_url": "https://example.com/{n}"},
         },
-        in_place={"title": "changed {n}", "release_version": "1.1.0"},
+        in_place={"summary": "changed {n}", "release_version": "1.1.0"},
         replacing={"kind": "app", "spec_id": "5eed0000-a990-4000-8000-000000000002"},
     ),
     # catalog: abeja Trigger

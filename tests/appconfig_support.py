@@ -78,11 +78,11 @@ def statuses(sb: Any, route: str) -> list[int]:
     return [r["status"] for r in appconfig_requests(sb, route)]
 
 
-@pytest.fixture
-def control(sb: Any) -> AppConfigControl:
+@pytest.fixture(name="control")
+def control_fixture(sb: Any) -> AppConfigControl:
     return AppConfigControl(sb)
 
 
-@pytest.fixture
-def boto(sb: Any) -> Any:
+@pytest.fixture(name="boto")
+def boto_fixture(sb: Any) -> Any:
     return boto_client(sb)

@@ -154,6 +154,12 @@ def sandbox_config(sandbox: Any, keys: dict[str, str] | None = None) -> tuple[di
     plain["dataiku:url"] = f"{sandbox.url}/dataiku"
     secret["dataiku:apiKey"] = chosen.get("dataiku", "sandbox-dku-admin-key")  # the sandbox's admin user
     # sandbox config: appconfig
+    if hasattr(sandbox, "environment"):
+        aws = sandbox.environment()
+        plain["appconfig:endpoint"] = aws["AWS_ENDPOINT_URL_APPCONFIG"]
+        plain["aws:region"] = aws["AWS_DEFAULT_REGION"]
+        secret["aws:accessKey"] = aws["AWS_ACCESS_KEY_ID"]
+        secret["aws:secretKey"] = aws["AWS_SECRET_ACCESS_KEY"]
     return plain, secret
 
 
@@ -181,4 +187,10 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
     if platform == "dataiku" and resource == "CodeStudio":
         return list(state["dataiku"]["code_studios"].values())
     # live objects: appconfig Deployment, HostedConfigurationVersion
+    if platform == "appconfig" and resource == "Deployment":
+        # Finished deployments are history (AppConfig has no delete): only running ones count.
+        running = ("DEPLOYING", "VALIDATING", "BAKING")
+        return [d for d in state["appconfig"]["deployments"] if d["state"] in running]
+    if platform == "appconfig" and resource == "HostedConfigurationVersion":
+        return [v for v in state["appconfig"]["hosted_versions"] if not v["seeded"]]
     raise AssertionError(f"no live-object count for {platform}:{resource}")

@@ -1,0 +1,279 @@
+"""DeploymentProvider's methods called directly, as the provider host calls them, against the sandbox."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from pulumi.output import Unknown
+
+from providers.appconfig.deployment import START_TOKEN_TAG, DeploymentOutputs, DeploymentProvider
+from providers.core import ConflictError, FailedStateError, WaitTimeoutError
+from tests.appconfig_support import (
+    APP,
+    ENV,
+    PROFILE,
+    QUICK,
+    appconfig_requests,
+    boto_fixture,  # noqa: F401 (fixture)
+    configured,
+    control_fixture,  # noqa: F401 (fixture)
+    create_environment,
+    create_strategy,
+    deployments,
+    statuses,
+)
+
+INPUTS = {
+    "application_id": APP,
+    "environment_id": ENV,
+    "deployment_strategy_id": QUICK,
+    "configuration_profile_id": PROFILE,
+    "configuration_version": "1",
+    "description": "first",
+    "tags": {"team": "ml"},
+}
+SECRET_VALUE = "s3cr3t-extension-value"
+
+
+@pytest.fixture
+def provider(sb):
+    return configured(DeploymentProvider, sb)
+
+
+def checked(provider, **changes):
+    result = provider.check({}, {**INPUTS, **changes})
+    assert result.failures == []
+    return result.inputs
+
+
+def writes(sb):
+    return [r for r in appconfig_requests(sb) if r["method"] != "GET" and r["route"] != "sts.get_caller_identity"]
+
+
+def test_basic_to_complete_and_destroy_leaves_history(sb, provider, boto, capsys):
+    inputs = checked(provider)
+    created = provider.create(inputs)
+    outs = created.outs
+    assert created.id == f"{APP}/{ENV}/1"
+    assert outs["state"] == "COMPLETE" and outs["percentage_complete"] == 100.0 and outs["deployment_number"] == 1
+    assert outs["arn"].endswith(f":application/{APP}/environment/{ENV}/deployment/1")
+    assert outs["growth_factor"] == 100.0 and outs["deployment_duration_in_minutes"] == 0
+    assert [e["event_type"] for e in outs["event_log"]][-1] == "DEPLOYMENT_STARTED"
+    assert outs["tags"] == {"team": "ml"}, "the start token never shows in the tags output"
+    assert set(outs) == set(inputs) | set(DeploymentOutputs.field_specs()) | {"__meta"}
+    read = provider.read(created.id, outs)
+    assert read.id == created.id and read.outs == outs and read.inputs == inputs
+    assert provider.diff(created.id, outs, inputs).changes is False
+    sb.clear_requests()
+    provider.delete(created.id, outs)
+    assert writes(sb) == [], "a COMPLETE deployment is history: destroy sends no stop"
+    assert "keeps finished deployments as history" in capsys.readouterr().err
+    assert [d["State"] for d in deployments(boto)] == ["COMPLETE"]
+
+
+def test_rollback_fails_with_the_event_log_reason(sb, provider, boto, control):
+    slow = create_strategy(boto, minutes=30)
+    alarm = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:error-rate"
+    timer = threading.Timer(0.5, lambda: control.alarm_rollback(APP, ENV, alarm_arn=alarm))
+    timer.start()
+    try:
+        with pytest.raises(FailedStateError) as failed:
+            provider.create(checked(provider, deployment_strategy_id=slow))
+    finally:
+        timer.cancel()
+    message = str(failed.value)
+    print("rollback message:", message)
+    assert message.startswith(f"deploying AppConfig Deployment ({APP}/{ENV}/1): ROLLED_BACK")
+    assert "CLOUDWATCH_ALARM" in message and alarm in message
+
+
+def test_conflict_then_success_when_the_earlier_deployment_finishes(sb, provider, boto, control):
+    control.set_clock(0.25)
+    slow = create_strategy(boto, minutes=4)  # one second at this clock
+    boto.start_deployment(
+        ApplicationId=APP,
+        EnvironmentId=ENV,
+        DeploymentStrategyId=slow,
+        ConfigurationProfileId=PROFILE,
+        ConfigurationVersion="1",
+    )
+    started = time.monotonic()
+    created = provider.create(checked(provider))
+    assert time.monotonic() - started >= 0.5
+    assert created.outs["deployment_number"] == 2 and created.outs["state"] == "COMPLETE"
+    assert statuses(sb, "start_deployment") == [201, 409, 201]
+    assert [d["State"] for d in deployments(boto)] == ["COMPLETE", "COMPLETE"]
+
+
+def test_conflict_outlasting_the_deadline_fails_naming_the_attempts(sb, provider, boto):
+    slow = create_strategy(boto, minutes=600)
+    boto.start_deployment(
+        ApplicationId=APP,
+        EnvironmentId=ENV,
+        DeploymentStrategyId=slow,
+        ConfigurationProfileId=PROFILE,
+        ConfigurationVersion="1",
+    )
+    with pytest.raises((ConflictError, WaitTimeoutError)) as failed:
+        provider.create(checked(provider, timeout_seconds=1.5))
+    assert "1.5s" in str(failed.value) or "timeout_seconds 1.5" in str(failed.value)
+    assert len(deployments(boto)) == 1
+
+
+def test_destroy_while_deploying_stops_it(sb, provider, boto, capsys):
+    slow = create_strategy(boto, minutes=30)
+    created = provider.create(checked(provider, deployment_strategy_id=slow, wait_for="start"))
+    assert created.outs["state"] == "DEPLOYING"
+    provider.delete(created.id, created.outs)
+    assert statuses(sb, "stop_deployment") == [202]
+    assert "stopping it (AppConfig rolls it back)" in capsys.readouterr().err
+    state = boto.get_deployment(ApplicationId=APP, EnvironmentId=ENV, DeploymentNumber=1)
+    assert state["State"] == "ROLLED_BACK"
+    provider.delete(created.id, created.outs)  # again: nothing left to stop
+    assert statuses(sb, "stop_deployment") == [202]
+
+
+def test_refresh_reflects_a_stop_out_of_band(sb, provider, boto):
+    slow = create_strategy(boto, minutes=30)
+    created = provider.create(checked(provider, deployment_strategy_id=slow, wait_for="start"))
+    boto.stop_deployment(ApplicationId=APP, EnvironmentId=ENV, DeploymentNumber=1)
+    read = provider.read(created.id, created.outs)
+    assert read.outs["state"] == "ROLLED_BACK"
+    assert read.outs["event_log"][0]["event_type"] == "ROLLBACK_COMPLETED"
+
+
+def test_disappears_with_its_environment(sb, provider, boto):
+    env = create_environment(boto)
+    created = provider.create(checked(provider, environment_id=env))
+    boto.delete_environment(ApplicationId=APP, EnvironmentId=env)
+    assert provider.read(created.id, created.outs).id == ""
+
+
+def test_replace_on_version_change_starts_a_new_deployment_first(sb, provider):
+    created = provider.create(checked(provider))
+    diff = provider.diff(created.id, created.outs, checked(provider, configuration_version="seed"))
+    assert diff.replaces == ["configuration_version"] and not diff.delete_before_replace
+    for field, value in (("description", "other"), ("deployment_strategy_id", "AppConfig.AllAtOnce")):
+        assert provider.diff(created.id, created.outs, checked(provider, **{field: value})).replaces == [field]
+
+
+def test_tags_and_wait_settings_change_in_place_without_a_new_deployment(sb, provider, boto):
+    created = provider.create(checked(provider, tags={"team": "ml", "old": "x"}))
+    news = checked(provider, tags={"team": "data"}, wait_for="start", timeout_seconds=60)
+    diff = provider.diff(created.id, created.outs, news)
+    assert diff.changes is True and diff.replaces == []
+    sb.clear_requests()
+    updated = provider.update(created.id, created.outs, news)
+    assert sorted(r["route"] for r in writes(sb)) == ["appconfig.tag_resource", "appconfig.untag_resource"]
+    assert updated.outs["tags"] == {"team": "data"} and updated.outs["deployment_number"] == 1
+    tags = boto.list_tags_for_resource(ResourceArn=created.outs["arn"])["Tags"]
+    assert tags["team"] == "data" and "old" not in tags and START_TOKEN_TAG in tags
+    assert len(deployments(boto)) == 1
+
+
+def test_secret_extension_parameters_stay_out_of_logs_and_errors(sb, provider, capsys):
+    params = {"my-extension#token": SECRET_VALUE}
+    created = provider.create(checked(provider, dynamic_extension_parameters=params))
+    assert "dynamic_extension_parameters" in DeploymentProvider.args_model.field_specs()
+    assert created.outs["dynamic_extension_parameters"] == params  # stored as a secret output by the engine
+    logged = [r["body"] for r in appconfig_requests(sb, "start_deployment")]
+    assert logged and SECRET_VALUE not in str(logged)
+    bad = provider.check({}, {**INPUTS, "dynamic_extension_parameters": {"no-hash": SECRET_VALUE}})
+    assert [f.property for f in bad.failures] == ["dynamic_extension_parameters.no-hash"]
+    assert SECRET_VALUE not in str([f.reason for f in bad.failures])
+    assert SECRET_VALUE not in capsys.readouterr().err
+    from providers.appconfig.deployment import DeploymentArgs
+    from providers.core import Secret
+    from providers.core.fields import has_marker
+
+    assert has_marker(DeploymentArgs.field_specs()["dynamic_extension_parameters"], Secret)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("application_id", "NOT-AN-ID"),
+        ("environment_id", "x"),
+        ("deployment_strategy_id", "AppConfig.X"),
+        ("configuration_version", ""),
+        ("description", "d" * 1025),
+        ("timeout_seconds", 0),
+        ("wait_for", "forever"),
+        ("tags.aws:reserved", None),
+    ],
+)
+def test_check_failures_name_the_field_and_send_nothing(sb, provider, field, value):
+    inputs = dict(INPUTS)
+    if field.startswith("tags."):
+        inputs["tags"] = {field.split(".", 1)[1]: "v"}
+    else:
+        inputs[field] = value
+    result = provider.check({}, inputs)
+    assert [f.property for f in result.failures] == [field]
+    assert appconfig_requests(sb) == []
+
+
+def test_unknowns_pass_check_untouched(sb, provider):
+    unknown = Unknown()
+    result = provider.check({}, {**INPUTS, "configuration_version": unknown})
+    assert result.failures == [] and result.inputs["configuration_version"] is unknown
+
+
+def test_lost_start_answer_is_found_again_not_started_twice(sb, provider, boto):
+    sb.add_fault(path=r"/deployments$", method="POST", status=500, when="after", platform="appconfig")
+    created = provider.create(checked(provider))
+    assert created.outs["deployment_number"] == 1
+    assert statuses(sb, "start_deployment") == [500], "no second StartDeployment after the lost answer"
+    assert len(deployments(boto)) == 1
+
+
+def test_5xx_before_the_start_is_sent_again_once_nothing_landed(sb, provider, boto):
+    sb.add_fault(path=r"/deployments$", method="POST", status=503, count=2, platform="appconfig")
+    created = provider.create(checked(provider))
+    assert statuses(sb, "start_deployment") == [503, 503, 201]
+    assert created.outs["deployment_number"] == 1 and len(deployments(boto)) == 1
+
+
+def test_faults_on_every_appconfig_call_are_ridden_out(sb, provider, boto):
+    for method in ("GET", "POST", "DELETE"):
+        sb.add_fault(path=r".", method=method, status=503, count=2, platform="appconfig")
+    sb.add_fault(path=r".", method="GET", status=429, retry_after=0.2, count=1, platform="appconfig")
+    created = provider.create(checked(provider))
+    assert created.outs["state"] == "COMPLETE"
+    assert provider.read(created.id, created.outs).outs["state"] == "COMPLETE"
+    assert len(deployments(boto)) == 1
+
+
+def test_timeout_stops_the_deployment_so_nothing_runs_unaccounted(sb, provider, boto):
+    slow = create_strategy(boto, minutes=30)
+    with pytest.raises(WaitTimeoutError) as failed:
+        provider.create(checked(provider, deployment_strategy_id=slow, timeout_seconds=1))
+    assert "stopped" in str(failed.value)
+    assert [d["State"] for d in deployments(boto)] == ["ROLLED_BACK"]
+
+
+def test_deploy_by_label_keeps_the_label_as_the_input(sb, provider):
+    created = provider.create(checked(provider, configuration_version="seed"))
+    assert created.outs["configuration_version"] == "seed" and created.outs["version_label"] == "seed"
+    read = provider.read(created.id, created.outs)
+    assert read.inputs["configuration_version"] == "seed"
+
+
+def test_two_creates_at_once_to_one_environment_queue_and_both_complete(sb, provider, boto, control):
+    control.set_clock(0.2)
+    slow = create_strategy(boto, minutes=3)
+    results: list = []
+
+    def run(description):
+        results.append(provider.create(checked(provider, deployment_strategy_id=slow, description=description)))
+
+    threads = [threading.Thread(target=run, args=(f"d{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(r.outs["deployment_number"] for r in results) == [1, 2]
+    assert all(r.outs["state"] == "COMPLETE" for r in results)
+    assert 409 in statuses(sb, "start_deployment")
