@@ -6,6 +6,8 @@ API first and previews the dashboard with an unknown value until then.
 
 import pulumi
 
+from providers.abeja import Trigger, TriggerArgs
+from providers.dataiku import CodeStudio, CodeStudioArgs
 from providers.peak import Service, ServiceArgs, run_service_test
 
 config = pulumi.Config()
@@ -38,7 +40,35 @@ dashboard = Service(
 
 # demo: peak PressDeployment
 # demo: abeja Trigger
+# Every file landing in the sandbox's seeded datalake channel runs the seeded deployment, which is
+# handed the model API's URL (so the trigger is created once the API exists).
+scoring_trigger = Trigger(
+    "scoring-trigger",
+    TriggerArgs(
+        deployment_id="1300000000001",
+        model_version_id="ver-0000000000000001",
+        input_service_id="1400000000001",
+        environment={"MODEL_API_URL": model_api.application_url},
+        retry_count=3,
+    ),
+)
+pulumi.export("scoring_trigger", {"id": scoring_trigger.trigger_id, "model_version": scoring_trigger.model_version})
 # demo: dataiku CodeStudio
+# The model team's code studio in the sandbox's seeded DSS project, named after the API it works on
+# (so it is created once the API exists). Its destroy pulls every zone back to DSS first.
+model_ide = CodeStudio(
+    "model-ide",
+    CodeStudioArgs(
+        project_key=config.get("dataikuProject") or "SANDBOX",
+        name=model_api.name.apply(lambda name: f"{name}-ide"),
+        template_id="vscode",
+        timeout_seconds=120,
+    ),
+)
+pulumi.export(
+    "model_ide",
+    {"id": model_ide.code_studio_id, "state": model_ide.state, "ports": model_ide.exposed_ports},
+)
 # demo: appconfig Deployment
 
 health = run_service_test(model_api.name, "get", "/health")
