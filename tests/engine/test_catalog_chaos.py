@@ -5,7 +5,10 @@ clears fails within `timeout_seconds`, names the cause and the attempts, and lea
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
 import time
 
 import pytest
@@ -85,3 +88,40 @@ def test_a_fault_that_never_clears_fails_in_time_and_leaves_nothing(sb, new_proj
     project.up()
     assert len(live_objects(sb, entry.platform, entry.resource)) == 1
     project.destroy()
+
+
+@ENTRIES
+def test_the_whole_cli_killed_mid_create_then_cancel_and_up_converge(sb, new_project, entry):
+    """A CI runner's timeout kills `pulumi up` whole: the README's three steps recover, with no duplicate."""
+    project = new_project(program="catalog")
+    project.config("resources", stack_of(entry))
+    sb.set_transitions("seconds", 6)
+    up = subprocess.Popen(
+        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
+        cwd=project.dir,
+        env=project.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while not any(r["method"] == "POST" for r in platform_requests(sb, entry.platform)):
+        assert time.monotonic() < deadline, "no create reached the platform"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.killpg(up.pid, signal.SIGKILL)
+    up.wait(timeout=30)
+    sb.set_transitions("immediate")
+
+    locked = project.up(check=False)
+    assert locked.returncode != 0 and "locked" in locked.output, locked.output
+    project.run("cancel", "--yes")
+    recovered = project.up()
+    assert "pending operations" in recovered.output, "Pulumi warns of the interrupted creates"
+    assert len(live_objects(sb, entry.platform, entry.resource)) == COUNT, "no duplicate, none missing"
+    project.run("refresh", "--yes", "--skip-preview", "--clear-pending-creates")
+    later = project.up()
+    assert "pending operations" not in later.output
+    project.preview("--expect-no-changes")
+    project.destroy()
+    assert live_objects(sb, entry.platform, entry.resource) == []
