@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import ConfigError, Operation, Settings
+from ..core.error_bodies import error_object
 from ..core.transport import HttpTransport, join_path
 from .models import ChannelWire, DeploymentWire, RunsPageWire, RunWire, TriggerWire, VersionWire
 
@@ -93,14 +94,11 @@ def _from_environment(settings: Settings) -> tuple[str, tuple[str, ...]] | None:
 
 def abeja_error_cause(response: Any) -> str:
     """`error: error_description`, plus the per-field `error_detail` when the platform sends one."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text or "").strip()[:300] or f"HTTP {response.status_code}"
-    if not isinstance(body, dict):
-        return str(body)[:300]
+    body, fallback = error_object(response)
+    if body is None:
+        return fallback
     parts = [str(part) for part in (body.get("error"), body.get("error_description")) if part]
-    cause = ": ".join(parts) or str(body)[:300]
+    cause = ": ".join(parts) or fallback
     detail = body.get("error_detail")
     if isinstance(detail, dict) and detail:
         cause += " (" + "; ".join(f"{k}: {v}" for k, v in detail.items())[:300] + ")"
