@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from providers.dataiku.client import DataikuClient
+from tests.harness import ROOT, live_objects, platform_requests, writes
 from tests.sandbox.dataiku_support import dataiku_settings, dss_state, put_zone, routes, studios
 
 TYPE = "pulumi-python:dynamic/dataiku:CodeStudio"
@@ -91,3 +94,29 @@ def test_refresh_shows_a_stop_by_hand_and_up_starts_it_again(sb, new_project):
     assert the_studio(sb)["state"] == "RUNNING"
     project.preview("--expect-no-changes")
     project.destroy()
+
+
+EXAMPLE = ROOT / "examples" / "dataiku-code-studio"
+
+
+def test_example_runs_up_stops_and_destroys(sb, new_project):
+    project = new_project(EXAMPLE, stack="dev")
+    project.preview()
+    assert platform_requests(sb, "dataiku") == [], "a preview of a new stack sends nothing"
+    project.up()
+    outputs = project.outputs()
+    assert outputs["state"] == "RUNNING" and outputs["exposed_ports"] == [8080]
+    assert outputs["template_label"] == "VS Code" and len(outputs["synced_zones"]) == 8
+    assert studios(sb)["analyst-ide-dev"]["owner"] == "analyst"
+    exported = json.dumps(project.export())
+    assert "sandbox-dku-admin-key" not in exported, "the API key reached state in plain text"
+
+    sb.clear_requests()
+    project.up()
+    assert writes(sb, "dataiku") == [], "a second up must not write"
+
+    project.config("desiredState", "stopped")
+    project.up()
+    assert project.outputs()["state"] == "STOPPED" and project.outputs()["synced_zones"] == []
+    project.destroy()
+    assert live_objects(sb, "dataiku", "CodeStudio") == []

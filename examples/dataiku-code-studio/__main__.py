@@ -1,0 +1,29 @@
+import pulumi
+
+from providers.dataiku import CodeStudio, CodeStudioArgs
+
+# SANDBOX is the project the sandbox's DSS holds from the start; a real stack sets its own.
+config = pulumi.Config()
+project_key = config.get("projectKey") or "SANDBOX"
+
+ide = CodeStudio(
+    "analyst-ide",
+    CodeStudioArgs(
+        project_key=project_key,
+        name=f"analyst-ide-{pulumi.get_stack()}",
+        template_id=config.get("templateId") or "vscode",
+        owner=config.get("owner") or "analyst",
+        # Set desiredState to `stopped` for the night: the zones are pulled back to DSS first.
+        desired_state=config.get("desiredState") or "running",
+        # A destroy or stop fails (and lists the files) while work in the studio conflicts with DSS;
+        # set discardConflictingFiles=true to accept losing those files.
+        discard_conflicting_files=config.get_bool("discardConflictingFiles") or False,
+        timeout_seconds=600,
+    ),
+)
+
+pulumi.export("code_studio_id", ide.code_studio_id)
+pulumi.export("state", ide.state)
+pulumi.export("template_label", ide.template_label)
+pulumi.export("synced_zones", ide.synced_zones)
+pulumi.export("exposed_ports", ide.exposed_ports)
