@@ -313,9 +313,10 @@ def test_unknowns_pass_check_and_diff_as_replacements(sb: Sandbox, provider: Tri
 
 
 def test_provider_pickles_to_nothing_and_state_holds_no_credential(provider: TriggerProvider) -> None:
-    created = provider.create(checked(provider))
+    created = provider.create(checked(provider, environment={"API_KEY": "env-secret-value"}))
     assert provider.__getstate__() == {}
-    assert SANDBOX_TOKEN.encode() not in pickle.dumps(provider)
+    pickled = pickle.dumps(provider)
+    assert SANDBOX_TOKEN.encode() not in pickled and b"env-secret-value" not in pickled
     assert SANDBOX_TOKEN not in json.dumps(created.outs)
 
 
