@@ -416,7 +416,7 @@ class PeakPressClient(PeakClient):
         for item in self._pages(op, url, {}, ("revisions", "deployments"), page_size):
             yield PressRevisionWire.model_validate(item)
 
-    def redeploy_deployment(self, family: str, deployment_id: str) -> PressRevisionCreated:
+    def create_redeployment(self, family: str, deployment_id: str) -> PressRevisionCreated:
         """Deploy the latest revision again; the platform allows it only from `failed` or `warning`."""
         op = self._press_op("redeploying", "PressDeployment", deployment_id)
         answer = self.transport.request(op, "POST", self._deployment_url(family, deployment_id, "redeploy"), body={})

@@ -511,7 +511,7 @@ class PressDeploymentProvider(PlatformProvider[PressDeploymentArgs, "PeakPressCl
             found = get_deployment_or_none(client, kind, ident)
             return True if found is None or found.status not in REDEPLOYABLE_STATUSES else None
 
-        write_once(op, lambda: bool(client.redeploy_deployment(kind, ident)), landed, deadline)
+        write_once(op, lambda: bool(client.create_redeployment(kind, ident)), landed, deadline)
 
     def delete_remote(self, client: PeakPressClient, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
         kind = str(prior.get("kind") or "block")

@@ -128,7 +128,7 @@ def test_deployment_calls(sb, press):
     assert press.get_deployment_revision("block", deployment_id, 1).status == "superseded"
     assert [r.revision for r in press.iter_deployment_revisions("block", deployment_id, page_size=1)] == [2, 1]
     with pytest.raises(ConflictError, match="only failed or warning"):
-        press.redeploy_deployment("block", deployment_id)
+        press.create_redeployment("block", deployment_id)
     assert [d.id for d in press.iter_deployments("block", name="dep-")] == [deployment_id]
     assert [d.id for d in press.iter_spec_release_deployments(BLOCK_SPEC, version="1.1.0")] == [deployment_id]
     assert list(press.iter_spec_release_deployments(BLOCK_SPEC, version="1.0.0")) == []
@@ -143,7 +143,7 @@ def test_redeploy_of_a_failed_deployment(sb, press):
     deployment_id = press.create_deployment("block", body)
     failed = press.get_deployment("block", deployment_id)
     assert failed.status == "failed" and failed.failure_reason() == "boom"
-    answer = press.redeploy_deployment("block", deployment_id)
+    answer = press.create_redeployment("block", deployment_id)
     assert answer.revision == 1 and answer.deployment_id == deployment_id
     assert press.get_deployment("block", deployment_id).status == "deployed"
 
