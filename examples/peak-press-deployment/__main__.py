@@ -1,18 +1,18 @@
 import pulumi
 
-from providers.peak import PressDeployment, PressDeploymentArgs, list_press_specs
+from providers.peak import PressDeployment, PressDeploymentArgs, Service, ServiceArgs, list_press_specs
 
-# The sandbox seeds every tenant with these two specs; on the real platform, look yours up.
-specs = {spec["name"]: spec for spec in list_press_specs(status=["available"])}
-block_spec = specs.get("sandbox-block", {}).get("id", "5eed0000-b10c-4000-8000-000000000001")
-app_spec = specs.get("sandbox-app", {}).get("id", "5eed0000-a990-4000-8000-000000000002")
+# The sandbox seeds every tenant with these two specs; on the real platform, look yours up by name.
+specs = {spec["name"]: spec["id"] for spec in list_press_specs(status=["available"])}
 stack = pulumi.get_stack()
+
+api = Service("scoring-api", ServiceArgs(name=f"press-api-{stack}", service_type="api", image_id=42))
 
 loader = PressDeployment(
     "loader",
     PressDeploymentArgs(
         kind="block",
-        spec_id=block_spec,
+        spec_id=specs["sandbox-block"],
         release_version="1.0.0",
         name=f"loader-{stack}",
         summary="Loads the nightly extract",
@@ -25,18 +25,18 @@ app = PressDeployment(
     "churn-app",
     PressDeploymentArgs(
         kind="app",
-        spec_id=app_spec,
+        spec_id=specs["sandbox-app"],
         name=f"churn-app-{stack}",
         summary="Churn analytics",
-        title="Churn analytics",
         tags=["analytics"],
-        # A block's input wired to another deployment's output.
-        block_parameters={"sandbox-block": {"run": {"target_url": loader.id.apply(lambda i: f"press://{i}")}}},
+        # App-level run parameters take the service's URL; each block gets its own.
+        run_parameters={"scoring_url": api.application_url},
+        block_parameters={"sandbox-block": {"run": {"target_url": "https://example.com/churn"}}},
         timeout_seconds=600,
     ),
 )
 
-pulumi.export("loader_id", loader.id)
 pulumi.export("loader_status", loader.status)
 pulumi.export("app_release", app.release_version)
-pulumi.export("app_blocks", app.blocks)
+# A block's platform id, for wiring onward (e.g. into a workflow trigger).
+pulumi.export("app_block_platform_ids", app.blocks.apply(lambda blocks: [b["platform_id"] for b in blocks]))
