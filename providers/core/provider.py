@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi.dynamic as dyn
 
+from . import concurrency
 from .config import Settings
 from .errors import Operation, ProviderError
 from .fields import ServerDefault, WriteOnly, has_marker
@@ -73,7 +74,12 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         return {}
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
-        self.__dict__["_settings"] = Settings.from_pulumi_config(req.config)
+        concurrency.ensure_host_widened()
+        settings = Settings.from_pulumi_config(req.config)
+        cap = settings.get(concurrency.CONFIG_KEY, (concurrency.ENV_KEY,))
+        if cap is not None:
+            concurrency.set_max_concurrency(cap)
+        self.__dict__["_settings"] = settings
         self.__dict__.pop("_client", None)
 
     def client(self) -> ClientT:
@@ -90,6 +96,7 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
     # ---- engine methods ----------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        concurrency.ensure_host_widened()
         outcome = check_inputs(self.args_model, news, ignored=self.outputs_model.field_specs())
         failures = [dyn.CheckFailure(f.path, f.reason) for f in outcome.failures]
         return dyn.CheckResult(outcome.inputs, failures)
@@ -104,13 +111,13 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         args = self.validated(props)
-        with operation_deadline(self.deadline(args)) as deadline:
+        with concurrency.operation_slot(), operation_deadline(self.deadline(args)) as deadline:
             ident, observed = self.create_remote(self.client(), args, deadline)
         return dyn.CreateResult(ident, self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         prior = self.prior(props)
-        with operation_deadline(self.deadline_from(prior)):
+        with concurrency.operation_slot(), operation_deadline(self.deadline_from(prior)):
             observed = self.read_remote(self.client(), id_, prior)
         if observed is None:
             # An empty id tells the engine the object is gone: refresh drops it from state.
@@ -131,14 +138,14 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         args = self.validated(news)
-        with operation_deadline(self.deadline(args)) as deadline:
+        with concurrency.operation_slot(), operation_deadline(self.deadline(args)) as deadline:
             observed = self.update_remote(self.client(), id_, self.prior(olds), args, deadline)
         # Every output is returned: an update that returns none erases them from state.
         return dyn.UpdateResult(self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         prior = self.prior(props)
-        with operation_deadline(self.deadline_from(prior)) as deadline:
+        with concurrency.operation_slot(), operation_deadline(self.deadline_from(prior)) as deadline:
             self.delete_remote(self.client(), id_, prior, deadline)
 
     # ---- helpers -----------------------------------------------------------------------------

@@ -47,6 +47,9 @@ class SandboxApp:
         self.log = RequestLog()
         # One lock for all state: handlers are quick, and it keeps every backend free of locking.
         self.lock = threading.RLock()
+        # Requests being served right now: the log records how many were in flight when each arrived,
+        # so a test can see how many creates ran at once without timing anything.
+        self._in_flight = 0
         self._routers = {name: Router(platform.routes) for name, platform in self.platforms.items()}
         self._control = Router(control_routes(self))
         self.state_file = StateFile(state_file) if state_file is not None else None
@@ -112,6 +115,16 @@ class SandboxApp:
         return response
 
     def _serve_platform(self, request: Request) -> Response:
+        with self.lock:
+            self._in_flight += 1
+            request.in_flight = self._in_flight
+        try:
+            return self._serve_platform_counted(request)
+        finally:
+            with self.lock:
+                self._in_flight -= 1
+
+    def _serve_platform_counted(self, request: Request) -> Response:
         platform = self.platforms.get(request.path.split("/")[1])
         if platform is None:
             response = Response(404, _detail_body("Not Found"))
@@ -173,6 +186,7 @@ class SandboxApp:
                 route=match.route.name if match and match.route else None,
                 body=request.json_or_none(),
                 fault=fault,
+                in_flight=request.in_flight,
             )
 
 

@@ -37,6 +37,8 @@ class Request:
     body: bytes = b""
     params: dict[str, str] = field(default_factory=dict)
     tenant: str | None = None
+    in_flight: int | None = None
+    """How many platform requests the sandbox was serving when this one arrived, itself included."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any]) -> Request:
