@@ -8,7 +8,7 @@ import pulumi
 
 from providers.abeja import Trigger, TriggerArgs
 from providers.dataiku import CodeStudio, CodeStudioArgs
-from providers.peak import Service, ServiceArgs, run_service_test
+from providers.peak import PressDeployment, PressDeploymentArgs, Service, ServiceArgs, run_service_test
 
 config = pulumi.Config()
 prefix = config.get("namePrefix") or pulumi.get_stack()
@@ -39,6 +39,23 @@ dashboard = Service(
 )
 
 # demo: peak PressDeployment
+# The churn app from Press (the sandbox seeds its spec in every tenant), its run parameters handed
+# the model API's URL; outputs carry its blocks' platform ids for wiring onward.
+churn_app = PressDeployment(
+    "churn-app",
+    PressDeploymentArgs(
+        kind="app",
+        spec_id=config.get("pressAppSpecId") or "5eed0000-a990-4000-8000-000000000002",
+        name=f"{prefix}-churn-app",
+        summary="Churn analytics app",
+        run_parameters={"model_api_url": model_api.application_url},
+        timeout_seconds=300,
+    ),
+)
+pulumi.export(
+    "churn_app",
+    {"id": churn_app.id, "status": churn_app.status, "revision": churn_app.revision, "blocks": churn_app.blocks},
+)
 # demo: abeja Trigger
 # Every file landing in the sandbox's seeded datalake channel runs the seeded deployment, which is
 # handed the model API's URL (so the trigger is created once the API exists).
