@@ -63,7 +63,9 @@ class Result:
 class PulumiProject:
     """One Pulumi project directory with one selected stack."""
 
-    def __init__(self, source: Path, workdir: Path, env: dict[str, str], stack: str = "test") -> None:
+    def __init__(
+        self, source: Path, workdir: Path, env: dict[str, str], stack: str = "test", create: bool = True
+    ) -> None:
         self.dir = workdir
         # A program is its Pulumi.yaml and __main__.py; committed stack files (examples, the demo)
         # stay behind, since their secrets belong to another passphrase.
@@ -72,7 +74,11 @@ class PulumiProject:
             shutil.copy(source / name, workdir / name)
         self.env = env
         self.stack = stack
-        self.run("stack", "init", stack, "--secrets-provider", "passphrase")
+        if create:
+            self.run("stack", "init", stack, "--secrets-provider", "passphrase")
+        else:
+            # Another checkout of a stack that already exists in the backend.
+            self.run("stack", "select", stack)
 
     def run(self, *args: str, check: bool = True, timeout: float = 240) -> Result:
         proc = subprocess.run(
@@ -188,9 +194,11 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
         return list(state["dataiku"]["code_studios"].values())
     # live objects: appconfig Deployment, HostedConfigurationVersion
     if platform == "appconfig" and resource == "Deployment":
-        # Finished deployments are history (AppConfig has no delete): only running ones count.
+        # Finished deployments stay as history (AppConfig has no delete): those a stack still manages
+        # carry its start token, and any still rolling out counts too.
         running = ("DEPLOYING", "VALIDATING", "BAKING")
-        return [d for d in state["appconfig"]["deployments"] if d["state"] in running]
+        token = "pulumi-ml-platforms:start-token"
+        return [d for d in state["appconfig"]["deployments"] if d["state"] in running or token in d["tags"]]
     if platform == "appconfig" and resource == "HostedConfigurationVersion":
         return [v for v in state["appconfig"]["hosted_versions"] if not v["seeded"]]
     raise AssertionError(f"no live-object count for {platform}:{resource}")
