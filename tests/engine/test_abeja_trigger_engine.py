@@ -85,3 +85,24 @@ def test_refresh_drops_a_trigger_deleted_out_of_band_and_up_recreates_it(sb, new
     second = project.outputs()["trigger_id"]
     assert second != first and live_trigger_ids(sb) == [second]
     project.destroy()
+
+
+def test_create_before_delete_is_the_users_way_to_the_other_order(sb, new_project):
+    inputs = {
+        "deployment_id": "1300000000001",
+        "model_version_id": "ver-0000000000000001",
+        "input_service_id": "1400000000001",
+        "create_before_delete": True,
+    }
+    spec = {"module": "providers.abeja.trigger", "resource": "Trigger", "inputs": inputs}
+    project = new_project(program="catalog")
+    project.config("resources", {"one": spec})
+    project.up()
+    moved = {**spec, "inputs": {**inputs, "model_version_id": "ver-0000000000000002"}}
+    project.config("resources", {"one": moved})
+    sb.clear_requests()
+    project.up()
+    assert [r["method"] for r in writes(sb, "abeja")] == ["POST", "DELETE"]
+    assert len(live_trigger_ids(sb)) == 1
+    project.destroy()
+    assert live_trigger_ids(sb) == []
