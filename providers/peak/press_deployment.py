@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import pulumi
 
 from ..core import (
+    ConflictError,
     Deadline,
     Field,
     ForceNew,
@@ -463,6 +464,13 @@ class PressDeploymentProvider(PlatformProvider[PressDeploymentArgs, "PeakPressCl
             return found
 
         current = observe(settled(), kind)
+        if current["spec_id"] != args.spec_id:
+            # A deployment cannot move to another spec; adopting one of another spec would hide that.
+            raise ConflictError(
+                f"deployment {ident} deploys spec {current['spec_id']}, not {args.spec_id}; "
+                "choose another name, or delete it first",
+                op,
+            )
         patch = metadata_patch(values, current)
         if patch:
             retry_conflicts(

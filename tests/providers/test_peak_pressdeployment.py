@@ -226,6 +226,28 @@ def test_take_over_after_a_crash_and_adopt(sb, provider, press):
     assert routes(sb) == ["peak.press.create_revision"]
 
 
+def test_adopt_refuses_a_deployment_of_another_spec(sb, provider, press):
+    from providers.peak.press_deployment import create_body
+
+    press.create_deployment("app", create_body(checked(provider, APP, name="shared-name")))
+    other_app_spec = press.create_spec(
+        "app",
+        {
+            "version": 1,
+            "kind": "app",
+            "metadata": {"name": "other-app", "summary": "s"},
+            "release": {"version": "1.0.0", "notes": "n"},
+            "config": [{"id": BLOCK_SPEC, "release": {"version": "1.0.0"}}],
+        },
+    )
+    with pytest.raises(ConflictError, match="deploys spec"):
+        provider.create(
+            checked(
+                provider, APP, name="shared-name", spec_id=other_app_spec, release_version=None, adopt_existing=True
+            )
+        )
+
+
 def test_lost_create_answer_does_not_duplicate(sb, provider):
     sb.add_fault(path=r"/press/v1/blocks/deployments/?$", method="POST", status=502, when="after")
     created = provider.create(checked(provider))
@@ -279,3 +301,25 @@ def test_check_failures_name_the_field_and_send_nothing(sb, provider):
 def test_unknowns_pass_check(sb, provider):
     result = provider.check({}, {**BLOCK, "run_parameters": {"target_url": Unknown()}, "spec_id": Unknown()})
     assert result.failures == []
+
+
+def test_lookups_hide_paging(sb, provider, press, peak_settings, monkeypatch):
+    from providers.peak import functions
+
+    monkeypatch.setattr(functions, "program_settings", lambda: peak_settings)
+    for index in range(3):
+        provider.create(checked(provider, name=f"press-{index}", release_version="1.1.0"))
+    provider.create(checked(provider, name="press-old"))
+
+    specs = functions.list_press_specs(kind=["workflow"], status=["available"], sort=["name:asc"])
+    assert [(s["name"], s["latest_release_version"]) for s in specs] == [("sandbox-block", "1.1.0")]
+    assert [s["name"] for s in functions.list_press_specs(term="sandbox-a")] == ["sandbox-app"]
+    releases = functions.list_press_spec_releases(BLOCK_SPEC)
+    assert [r["version"] for r in releases] == ["1.1.0", "1.0.0"]
+    assert [r["version"] for r in functions.list_press_spec_releases(APP_SPEC, kind="app")] == ["1.1.0", "1.0.0"]
+    on_new = functions.list_press_spec_release_deployments(BLOCK_SPEC, version="1.1.0", sort=["name:desc"])
+    assert [d["name"] for d in on_new] == ["press-2", "press-1", "press-0"]
+    assert {d["status"] for d in on_new} == {"deployed"}
+    assert [d["name"] for d in functions.list_press_spec_release_deployments(BLOCK_SPEC, name="press-o")] == [
+        "press-old"
+    ]
