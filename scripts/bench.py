@@ -11,6 +11,11 @@ differs. Our modules are byte-compiled first, as any installed package is.
   P3  platform requests per lifecycle step per resource type
   P4  bytes of `__provider` and of state per resource
   P5  cold `import providers.<platform>` time, ms
+  P6  scaling: `pulumi up`, no-change `pulumi preview` and `pulumi destroy` of 10, 40 and 160 resources
+      (the catalog's mix), ours against the no-op floor measured in the same run, and platform
+      requests per resource; the ratio at 160 should be no worse than at 40
+P1 is measured at the engine's default `--parallel` and at `--parallel 32`, against the no-op floor,
+which the dynamic-provider host runs 4 wide whatever `--parallel` says; ideal is ceil(N/p)*L.
 Run it with the project's virtualenv: `.venv/bin/python scripts/bench.py` (scripts/bootstrap.sh sets it up).
 """
 
@@ -20,6 +25,7 @@ import argparse
 import base64
 import compileall
 import json
+import math
 import os
 import re
 import resource
@@ -96,6 +102,8 @@ def timed(action: Any) -> float:
     return time.perf_counter() - started
 
 
+# The CLI's default --parallel: four per CPU.
+DEFAULT_PARALLEL = 4 * (os.cpu_count() or 1)
 PULUMI_RUNTIME = "import pulumi, pulumi.runtime, pulumi.dynamic, pulumi.output"
 
 
@@ -169,7 +177,7 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         bare.config("resources", floor_resources(resources, with_attributes=False))
         point_at_sandbox(bare, sandbox)
 
-        ups: dict[str, list[float]] = {"platform": [], "noop": []}
+        ups: dict[str, list[float]] = {"platform": [], "noop": [], "platform_parallel_32": []}
         projects = {"noop": noop, "platform": platform, "bare": bare}
         previews: dict[str, list[float]] = {name: [] for name in projects}
         preview_cpu: dict[str, list[float]] = {name: [] for name in projects}
@@ -197,6 +205,13 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             platform.destroy()
             noop.destroy()
             bare.destroy()
+            sandbox.reset()
+            sandbox.set_transitions("seconds", latency)
+            ups["platform_parallel_32"].append(
+                timed(lambda: platform.run("up", "--yes", "--skip-preview", "--parallel", "32"))
+            )
+            sandbox.set_transitions("immediate")
+            platform.destroy()
         up_p, up_n = statistics.median(ups["platform"]), statistics.median(ups["noop"])
         pv_p, pv_n = statistics.median(previews["platform"]), statistics.median(previews["noop"])
         cpu_p, cpu_n = statistics.median(preview_cpu["platform"]), statistics.median(preview_cpu["noop"])
@@ -204,11 +219,19 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         ratio = paired_ratio(previews["platform"], previews["noop"])
         cpu_ratio = paired_ratio(preview_cpu["platform"], preview_cpu["noop"])
         ratio_bare = paired_ratio(previews["platform"], previews["bare"])
+        up_32 = statistics.median(ups["platform_parallel_32"])
+        default_parallel = DEFAULT_PARALLEL
         results["P1"] = {
             "platform_up_s": round(up_p, 2),
             "noop_up_s": round(up_n, 2),
             "ratio": round(up_p / up_n, 3),
             "target": 1.15,
+            "default_parallel": default_parallel,
+            "ideal_default_parallel_s": round(math.ceil(count / default_parallel) * latency, 2),
+            "platform_up_parallel_32_s": round(up_32, 2),
+            "ratio_parallel_32": round(up_32 / up_n, 3),
+            "ideal_parallel_32_s": round(math.ceil(count / 32) * latency, 2),
+            "noop_4_wide_ideal_s": round(math.ceil(count / 4) * latency, 2),
         }
         results["P2"] = {
             "platform_requests": max(preview_requests),
@@ -240,6 +263,53 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         for p in sorted({e.platform for e in RESOURCES})
     }
     return results
+
+
+def scaling(sizes: list[int], latency: float) -> dict[str, Any]:
+    """P6: up, no-change preview and destroy as the stack grows, ours against the floor in the same run."""
+    precompile()
+    work = Path(tempfile.mkdtemp(prefix="mlp-bench-scaling-"))
+    home = work / "home"
+    home.mkdir()
+    rows: dict[str, Any] = {}
+    with Sandbox() as sandbox:
+        for size in sizes:
+            env = base_env(home, work / f"state-{size}")
+            (work / f"state-{size}").mkdir()
+            env["PYTHONPATH"] = str(Path(__file__).parent / "benchlib")
+            env["MLP_BENCH_LATENCY"] = str(latency)
+            resources = catalog_resources(size)
+            ours = PulumiProject(CATALOG_PROGRAM, work / f"ours-{size}", env)
+            point_at_sandbox(ours, sandbox)
+            ours.config("resources", resources)
+            noop_source = write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM)
+            floor = PulumiProject(noop_source, work / f"noop-{size}", env)
+            point_at_sandbox(floor, sandbox)
+            floor.config("resources", floor_resources(resources, with_attributes=True))
+            sandbox.reset()
+            sandbox.set_transitions("seconds", latency)
+            row: dict[str, Any] = {}
+            sandbox.clear_requests()
+            row["up_s"] = round(timed(ours.up), 2)
+            up_requests = len(platform_requests(sandbox, None))
+            row["noop_up_s"] = round(timed(floor.up), 2)
+            sandbox.clear_requests()
+            pairs = [(timed(ours.preview), timed(floor.preview)) for _ in range(3)]
+            row["preview_requests"] = len(platform_requests(sandbox, None))
+            row["preview_s"] = round(statistics.median(p for p, _ in pairs), 2)
+            row["noop_preview_s"] = round(statistics.median(n for _, n in pairs), 2)
+            sandbox.set_transitions("immediate")
+            sandbox.clear_requests()
+            row["destroy_s"] = round(timed(ours.destroy), 2)
+            destroy_requests = len(platform_requests(sandbox, None))
+            row["noop_destroy_s"] = round(timed(floor.destroy), 2)
+            row["up_ratio"] = round(row["up_s"] / row["noop_up_s"], 3)
+            row["preview_ratio"] = paired_ratio([p for p, _ in pairs], [n for _, n in pairs])
+            row["destroy_ratio"] = round(row["destroy_s"] / row["noop_destroy_s"], 3)
+            row["up_requests_per_resource"] = round(up_requests / size, 2)
+            row["destroy_requests_per_resource"] = round(destroy_requests / size, 2)
+            rows[str(size)] = row
+    return {"latency_s": latency, "sizes": rows}
 
 
 def lifecycle_requests(sandbox: Sandbox, work: Path, home: Path) -> dict[str, dict[str, int]]:
@@ -283,7 +353,11 @@ def table(results: dict[str, Any]) -> str:
         "",
         "| figure | ours | engine floor (no-op) | ratio | target |",
         "|---|---|---|---|---|",
-        f"| P1 `pulumi up` | {p1['platform_up_s']} s | {p1['noop_up_s']} s | {p1['ratio']} | <= {p1['target']} |",
+        f"| P1 `pulumi up` (default --parallel {p1['default_parallel']}; ideal {p1['ideal_default_parallel_s']} s) | "
+        f"{p1['platform_up_s']} s | {p1['noop_up_s']} s (4 wide; ideal {p1['noop_4_wide_ideal_s']} s) | "
+        f"{p1['ratio']} | <= {p1['target']} |",
+        f"| P1 `pulumi up --parallel 32` (ideal {p1['ideal_parallel_32_s']} s) | {p1['platform_up_parallel_32_s']} s | "
+        f"{p1['noop_up_s']} s | {p1['ratio_parallel_32']} | well under 1 |",
         f"| P2 no-change preview | {p2['platform_preview_s']} s | {p2['noop_preview_s']} s | {p2['ratio']} | "
         f"<= {p2['target']} |",
         f"| P2 platform requests in that preview | {p2['platform_requests']} | | | 0 |",
@@ -309,16 +383,35 @@ def table(results: dict[str, Any]) -> str:
     lines += [
         f"| `import {m}` | {ms['cold_ms']} | {ms['on_top_of_pulumi_sdk_ms']} |" for m, ms in results["P5"].items()
     ]
+    if "P6" in results:
+        p6 = results["P6"]
+        lines += [
+            "",
+            f"P6 scaling (readiness latency {p6['latency_s']} s; ratios are ours / no-op floor, same run)",
+            "",
+            "| resources | up s (floor) | ratio | no-change preview s (floor) | ratio | destroy s (floor) | ratio "
+            "| requests/resource up, preview, destroy |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for size, row in p6["sizes"].items():
+            lines.append(
+                f"| {size} | {row['up_s']} ({row['noop_up_s']}) | {row['up_ratio']} | {row['preview_s']} "
+                f"({row['noop_preview_s']}) | {row['preview_ratio']} | {row['destroy_s']} ({row['noop_destroy_s']}) | "
+                f"{row['destroy_ratio']} | {row['up_requests_per_resource']}, {row['preview_requests']}, "
+                f"{row['destroy_requests_per_resource']} |"
+            )
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", action="store_true", help="print one JSON object keyed P1..P5")
+    parser.add_argument("--json", action="store_true", help="print one JSON object keyed P1..P6")
     parser.add_argument("--resources", type=int, default=40)
     parser.add_argument("--latency", type=float, default=2.0, help="simulated readiness latency, seconds")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--previews", type=int, default=7, help="no-change previews per stack in each repeat")
+    parser.add_argument("--scaling", default="10,40,160", help="stack sizes for P6, comma-separated; empty to skip P6")
+    parser.add_argument("--scaling-latency", type=float, default=1.0, help="readiness latency for P6, seconds")
     options = parser.parse_args()
     os.environ.setdefault(
         "MLP_PULUMI_BIN",
@@ -327,6 +420,9 @@ def main() -> int:
         ).stdout.strip(),
     )
     results = run(options.resources, options.latency, options.repeats, options.previews)
+    sizes = [int(size) for size in options.scaling.split(",") if size.strip()]
+    if sizes:
+        results["P6"] = scaling(sizes, options.scaling_latency)
     print(json.dumps(results, indent=2) if options.json else table(results))
     return 0
 

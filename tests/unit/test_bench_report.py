@@ -13,7 +13,18 @@ import bench
 def test_table_shows_every_figure():
     results = {
         "config": {"resources": 40, "latency_s": 2.0, "repeats": 3, "previews_per_repeat": 5},
-        "P1": {"platform_up_s": 23.1, "noop_up_s": 21.4, "ratio": 1.079, "target": 1.15},
+        "P1": {
+            "platform_up_s": 23.1,
+            "noop_up_s": 21.4,
+            "ratio": 1.079,
+            "target": 1.15,
+            "default_parallel": 8,
+            "ideal_default_parallel_s": 10.0,
+            "platform_up_parallel_32_s": 4.4,
+            "ratio_parallel_32": 0.206,
+            "ideal_parallel_32_s": 4.0,
+            "noop_4_wide_ideal_s": 20.0,
+        },
         "P2": {
             "platform_requests": 0,
             "platform_preview_s": 1.9,
@@ -33,6 +44,25 @@ def test_table_shows_every_figure():
             "state_bytes_per_resource": 3175,
         },
         "P5": {"providers.peak": {"cold_ms": 293.2, "on_top_of_pulumi_sdk_ms": 135.5}},
+        "P6": {
+            "latency_s": 1.0,
+            "sizes": {
+                "160": {
+                    "up_s": 31.5,
+                    "noop_up_s": 48.2,
+                    "up_ratio": 0.653,
+                    "preview_s": 4.1,
+                    "noop_preview_s": 3.9,
+                    "preview_ratio": 1.051,
+                    "destroy_s": 9.9,
+                    "noop_destroy_s": 8.1,
+                    "destroy_ratio": 1.222,
+                    "up_requests_per_resource": 3.0,
+                    "preview_requests": 0,
+                    "destroy_requests_per_resource": 3.0,
+                }
+            },
+        },
     }
     text = bench.table(results)
     for figure in (
@@ -46,6 +76,9 @@ def test_table_shows_every_figure():
         "3175",
         "293.2",
         "135.5",
+        "0.206",
+        "4.4",
+        "| 160 | 31.5 (48.2) | 0.653 | 4.1 (3.9) | 1.051 | 9.9 (8.1) | 1.222 | 3.0, 0, 3.0 |",
     ):
         assert figure in text
 
