@@ -308,6 +308,7 @@ class PeakPressClient(PeakClient):
         """`body` is `{"metadata": {...}, "featured", "scope", "tenants"}` (metadata nested)."""
         op = self._press_op("updating", "Spec", spec_id)
         url = self._press_url(PressFamily.segment(family), "specs", spec_id)
+        # Not retried blindly: a repeat of an applied update is refused with "No changes detected".
         self.transport.request(op, "PATCH", url, body=dict(body))
 
     def delete_spec(self, family: str, spec_id: str) -> None:
@@ -388,7 +389,10 @@ class PeakPressClient(PeakClient):
     ) -> PressDeploymentWire:
         """A flat body (`name`, `title`, `summary`, ...); no new revision. The updated deployment."""
         op = self._press_op("updating", "PressDeployment", deployment_id)
-        answer = self.transport.request(op, "PATCH", self._deployment_url(family, deployment_id), body=dict(body))
+        # The body holds absolute values, so sending it twice changes nothing more: safe to retry.
+        answer = self.transport.request(
+            op, "PATCH", self._deployment_url(family, deployment_id), body=dict(body), idempotent=True
+        )
         return PressDeploymentWire.model_validate(answer)
 
     def delete_deployment(self, family: str, deployment_id: str) -> None:
