@@ -95,7 +95,10 @@ def test_the_whole_cli_killed_mid_create_then_cancel_and_up_converge(sb, new_pro
     """A CI runner's timeout kills `pulumi up` whole: the README's three steps recover, with no duplicate."""
     project = new_project(program="catalog")
     project.config("resources", stack_of(entry))
+    # Slow readiness, and creates that take a while to be answered, so the kill lands mid-create
+    # whether a type's create is synchronous or waits for a state.
     sb.set_transitions("seconds", 6)
+    sb.add_fault(platform=entry.platform, method="POST", path=".", status=None, delay_seconds=2, count=COUNT)
     up = subprocess.Popen(
         ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
         cwd=project.dir,
@@ -105,7 +108,7 @@ def test_the_whole_cli_killed_mid_create_then_cancel_and_up_converge(sb, new_pro
         start_new_session=True,
     )
     deadline = time.monotonic() + 90
-    while not any(r["method"] == "POST" for r in platform_requests(sb, entry.platform)):
+    while any(f["method"] == "POST" and f["count"] == COUNT for f in sb.faults()):
         assert time.monotonic() < deadline, "no create reached the platform"
         time.sleep(0.05)
     time.sleep(0.5)

@@ -59,7 +59,9 @@ def resource_block(diff: str, name: str) -> list[str]:
     start = next(i for i, line in enumerate(lines) if line.strip().endswith(f"::{name}]"))
     block = []
     for line in lines[start + 1 :]:
-        if re.match(r"^\s*(\+-|-\+|[~+\-])\s*pulumi", line) or line.startswith(("Resources:", "Outputs:")):
+        if re.match(r"^\s*(\+-|-\+|[~+\-])\s*pulumi", line) or "--outputs:--" in line:
+            break
+        if line.startswith(("Resources:", "Outputs:")):
             break
         block.append(line)
     return block
