@@ -149,10 +149,8 @@ def render(entry: ResourceEntry) -> str:
         lines += [
             "## Adopting an existing object",
             "",
-            "`pulumi import` cannot work for dynamic providers. Set `adopt_existing=True` to take over an object",
-            "with the same name: the create brings it to your inputs instead of failing. Without it, an object",
-            "with the same name and exactly your inputs (what an interrupted create leaves) is taken over, and",
-            "any other is an error naming the object.",
+            "`pulumi import` cannot work for dynamic providers; adoption is an input instead. `adopt_existing`: "
+            + fields["adopt_existing"].description,
             "",
         ]
     if "timeout_seconds" in fields:

@@ -114,7 +114,8 @@ class ServiceArgs(ResourceArgs):
     adopt_existing: Annotated[bool, WriteOnly()] = Field(
         default=False,
         description="When a service with this name already exists, take it over (and bring it to these "
-        "inputs) instead of failing.",
+        "inputs) instead of failing. One with exactly these inputs (what an interrupted create leaves) is always "
+        "taken over.",
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
