@@ -19,13 +19,13 @@ pytestmark = pytest.mark.sdk
 SCENARIO = Path(__file__).parent / "sdk_scenarios" / "peak_press.py"
 
 
-def run_scenario(python: Path, sandbox: Sandbox) -> Any:
+def run_scenario(python: Path, sandbox: Sandbox, *args: str) -> Any:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PEAK") and k not in ("API_KEY", "STAGE")},
         "PEAK_AUTH_TOKEN": "sandbox-test-key",
         "MLP_SANDBOX_URL": sandbox.url,
     }
-    result = subprocess.run([str(python), str(SCENARIO)], env=env, capture_output=True, text=True, timeout=180)
+    result = subprocess.run([str(python), str(SCENARIO), *args], env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     # The SDK draws an upload progress bar on stdout; the summary is the last line.
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -88,3 +88,21 @@ def test_sdk_press_scenario(peak_sdk_python: Path, sandbox: Sandbox) -> None:
     multipart = [e for e in log if e["route"] == "peak.press.create_spec" and e["body"] is None]
     assert len(multipart) == 2, "block specs arrive as multipart (not JSON) bodies"
     assert "sandbox-test-key" not in json.dumps(log)
+
+
+def test_cli_table_output_of_every_press_list(peak_sdk_python: Path, sandbox: Sandbox) -> None:
+    tables = run_scenario(peak_sdk_python, sandbox, "cli")
+
+    for name, table in tables.items():
+        assert table["exit_code"] == 0, f"{name}: {table['error']}\n{table['output']}"
+        assert "No data to display" not in table["output"], name
+    # The title carries the count key the CLI reads; rows carry the fields its columns name.
+    assert "Specs (Total = 2)" in tables["specs"]["output"]
+    assert "Block Specs (Total = 1)" in tables["block_specs"]["output"]
+    assert "Block Spec Releases (Total = 2)" in tables["block_releases"]["output"]
+    assert "Block Deployments (Total = 2)" in tables["block_deployments"]["output"]
+    assert "App Deployments (Total = 1)" in tables["app_deployments"]["output"]
+    assert "Deployments (Total = 3)" in tables["deployments"]["output"]
+    assert "Block Deployment Revisions (Total = 1)" in tables["revisions"]["output"]
+    assert "cli-block" in tables["release_deployments"]["output"]
+    assert "sandbox-block" in tables["specs"]["output"] and "1.1.0" in tables["specs"]["output"]

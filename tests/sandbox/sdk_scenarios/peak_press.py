@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -217,7 +218,43 @@ def scenario(artifact_dir: Path) -> dict[str, Any]:
     return summary
 
 
+def cli_tables() -> dict[str, Any]:
+    """The peak CLI's table output of the Press lists, run in this process (the patch applies)."""
+    from peak.cli.cli import typer_app
+    from typer.testing import CliRunner
+
+    block_client, app_client = blocks.get_client(), apps.get_client()
+    seeded_block, seeded_app = "5eed0000-b10c-4000-8000-000000000001", "5eed0000-a990-4000-8000-000000000002"
+    block = block_client.create_deployment(
+        {"metadata": metadata("cli-block"), "revision": {"notes": "n"}, "spec": {"id": seeded_block}}
+    )["id"]
+    app_client.create_deployment(
+        {"metadata": metadata("cli-app"), "revision": {"notes": "n"}, "spec": {"id": seeded_app}}
+    )
+    block_client.describe_deployment(block)
+    runner = CliRunner()
+    commands = {
+        "specs": ["specs", "list"],
+        "block_specs": ["blocks", "specs", "list"],
+        "app_specs": ["apps", "specs", "list"],
+        "block_releases": ["blocks", "specs", "list-releases", "--spec-id", seeded_block],
+        "block_deployments": ["blocks", "deployments", "list", "--status", "deployed,deploying"],
+        "app_deployments": ["apps", "deployments", "list"],
+        "deployments": ["deployments", "list"],
+        "revisions": ["blocks", "deployments", "list-revisions", block],
+        "release_deployments": ["specs", "list-release-deployments", "--spec-id", seeded_block, "--version", "1.1.0"],
+    }
+    tables: dict[str, Any] = {}
+    for name, args in commands.items():
+        result = runner.invoke(typer_app, [*args, "--output", "table"], env={"COLUMNS": "300"})
+        tables[name] = {"exit_code": result.exit_code, "output": result.output, "error": repr(result.exception)}
+    return tables
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["cli"]:
+        print(json.dumps(cli_tables()))
+        raise SystemExit(0)
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "main.py").write_text("print('hello from the block')\n")
         (Path(folder) / "Dockerfile").write_text("FROM python:3.11-slim\n")
