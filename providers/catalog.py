@@ -80,6 +80,22 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         },
         in_place={"summary": "changed {n}", "release_version": "1.1.0"},
         replacing={"kind": "app", "spec_id": "5eed0000-a990-4000-8000-000000000002"},
+        wired={"run_parameters": {"UPSTREAM_URL": "${upstream.application_url}"}},
+    ),
+    ResourceEntry(
+        "peak",
+        "providers.peak.block_spec",
+        "BlockSpec",
+        "peak-press-deployment",
+        sample={
+            "name": "spec-{n}",
+            "summary": "sample spec {n}",
+            "release_version": "1.0.0",
+            "config": {"steps": {"run": {"type": "standard", "command": "python main.py"}}},
+        },
+        in_place={"summary": "changed {n}", "release_version": "1.1.0"},
+        replacing={"kind": "service"},
+        wired={"description": "calls ${upstream.application_url}"},
     ),
     # catalog: abeja Trigger
     ResourceEntry(
@@ -117,6 +133,18 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         },
         in_place={"desired_state": "stopped", "owner": "analyst"},
         replacing={"template_id": "jupyterlab"},
+        # Code studios have no free-form input; the name is the one that can carry another's output.
+        wired={"name": "studio {n} for ${upstream.application_url}"},
+    ),
+    ResourceEntry(
+        "dataiku",
+        "providers.dataiku.code_studio_template",
+        "CodeStudioTemplate",
+        "dataiku-code-studio",
+        sample={"label": "Template {n}", "params": {"exposedPorts": [8080]}, "timeout_seconds": 60},
+        in_place={"params": {"exposedPorts": [8888]}, "container_confs": ["gpu"]},
+        replacing={"template_type": "manual"},
+        wired={"params": {"exposedPorts": [8080], "upstreamUrl": "${upstream.application_url}"}},
     ),
     # catalog: appconfig Deployment, HostedConfigurationVersion
     ResourceEntry(
@@ -137,6 +165,8 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         },
         in_place={"tags": {"n": "changed {n}"}, "wait_for": "start"},
         replacing={"description": "replaced {n}"},
+        # Tags change in place; every input that reaches StartDeployment replaces the deployment.
+        wired={"tags": {"n": "{n}", "UPSTREAM": "${upstream.application_url}"}},
     ),
     ResourceEntry(
         "appconfig",
@@ -151,5 +181,6 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         },
         in_place={"timeout_seconds": 120},
         replacing={"content": '{"sample": "changed {n}"}'},
+        wired={"content": '{"sample": "{n}", "upstream": "${upstream.application_url}"}'},
     ),
 )

@@ -185,6 +185,9 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
     if platform == "peak" and resource == "PressDeployment":
         # Block deployments of an app count too: they must go with it.
         return [d for tenant in state["peak"]["tenants"].values() for d in tenant.get("deployments", {}).values()]
+    if platform == "peak" and resource == "BlockSpec":
+        tenants = state["peak"]["tenants"].values()
+        return [s for tenant in tenants for s in tenant.get("specs", {}).values() if not s.get("seeded")]
     # live objects: abeja Trigger
     if platform == "abeja" and resource == "Trigger":
         orgs = state["abeja"]["organizations"].values()
@@ -192,6 +195,8 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
     # live objects: dataiku CodeStudio
     if platform == "dataiku" and resource == "CodeStudio":
         return list(state["dataiku"]["code_studios"].values())
+    if platform == "dataiku" and resource == "CodeStudioTemplate":
+        return [t for t in state["dataiku"]["templates"].values() if t["id"] not in ("vscode", "jupyterlab")]
     # live objects: appconfig Deployment, HostedConfigurationVersion
     if platform == "appconfig" and resource == "Deployment":
         # Finished deployments stay as history (AppConfig has no delete): those a stack still manages

@@ -23,6 +23,7 @@ from .models import (
     FutureState,
     ProjectSummary,
     TemplateItem,
+    TemplateSettings,
     ZoneConflicts,
 )
 
@@ -213,11 +214,45 @@ class DataikuClient:
         query = {"clearJobAndScenarioLogs": "true", "wait": "true" if wait else "false"}
         return FutureState.model_validate(self._call(op, "DELETE", self._url("projects", project_key), query=query))
 
+    # ---- code studio templates (administrators' keys) ------------------------------------------
+
+    def _template_url(self, *segments: str) -> str:
+        return self._url("admin", "code-studios", *segments, trailing_slash=not segments)
+
     def iter_code_studio_templates(self) -> Iterator[TemplateItem]:
-        """Needs an administrator's key."""
         op = self._op("listing", "CodeStudioTemplate", "*")
-        for item in self._call(op, "GET", self._url("admin", "code-studios", trailing_slash=True)):
+        for item in self._call(op, "GET", self._template_url()):
             yield TemplateItem.model_validate(item)
+
+    def create_code_studio_template(self, label: str, template_type: str) -> str:
+        """The new template's id; DSS's info messages flagging an error fail the call."""
+        op = self._op("creating", "CodeStudioTemplate", label)
+        answer = self._call(op, "POST", self._template_url(), body={"label": label, "type": template_type})
+        messages = answer.get("messages")
+        if isinstance(messages, dict) and messages.get("error"):
+            raise FailedStateError(f"DSS refused the template: {messages.get('messages')}", op)
+        return str(answer["id"])
+
+    def get_code_studio_template(self, template_id: str) -> TemplateSettings:
+        op = self._op("reading", "CodeStudioTemplate", template_id)
+        return TemplateSettings.model_validate(self._call(op, "GET", self._template_url(template_id)))
+
+    def update_code_studio_template(self, template_id: str, settings: TemplateSettings) -> None:
+        """Save the whole settings object, as DSS requires."""
+        op = self._op("updating", "CodeStudioTemplate", template_id)
+        self._call(op, "PUT", self._template_url(template_id), body=settings.wire())
+
+    def delete_code_studio_template(self, template_id: str) -> None:
+        op = self._op("deleting", "CodeStudioTemplate", template_id)
+        query = {"deleteRuntime": "true", "deleteImages": "true"}
+        self._call(op, "DELETE", self._template_url(template_id), query=query)
+
+    def create_code_studio_template_build(self, template_id: str, no_cache: bool = False) -> FutureState:
+        """Build the template's image: a future. Repeating a build is harmless (it rebuilds)."""
+        op = self._op("building", "CodeStudioTemplate", template_id)
+        url = self._template_url(template_id, "build")
+        answer = self._call(op, "POST", url, query={"withNoCache": "true" if no_cache else "false"}, idempotent=True)
+        return FutureState.model_validate(answer)
 
     # ---- code studios -------------------------------------------------------------------------
 

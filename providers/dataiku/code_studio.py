@@ -141,7 +141,7 @@ def split_ident(ident: str) -> tuple[str, str]:
     return project_key, studio_id
 
 
-def _iso(millis: int | None) -> str | None:
+def iso_millis(millis: int | None) -> str | None:
     if not millis or millis <= 0:
         return None  # DSS: 0 or missing means "never"
     moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
@@ -160,7 +160,7 @@ def observe(project_key: str, item: CodeStudioItem, status: CodeStudioStatus, li
         "desired_state": "running" if status.state in ("RUNNING", "STARTING") else "stopped",
         "code_studio_id": item.id,
         "state": status.state,
-        "last_state_change": _iso(status.last_state_change),
+        "last_state_change": iso_millis(status.last_state_change),
         "lib_name": lib_name,
         "template_label": item.template_label,
         "synced_zones": status.zone_ids() if running else [],

@@ -121,3 +121,19 @@ class TemplateItem(WireModel):
     label: str | None = None
     build_for: list[str] = Field(default_factory=list)
     last_built: int | None = None
+
+
+class TemplateSettings(WireModel):
+    """A template's settings; saved whole (DSS has no partial update), so unknown fields are kept."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel)
+
+    id: str | None = None
+    label: str | None = None
+    type: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    all_container_confs: bool = False
+    container_confs: list[str] = Field(default_factory=list)
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True)

@@ -105,8 +105,9 @@ def test_example_runs_up_stops_and_destroys(sb, new_project):
     assert platform_requests(sb, "dataiku") == [], "a preview of a new stack sends nothing"
     project.up()
     outputs = project.outputs()
-    assert outputs["state"] == "RUNNING" and outputs["exposed_ports"] == [8080]
-    assert outputs["template_label"] == "VS Code" and len(outputs["synced_zones"]) == 8
+    assert outputs["state"] == "RUNNING" and outputs["exposed_ports"] == [8080, 8501]
+    assert outputs["template_label"] == "Team IDE (dev)" and len(outputs["synced_zones"]) == 8
+    assert outputs["template_id"] == "team_ide_dev" and outputs["template_built"]
     assert studios(sb)["analyst-ide-dev"]["owner"] == "analyst"
     exported = json.dumps(project.export())
     assert "sandbox-dku-admin-key" not in exported, "the API key reached state in plain text"
@@ -120,3 +121,4 @@ def test_example_runs_up_stops_and_destroys(sb, new_project):
     assert project.outputs()["state"] == "STOPPED" and project.outputs()["synced_zones"] == []
     project.destroy()
     assert live_objects(sb, "dataiku", "CodeStudio") == []
+    assert live_objects(sb, "dataiku", "CodeStudioTemplate") == []

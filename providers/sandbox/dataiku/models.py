@@ -4,7 +4,8 @@ One DSS instance (no tenants): a credential stands for a user login, and every u
 same projects. What exists from the start, and comes back on reset:
 - users `admin` (administrator) and `analyst`;
 - project `SANDBOX` ("Sandbox project", owned by `admin`), for samples, the demo and first stacks;
-- code studio templates `vscode` ("VS Code", port 8080) and `jupyterlab` ("JupyterLab", port 8888).
+- code studio templates `vscode` ("VS Code", port 8080) and `jupyterlab` ("JupyterLab", port 8888),
+  both built.
 
 Choices made where the reference is silent (see its §12):
 - code studio ids are 8 random letters and digits; `libName` is the id;
@@ -22,6 +23,9 @@ Choices made where the reference is silent (see its §12):
   are gone); stopping, restarting or deleting a running studio throws away what was not pulled,
   and the sandbox records it under `lost_work` so tests can see what a careless stop loses;
 - deleting a running studio stops it first (losing unsynced work) rather than refusing;
+- templates created through the API have ids made from their label, expose port 8080 unless
+  `params.exposedPorts` lists others, and have no image until built: a code studio from an unbuilt
+  template fails to start; a template used by a code studio cannot be deleted (409);
 - "not found" answers 404 with `UnknownObjectException`; the control plane can switch it to 500,
   as real DSS often answers.
 """
@@ -62,9 +66,12 @@ DEFAULT_ZONES = (
     "user-resources",
 )
 PROJECT_KEY_PATTERN = r"[A-Za-z0-9_]+"
+SEED_BUILT = 1_700_000_000_000
+# Templates created through the API run the VS Code block unless their params say otherwise.
+DEFAULT_PORTS = [8080]
 
 FutureKind = Literal["start", "stop", "delete-project", "build"]
-Operation = Literal["start", "stop"]
+Operation = Literal["start", "stop", "build"]
 
 
 class User(BaseModel):
@@ -200,7 +207,8 @@ class Future(BaseModel):
 
 
 class Failure(BaseModel):
-    """A failure scheduled through the control plane for the next start or stop of a named studio."""
+    """A failure scheduled through the control plane for the next start or stop of a named studio, or
+    the next build of a template with this label."""
 
     operation: Operation
     name: str
@@ -236,8 +244,12 @@ def seeded_state() -> DataikuState:
         },
         projects={SANDBOX_PROJECT: Project(key=SANDBOX_PROJECT, name="Sandbox project", owner="admin")},
         templates={
-            "vscode": Template(id="vscode", label="VS Code", short_desc="VS Code in the browser", ports=[8080]),
-            "jupyterlab": Template(id="jupyterlab", label="JupyterLab", short_desc="JupyterLab", ports=[8888]),
+            "vscode": Template(
+                id="vscode", label="VS Code", short_desc="VS Code in the browser", ports=[8080], last_built=SEED_BUILT
+            ),
+            "jupyterlab": Template(
+                id="jupyterlab", label="JupyterLab", short_desc="JupyterLab", ports=[8888], last_built=SEED_BUILT
+            ),
         },
     )
 
@@ -326,6 +338,9 @@ class DataikuBackend:
         params = body.get("params")
         if isinstance(params, dict):
             template.params = dict(params)
+            ports = params.get("exposedPorts")
+            if isinstance(ports, list) and all(isinstance(p, int) and not isinstance(p, bool) for p in ports):
+                template.ports = list(ports)
         if isinstance(body.get("allContainerConfs"), bool):
             template.all_container_confs = body["allContainerConfs"]
         confs = optional_str_list(body, "containerConfs")
@@ -333,9 +348,34 @@ class DataikuBackend:
             template.container_confs = confs
         return template
 
+    def create_template(self, user: str, body: Mapping[str, Any]) -> Template:
+        self._require_admin(user)
+        label = optional_str(body, "label")
+        template_type = optional_str(body, "type")
+        if not label:
+            raise BadRequest("label is required")
+        if not template_type:
+            raise BadRequest("type is required (block_based, manual or a plugin's type)")
+        base = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") or "template"
+        template_id, suffix = base, 1
+        while template_id in self.state.templates:
+            suffix += 1
+            template_id = f"{base}_{suffix}"
+        template = Template(id=template_id, label=label, type=template_type, container_confs=[], ports=DEFAULT_PORTS)
+        self.state.templates[template_id] = template
+        return template
+
+    def delete_template(self, user: str, template_id: str) -> None:
+        template = self.get_template(user, template_id)
+        in_use = [cs.id for cs in self.state.code_studios.values() if cs.template_id == template.id]
+        if in_use:
+            raise Conflict(f"Template {template.id} is used by code studios {', '.join(in_use)}")
+        del self.state.templates[template.id]
+
     def build_template(self, user: str, template_id: str) -> Future:
         template = self.get_template(user, template_id)
         future = self._future("build", user, None, template.id)
+        self._schedule_failure_of(future, "build", template.label)
         future.transition = self.transitions.start(PLATFORM, "DONE")
         return future
 
@@ -600,11 +640,7 @@ class DataikuBackend:
 
     def _task(self, kind: Operation, user: str, studio: CodeStudio) -> Future:
         future = self._future(kind, user, studio.project_key, studio.id)
-        failure = next((f for f in self.state.failures if f.operation == kind and f.name == studio.name), None)
-        if failure is not None:
-            self.state.failures.remove(failure)
-            future.error = None
-            future.result = {"scheduledFailure": failure.message}
+        self._schedule_failure_of(future, kind, studio.name)
         studio.job_id = future.job_id
         if self.state.knobs.inline_futures:
             self._finish(future)
@@ -613,6 +649,13 @@ class DataikuBackend:
         else:
             future.transition = self.transitions.start(PLATFORM, "DONE")
         return future
+
+    def _schedule_failure_of(self, future: Future, kind: Operation, name: str) -> None:
+        failure = next((f for f in self.state.failures if f.operation == kind and f.name == name), None)
+        if failure is not None:
+            self.state.failures.remove(failure)
+            # Kept until the task finishes, so a poll before then still sees it running.
+            future.result = {"scheduledFailure": failure.message}
 
     def _advance(self, future: Future) -> None:
         if future.finished() or future.transition is None:
@@ -629,10 +672,14 @@ class DataikuBackend:
             self.state.projects.pop(future.target, None)
             future.result = {"messages": [], "anyMessage": False, "success": True, "error": False}
         elif future.kind == "build":
+            scheduled = future.result.get("scheduledFailure") if isinstance(future.result, dict) else None
             template = self.state.templates.get(future.target)
-            if template is not None:
+            if scheduled is not None or template is None:
+                future.result = None
+                future.error = str(scheduled or f"Template {future.target} was deleted")
+            else:
                 template.last_built = self._now()
-            future.result = {"templateId": future.target, "success": True}
+                future.result = {"templateId": future.target, "success": True}
         else:
             self._finish_studio_task(future)
         future.has_result = future.error is None
@@ -648,6 +695,11 @@ class DataikuBackend:
         if scheduled is not None:
             future.error = str(scheduled)
             self._set_state(studio, "STOPPED" if future.kind == "start" else "RUNNING")
+            return
+        template = self.state.templates.get(studio.template_id)
+        if future.kind == "start" and (template is None or not template.last_built):
+            future.error = f"Code studio template {studio.template_id} has no image: build it first"
+            self._set_state(studio, "STOPPED")
             return
         if future.kind == "start":
             self._set_state(studio, "RUNNING")

@@ -124,6 +124,16 @@ class DataikuResponses:
         self.backend.save_template(self.user(request), request.params["tid"], request.json_object())
         return Response(200, {})
 
+    def create_template(self, request: Request) -> Response:
+        """`POST /admin/code-studios/` with `{label, type}`: the new id and info messages."""
+        template = self.backend.create_template(self.user(request), request.json_object())
+        return Response(200, {"id": template.id, "messages": info_messages()})
+
+    def delete_template(self, request: Request) -> Response:
+        """`DELETE /admin/code-studios/{tid}`: info messages."""
+        self.backend.delete_template(self.user(request), request.params["tid"])
+        return Response(200, info_messages())
+
     def build_template(self, request: Request) -> Response:
         """`POST /admin/code-studios/{tid}/build`: a future."""
         future = self.backend.build_template(self.user(request), request.params["tid"])
@@ -254,12 +264,14 @@ class DataikuResponses:
         return Response(200, found.model_dump())
 
     def schedule_failure(self, request: Request) -> Response:
-        """`POST /_sandbox/dataiku/failures`: `{operation: start|stop, name, message?}`."""
+        """`POST /_sandbox/dataiku/failures`: `{operation: start|stop|build, name, message?}`."""
         document = request.json_object()
-        operation = optional_choice(document, "operation", ("start", "stop"))
+        operation = optional_choice(document, "operation", ("start", "stop", "build"))
         name = optional_str(document, "name")
         if operation is None or not name:
-            raise FieldError("operation (start or stop) and name are required")
+            raise FieldError(
+                "operation (start, stop or build) and name (a studio's, or a template's label) are required"
+            )
         message = optional_str(document, "message") or "failure injected by the sandbox"
         failure = self.backend.schedule_failure(cast(Operation, operation), name, message)
         return Response(201, failure.model_dump())
@@ -288,6 +300,11 @@ class DataikuResponses:
         if desc is not None:
             item["desc"] = desc
         return item
+
+
+def info_messages() -> dict[str, Any]:
+    """DSS's info-messages object of a call that went well."""
+    return {"messages": [], "anyMessage": False, "success": True, "warning": False, "error": False}
 
 
 def future_state(future: Future, *, inline: bool, peek: bool, now: int) -> dict[str, Any]:
