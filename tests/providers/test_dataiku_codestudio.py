@@ -173,6 +173,14 @@ def test_lost_create_answer_never_duplicates(sb, provider):
     assert len(studios(sb)) == 1 and created.outs["state"] == "RUNNING"
 
 
+def test_lost_start_answer_is_not_sent_again(sb, provider):
+    # A second restart of a started studio would throw its work away: the provider looks first.
+    sb.add_fault(path="/restart$", method="POST", status=502, when="after", platform="dataiku")
+    created = provider.create(checked(provider))
+    assert created.outs["state"] == "RUNNING"
+    assert routes(sb).count("restart_code_studio") == 1
+
+
 def test_destroy_with_clean_zones_pulls_them_first(sb, provider):
     created = provider.create(checked(provider))
     put_zone(sb, "ide one", "recipes", changed=["recipes/a.py", "recipes/b.py"])

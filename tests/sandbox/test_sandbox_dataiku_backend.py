@@ -9,22 +9,16 @@ from providers.sandbox.dataiku.exceptions import Conflict, Forbidden, NotFound, 
 from providers.sandbox.dataiku.models import DEFAULT_ZONES, SANDBOX_PROJECT, Conflicts, DataikuBackend
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return FakeClock()
+    # A settable clock: tests move `clock.now` to see lastStateChange follow it.
+    moment = type("Moment", (), {"now": 1_700_000_000.0})()
+    return moment
 
 
 @pytest.fixture
 def backend(clock):
-    return DataikuBackend(Transitions(clock))
+    return DataikuBackend(Transitions(lambda: clock.now))
 
 
 def new_studio(backend, name="cs", template="vscode", user="admin"):
