@@ -89,7 +89,8 @@ class CodeStudioArgs(ResourceArgs):
         description="Whether a stop (for desired_state `stopped`, a replacement or a delete) may go on when "
         "files changed in the code studio conflict with changes made in DSS. False: it fails, lists the "
         "files and leaves the studio running. True: zones without conflicts are pulled back, and the "
-        "conflicting zones' changes in the code studio are lost.",
+        "conflicting zones' changes in the code studio are lost. A destroy or replacement reads the value "
+        "the stack recorded: set it and run `pulumi up` first.",
     )
     timeout_seconds: Annotated[float, WriteOnly()] = Field(
         default=900.0,
@@ -282,8 +283,9 @@ def unsynced_work_message(conflicting: list[ZoneConflicts]) -> str:
         "stopping the code studio would lose work: files changed in it conflict with changes made in DSS "
         f"since it started:\n  {listed}\n"
         "The code studio was left running and nothing was pulled. Resolve the conflicts in the code studio "
-        "(Synchronize files) and run again, or set discard_conflicting_files=True to stop it anyway: the "
-        "zones without conflicts are pulled back to DSS first, the conflicting changes listed above are lost."
+        "(Synchronize files) and run again; or, to stop it anyway, set discard_conflicting_files=True on it "
+        "and run `pulumi up` alone first (a stop uses the setting the stack recorded), then run again: the "
+        "zones without conflicts are pulled back to DSS, the conflicting changes listed above are lost."
     )
 
 
