@@ -34,6 +34,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
 from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
+from botocore.parsers import ResponseParserError  # type: ignore[import-untyped]
 
 from ..core import (
     ApiError,
@@ -171,7 +172,8 @@ def error_from_botocore(exc: Exception, operation: Operation) -> ProviderError:
         code = str(error.get("Code") or "")
         status = int(meta.get("HTTPStatusCode") or 0) or None
         message = str(error.get("Message") or "").strip()
-        cause = f"{code}: {message}" if message else code or f"HTTP {status}"
+        named = f"{status} {code}" if status else code
+        cause = f"{named}: {message}" if message else named or "no answer"
         kind: type[ApiError]
         if code in CODE_ERRORS:
             kind = CODE_ERRORS[code]
@@ -186,6 +188,10 @@ def error_from_botocore(exc: Exception, operation: Operation) -> ProviderError:
         mapped = kind(cause, operation, status)
         mapped.retry_after = _retry_after(meta.get("HTTPHeaders") or {})
         return mapped
+    if isinstance(exc, ResponseParserError):
+        # An answer that is not the protocol's (a proxy's or load balancer's error page): the
+        # request may have been processed, as with a lost answer.
+        return ServerError(f"AppConfig sent an unreadable answer: {str(exc)[:200]}", operation)
     if isinstance(exc, ParamValidationError):
         return BadRequestError(str(exc).replace("\n", " "), operation)
     if isinstance(exc, NoCredentialsError | PartialCredentialsError | ProfileNotFound | NoRegionError):
@@ -257,7 +263,7 @@ class AppConfigClient:
     def _send(self, op: Operation, name: str, retrying: bool, params: Mapping[str, Any]) -> Any:
         try:
             return getattr(self._boto(retrying), name)(**{k: v for k, v in params.items() if v is not None})
-        except (ClientError, BotoCoreError) as exc:
+        except (ClientError, BotoCoreError, ResponseParserError) as exc:
             raise error_from_botocore(exc, op) from None
 
     def _call(self, op: Operation, name: str, **params: Any) -> Any:
@@ -298,7 +304,7 @@ class AppConfigClient:
                     "sts", endpoint_url=endpoint, config=Config(retries={"mode": "standard"}, connect_timeout=5)
                 )
                 return str(sts.get_caller_identity()["Account"])
-            except (ClientError, BotoCoreError) as exc:
+            except (ClientError, BotoCoreError, ResponseParserError) as exc:
                 raise error_from_botocore(exc, op) from None
 
         account = call_with_retries(op, ask, idempotent=True)

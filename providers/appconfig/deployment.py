@@ -9,14 +9,12 @@ per environment: a start while another is active is refused (ConflictException),
 for the active one and starts again, within `timeout_seconds`.
 
 Destroy stops a deployment still in progress (AppConfig rolls it back); a finished deployment stays
-as history, since AppConfig has no delete.
+as history, since AppConfig has no delete (destroy removes only the tag that marked it as managed).
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
-import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -25,6 +23,7 @@ import pulumi
 from ..core import (
     BadRequestError,
     Deadline,
+    FailedStateError,
     Field,
     ForceNew,
     NotFoundError,
@@ -41,7 +40,7 @@ from ..core import (
     WaitTimeoutError,
     WriteOnly,
 )
-from ..core.lifecycle import retry_conflicts, write_once
+from ..core.lifecycle import create_or_take_over, retry_conflicts
 from ..core.retry import operation_deadline
 from ..core.waiter import progress
 
@@ -54,16 +53,15 @@ if TYPE_CHECKING:
 ID_PATTERN = r"^[a-z0-9]{4,7}$"
 STRATEGY_PATTERN = r"^([a-z0-9]{4,7}|AppConfig\.[A-Za-z0-9]{9,40})$"
 EXTENSION_PARAMETER_KEY = r"^([^#\n]{1,96})#([^/#\n]{1,64})$"
-# Marks the deployment this create started, so a start whose answer was lost is found again
-# instead of started twice. Never shown in the `tags` output.
+# Marks a deployment a stack manages (see `start_token`); destroy removes it, leaving plain history.
+# Never shown in the `tags` output.
 START_TOKEN_TAG = "pulumi-ml-platforms:start-token"
 ACTIVE_STATES = frozenset({"DEPLOYING", "VALIDATING", "BAKING", "ROLLING_BACK"})
 RUNNING_STATES = frozenset({"DEPLOYING", "VALIDATING", "BAKING"})
 FAILED_STATES = frozenset({"ROLLED_BACK", "REVERTED"})
 IDLE_ENVIRONMENT_STATES = frozenset({"READY_FOR_DEPLOYMENT", "ROLLED_BACK", "REVERTED"})
-# How far back (seconds) a deployment's StartedAt may be from our clock and still be ours.
-CLOCK_SKEW_SECONDS = 300.0
-LOOK_BACK_DEPLOYMENTS = 20
+# How many of an environment's newest deployments a create looks through for its own.
+LOOK_BACK_DEPLOYMENTS = 50
 STOP_AFTER_TIMEOUT_SECONDS = 60.0
 
 WaitForChoice = Literal["complete", "start"]
@@ -237,19 +235,40 @@ def get_deployment_or_none(client: AppConfigClient, app: str, env: str, number: 
         return None
 
 
-def find_started_deployment(
-    client: AppConfigClient, app: str, env: str, token: str, since: float
-) -> DeploymentWire | None:
-    """The deployment a start carrying ``token`` created, or None: it did not land."""
-    from datetime import datetime
+def start_token(args: DeploymentArgs) -> str:
+    """A digest of every input that reaches StartDeployment (extension parameters by name only).
 
+    It tags the deployment a create starts, so a start whose answer was lost, or a run killed
+    mid-create, finds its deployment again instead of starting a second one.
+    """
+    import hashlib
+    import json
+
+    identity = {
+        "application_id": args.application_id,
+        "environment_id": args.environment_id,
+        "deployment_strategy_id": args.deployment_strategy_id,
+        "configuration_profile_id": args.configuration_profile_id,
+        "configuration_version": str(args.configuration_version),
+        "description": args.description,
+        "kms_key_identifier": args.kms_key_identifier,
+        "extension_parameters": sorted(args.dynamic_extension_parameters or {}),
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:40]
+
+
+def find_started_deployment(
+    client: AppConfigClient, app: str, env: str, token: str, version: str, profile: str
+) -> DeploymentWire | None:
+    """The deployment a create with this token started and no destroy released, or None."""
     for checked, summary in enumerate(client.iter_deployments(app, env)):
         if checked >= LOOK_BACK_DEPLOYMENTS:
             return None
-        if summary.started_at:
-            started = datetime.fromisoformat(summary.started_at.replace("Z", "+00:00")).timestamp()
-            if started < since - CLOCK_SKEW_SECONDS:
-                return None  # newest first: everything further is older than our start
+        if summary.configuration_profile_id != profile or version not in (
+            summary.configuration_version,
+            summary.version_label,
+        ):
+            continue
         arn = client.get_deployment_arn(app, env, summary.deployment_number)
         if client.get_tags(arn).get(START_TOKEN_TAG) == token:
             return client.get_deployment(app, env, summary.deployment_number)
@@ -324,10 +343,17 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
     def create_remote(self, client: AppConfigClient, args: DeploymentArgs, deadline: Deadline) -> tuple[str, Observed]:
         app, env = args.application_id, args.environment_id
         op = self.operation("starting", f"{app}/{env}")
-        token, since = uuid.uuid4().hex, time.time()
+        token = start_token(args)
+        sent: list[bool] = []
 
-        def send() -> DeploymentWire:
-            return client.create_deployment(
+        def find() -> DeploymentWire | None:
+            return find_started_deployment(
+                client, app, env, token, str(args.configuration_version), args.configuration_profile_id
+            )
+
+        def start() -> str:
+            sent.append(True)
+            started = client.create_deployment(
                 app,
                 env,
                 strategy_id=args.deployment_strategy_id,
@@ -338,18 +364,43 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
                 dynamic_extension_parameters=args.dynamic_extension_parameters,
                 tags={**args.tags, START_TOKEN_TAG: token},
             )
+            return str(started.deployment_number)
 
-        started = retry_conflicts(
-            op,
-            lambda: write_once(op, send, lambda: find_started_deployment(client, app, env, token, since), deadline),
-            settle=lambda: wait_environment_idle(client, app, env, deadline, op),
-            deadline=deadline,
+        def release(leftover: DeploymentWire) -> None:
+            arn = client.get_deployment_arn(app, env, leftover.deployment_number)
+            client.update_tags(arn, {}, [START_TOKEN_TAG])
+
+        number = int(
+            retry_conflicts(
+                op,
+                lambda: create_or_take_over(
+                    op,
+                    find=find,
+                    # The token is a digest of every input that reaches StartDeployment.
+                    same=lambda _found: True,
+                    adopt=False,
+                    ident=lambda found: str(found.deployment_number),
+                    create=start,
+                    failed=lambda found: found.state in FAILED_STATES,
+                    discard=release,
+                    what="deployment",
+                    deadline=deadline,
+                ),
+                settle=lambda: wait_environment_idle(client, app, env, deadline, op),
+                deadline=deadline,
+            )
         )
-        number = started.deployment_number
         op = self.operation("deploying", deployment_id(app, env, number))
-        progress(f"{op.describe()}: started ({started.state})")
-        deployment = started
-        if args.wait_for == "complete":
+        arn = client.get_deployment_arn(app, env, number)
+        if not sent:
+            # Taken over from an interrupted run: bring its tags to ours (the token is kept).
+            current = {k: v for k, v in client.get_tags(arn).items() if k != START_TOKEN_TAG}
+            client.update_tags(
+                arn, {k: v for k, v in args.tags.items() if current.get(k) != v}, sorted(set(current) - set(args.tags))
+            )
+        deployment = client.get_deployment(app, env, number)
+        progress(f"{op.describe()}: started ({deployment.state})")
+        if args.wait_for == "complete" and deployment.state != "COMPLETE":
             try:
                 deployment = wait_deployment_complete(client, app, env, number, deadline, op)
             except WaitTimeoutError as timed_out:
@@ -358,7 +409,11 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
                 timed_out.cause += "; the deployment was stopped so nothing runs unaccounted for: raise timeout_seconds"
                 timed_out.args = (str(timed_out),)
                 raise
-        arn = client.get_deployment_arn(app, env, number)
+            except FailedStateError:
+                # The rollback is history now; without the token the next run starts afresh.
+                with operation_deadline(Deadline.after(STOP_AFTER_TIMEOUT_SECONDS)):
+                    client.update_tags(arn, {}, [START_TOKEN_TAG])
+                raise
         return deployment_id(app, env, number), observe(deployment, args.configuration_version, args.tags, arn)
 
     def read_remote(self, client: AppConfigClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
@@ -366,7 +421,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
         deployment = get_deployment_or_none(client, app, env, number)
         if deployment is None:
             return None
-        arn = client.get_deployment_arn(app, env, number)
+        arn = prior.get("arn") or client.get_deployment_arn(app, env, number)
         return observe(deployment, prior.get("configuration_version"), client.get_tags(arn), arn)
 
     def update_remote(
@@ -375,7 +430,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
         # Only tags and the wait settings reach here; everything else replaces the deployment.
         app, env, number = parse_deployment_id(ident)
         op = self.operation("updating", ident)
-        arn = client.get_deployment_arn(app, env, number)
+        arn = prior.get("arn") or client.get_deployment_arn(app, env, number)
         current = {k: v for k, v in client.get_tags(arn).items() if k != START_TOKEN_TAG}
         changed = {k: v for k, v in args.tags.items() if current.get(k) != v}
         client.update_tags(arn, changed, sorted(set(current) - set(args.tags)))
@@ -390,11 +445,15 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
         app, env, number = parse_deployment_id(ident)
         op = self.operation("deleting", ident)
         state = stop_if_running(client, app, env, number, op)
-        if state is not None and state not in RUNNING_STATES:
+        if state is None:
+            return
+        if state not in RUNNING_STATES:
             progress(
                 f"{op.describe()}: deployment {number} is {state}; AppConfig keeps finished deployments as history "
-                "(there is no delete), so it stays"
+                "(there is no delete), so it stays, no longer managed by this stack"
             )
+        # The start token marks a deployment a stack manages; without it the deployment is plain history.
+        client.update_tags(prior.get("arn") or client.get_deployment_arn(app, env, number), {}, [START_TOKEN_TAG])
 
 
 class Deployment(PlatformResource, module="appconfig", name="Deployment"):

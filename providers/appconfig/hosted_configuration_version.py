@@ -2,7 +2,8 @@
 
 Versions cannot change: any change creates a new version (the new one first, then the old one is
 deleted), and unchanged content never creates one, so a Deployment of `version_number` downstream
-starts only when the content really changed.
+starts only when the content really changed. A recent version with exactly the same inputs (what a
+lost answer or an interrupted run leaves) is taken over rather than duplicated.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..core import (
     Settings,
     WriteOnly,
 )
-from ..core.lifecycle import write_once
+from ..core.lifecycle import create_or_take_over
 
 if TYPE_CHECKING:
     from .client import AppConfigClient
@@ -36,7 +37,7 @@ ID_PATTERN = r"^[a-z0-9]{4,7}$"
 # A label must hold a non-digit, so it cannot be mistaken for a version number.
 LABEL_PATTERN = r"^(?=.*[^0-9]).{1,64}$"
 MAX_CONTENT_CHARACTERS = 2 * 1024 * 1024
-LOOK_BACK_VERSIONS = 20
+LOOK_BACK_VERSIONS = 10
 
 
 class HostedConfigurationVersionArgs(ResourceArgs):
@@ -111,23 +112,25 @@ def observe(version: VersionWire) -> Observed:
     }
 
 
-def latest_version_number(client: AppConfigClient, app: str, profile: str) -> int:
-    for summary in client.iter_hosted_configuration_versions(app, profile):
-        return summary.version_number
-    return 0
-
-
-def find_created_version(
-    client: AppConfigClient, app: str, profile: str, args: HostedConfigurationVersionArgs, after: int
+def find_same_version(
+    client: AppConfigClient, app: str, profile: str, args: HostedConfigurationVersionArgs
 ) -> int | None:
-    """The version a create with these inputs made after version ``after``, or None: it did not land."""
+    """A recent version with exactly these inputs (what a lost answer or an interrupted run leaves), or None.
+
+    Versions carry no tags, so the inputs are their identity; only the newest few are looked at,
+    which is where an interrupted run's versions are.
+    """
     for checked, summary in enumerate(client.iter_hosted_configuration_versions(app, profile)):
-        if summary.version_number <= after or checked >= LOOK_BACK_VERSIONS:
+        if checked >= LOOK_BACK_VERSIONS:
             return None
-        if summary.version_label != args.version_label or summary.description != args.description:
+        if (summary.version_label, summary.description, summary.content_type) != (
+            args.version_label,
+            args.description,
+            args.content_type,
+        ):
             continue
         found = client.get_hosted_configuration_version(app, profile, summary.version_number)
-        if found.content == args.content.encode("utf-8") and found.content_type == args.content_type:
+        if found.content == args.content.encode("utf-8"):
             return summary.version_number
     return None
 
@@ -148,21 +151,27 @@ class HostedConfigurationVersionProvider(PlatformProvider[HostedConfigurationVer
     ) -> tuple[str, Observed]:
         app, profile = args.application_id, args.configuration_profile_id
         op = self.operation("creating", f"{app}/{profile}")
-        before = latest_version_number(client, app, profile)
-        number = write_once(
+        number = create_or_take_over(
             op,
-            lambda: client.create_hosted_configuration_version(
-                app,
-                profile,
-                content=args.content.encode("utf-8"),
-                content_type=args.content_type,
-                description=args.description,
-                version_label=args.version_label,
+            find=lambda: find_same_version(client, app, profile, args),
+            same=lambda _number: True,
+            adopt=False,
+            ident=str,
+            create=lambda: str(
+                client.create_hosted_configuration_version(
+                    app,
+                    profile,
+                    content=args.content.encode("utf-8"),
+                    content_type=args.content_type,
+                    description=args.description,
+                    version_label=args.version_label,
+                )
             ),
-            lambda: find_created_version(client, app, profile, args, before),
-            deadline,
+            what="hosted configuration version",
+            deadline=deadline,
         )
-        return version_id(app, profile, number), observe(client.get_hosted_configuration_version(app, profile, number))
+        found = client.get_hosted_configuration_version(app, profile, int(number))
+        return version_id(app, profile, int(number)), observe(found)
 
     def read_remote(self, client: AppConfigClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
         app, profile, number = parse_version_id(ident)

@@ -68,9 +68,10 @@ def test_basic_to_complete_and_destroy_leaves_history(sb, provider, boto, capsys
     assert provider.diff(created.id, outs, inputs).changes is False
     sb.clear_requests()
     provider.delete(created.id, outs)
-    assert writes(sb) == [], "a COMPLETE deployment is history: destroy sends no stop"
+    assert [r["route"] for r in writes(sb)] == ["appconfig.untag_resource"], "history: no stop, only released"
     assert "keeps finished deployments as history" in capsys.readouterr().err
     assert [d["State"] for d in deployments(boto)] == ["COMPLETE"]
+    assert START_TOKEN_TAG not in boto.list_tags_for_resource(ResourceArn=outs["arn"])["Tags"]
 
 
 def test_rollback_fails_with_the_event_log_reason(sb, provider, boto, control):
@@ -277,3 +278,24 @@ def test_two_creates_at_once_to_one_environment_queue_and_both_complete(sb, prov
     assert sorted(r.outs["deployment_number"] for r in results) == [1, 2]
     assert all(r.outs["state"] == "COMPLETE" for r in results)
     assert 409 in statuses(sb, "start_deployment")
+
+
+def test_a_run_killed_mid_create_is_taken_over_not_started_again(sb, provider, boto):
+    slow = create_strategy(boto, minutes=30)
+    inputs = checked(provider, deployment_strategy_id=slow, wait_for="start", tags={"a": "1"})
+    first = provider.create(inputs)  # stands for the run whose answer never reached the engine
+    again = provider.create({**inputs, "tags": {"a": "2"}})
+    assert again.id == first.id and len(deployments(boto)) == 1
+    assert statuses(sb, "start_deployment") == [201]
+    assert again.outs["tags"] == {"a": "2"}
+
+
+def test_a_rolled_back_leftover_is_released_and_a_new_deployment_starts(sb, provider, boto, control):
+    slow = create_strategy(boto, minutes=30)
+    inputs = checked(provider, deployment_strategy_id=slow, wait_for="start")
+    first = provider.create(inputs)
+    control.alarm_rollback(APP, ENV)
+    time.sleep(1.1)  # the alarm's rollback takes one strategy minute
+    again = provider.create(inputs)
+    assert again.id != first.id and again.outs["deployment_number"] == 2
+    assert START_TOKEN_TAG not in boto.list_tags_for_resource(ResourceArn=first.outs["arn"])["Tags"]

@@ -16,6 +16,7 @@ from providers.sandbox.appconfig import urls
 from providers.sandbox.appconfig.models import (
     ACCOUNT_ID,
     CLOCK,
+    HOLD,
     PLATFORM,
     REGION,
     SEED_APPLICATION_ID,
@@ -83,6 +84,7 @@ class AppConfigBackend:
                     "environment_id": env.id,
                     "number": deployment.number,
                     "state": deployment.state(now),
+                    "tags": moto_backend.list_tags_for_resource(deployment.arn),
                 }
                 for envs in ext.environments.values()
                 for env in envs.values()
@@ -154,6 +156,12 @@ def create_platform(transitions: Transitions) -> Platform:
     """AppConfig as a sandbox platform: no routes on the sandbox's own port (moto serves them on its
     own, see `attach`), control routes, reset and the environment."""
     state = AppConfigBackend()
+
+    def hold() -> tuple[str, float]:
+        chosen = transitions.mode_for(PLATFORM)
+        return chosen.mode, float(chosen.value)
+
+    HOLD.mode = hold
     return Platform(
         name=PLATFORM,
         backend=state,

@@ -92,6 +92,17 @@ class StrategyClock:
 CLOCK = StrategyClock()
 
 
+class Hold:
+    """The sandbox's transition mode for AppConfig (`PUT /_sandbox/transitions`), read at each start:
+    `seconds` S keeps a finished rollout BAKING for S more seconds, `reads` N for N GetDeployment reads,
+    so a test can catch deployments in flight whatever their strategy."""
+
+    mode: Callable[[], tuple[str, float]] = staticmethod(lambda: ("immediate", 0.0))
+
+
+HOLD = Hold()
+
+
 def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 
@@ -166,6 +177,18 @@ class Deployment:
     """Strategy minute of the start (on CLOCK)."""
     arn: str
     rollback: Rollback | None = None
+    hold_until: float = 0.0
+    """Wall time before which a finished rollout still shows BAKING (the sandbox's `seconds` transitions)."""
+    hold_reads: int = 0
+    """GetDeployment reads that still show BAKING (the sandbox's `reads` transitions)."""
+
+    def held(self) -> bool:
+        return self.hold_reads > 0 or time.time() < self.hold_until
+
+    def read(self) -> None:
+        """One GetDeployment: counts down a `reads` hold."""
+        if self.hold_reads > 0:
+            self.hold_reads -= 1
 
     def steps(self) -> list[tuple[float, float]]:
         """(minute after start, percentage) of each rollout step."""
@@ -202,7 +225,7 @@ class Deployment:
         finished = done_deploying + self.strategy.final_bake
         if self.strategy.final_bake and done_deploying <= min(elapsed, end):
             events.append(Event(done_deploying, "BAKE_TIME_STARTED", "APPCONFIG", "Bake time started"))
-        if finished <= min(elapsed, end):
+        if finished <= min(elapsed, end) and not self.held():
             events.append(Event(finished, "DEPLOYMENT_COMPLETED", "APPCONFIG", "Deployment completed"))
         if self.rollback is not None and self.rollback.at <= elapsed:
             rb = self.rollback
@@ -222,7 +245,7 @@ class Deployment:
             return "ROLLED_BACK" if elapsed >= self.rollback.at + self.rollback.minutes else "ROLLING_BACK"
         if elapsed < self.strategy.duration:
             return "DEPLOYING"
-        if elapsed < self.strategy.duration + self.strategy.final_bake:
+        if elapsed < self.strategy.duration + self.strategy.final_bake or self.held():
             return "BAKING"
         return "COMPLETE"
 
@@ -512,6 +535,11 @@ class AppConfigExtension:
             started=now,
             arn=self._arn(f"application/{app_id}/environment/{env_id}/deployment/{number}"),
         )
+        mode, value = HOLD.mode()
+        if mode == "seconds":
+            deployment.hold_until = time.time() + value
+        elif mode == "reads":
+            deployment.hold_reads = int(value)
         env.deployments.append(deployment)
         self.backend.tag_resource(deployment.arn, document.get("Tags") or {})
         return deployment

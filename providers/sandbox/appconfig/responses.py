@@ -192,7 +192,9 @@ class SandboxAppConfigResponse(AppConfigResponse):
         deployment = self.extension.get_deployment(
             self._get_param("ApplicationId"), self._get_param("EnvironmentId"), self._get_int_param("DeploymentNumber")
         )
-        return _answer(deployment.to_json(CLOCK.minutes()))
+        answer = _answer(deployment.to_json(CLOCK.minutes()))
+        deployment.read()
+        return answer
 
     def list_deployments(self) -> Answer:
         now = CLOCK.minutes()
