@@ -16,27 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pulumi
 
-from ..core import (
-    ConflictError,
-    Deadline,
-    FailedStateError,
-    Field,
-    ForceNew,
-    NotFoundError,
-    Observed,
-    Operation,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ProviderError,
-    ResourceArgs,
-    ServerDefault,
-    Settings,
-    WaitFor,
-    WriteOnly,
-)
+from ..core.errors import ConflictError, FailedStateError, NotFoundError, Operation, ProviderError
+from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, write_once
-from ..core.waiter import progress
+from ..core.provider import Observed
+from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
+from ..core.waiter import Deadline, WaitFor, progress
+from .base import PLATFORM, DataikuProvider
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent, never in a program or
@@ -44,7 +30,6 @@ if TYPE_CHECKING:
     from .client import DataikuClient
     from .models import CodeStudioItem, CodeStudioStatus, FutureState, ZoneConflicts
 
-PLATFORM = "Dataiku"
 RESOURCE = "CodeStudio"
 TRANSITIONAL_STATES = frozenset({"STARTING", "STOPPING"})
 DesiredState = Literal["running", "stopped"]
@@ -328,19 +313,13 @@ def stop_code_studio_safely(
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class CodeStudioProvider(PlatformProvider[CodeStudioArgs, "DataikuClient"]):
+class CodeStudioProvider(DataikuProvider[CodeStudioArgs]):
     args_model = CodeStudioArgs
     outputs_model = CodeStudioOutputs
-    platform = PLATFORM
     resource_label = RESOURCE
     # Code studios are found (and taken over) by project and name: a replacement that keeps both
     # must delete the old one first.
     identity_fields = ("project_key", "name")
-
-    def build_client(self, settings: Settings) -> DataikuClient:
-        from .client import DataikuClient  # the HTTP stack loads only when a request is due
-
-        return DataikuClient.from_settings(settings)
 
     def create_remote(self, client: DataikuClient, args: CodeStudioArgs, deadline: Deadline) -> tuple[str, Observed]:
         pk = args.project_key

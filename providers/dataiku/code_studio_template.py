@@ -12,32 +12,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import pulumi
 
-from ..core import (
-    ConflictError,
-    Deadline,
-    FailedStateError,
-    Field,
-    ForceNew,
-    NotFoundError,
-    Observed,
-    Operation,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ResourceArgs,
-    Settings,
-    WriteOnly,
-)
+from ..core.errors import ConflictError, FailedStateError, NotFoundError, Operation
+from ..core.fields import Field, ForceNew, WriteOnly
 from ..core.inputs import normalize
 from ..core.lifecycle import create_or_take_over
-from ..core.waiter import progress
+from ..core.provider import Observed
+from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
+from ..core.waiter import Deadline, progress
+from .base import PLATFORM, DataikuProvider
 from .code_studio import iso_millis, wait_future_result
 
 if TYPE_CHECKING:
     from .client import DataikuClient
     from .models import TemplateItem, TemplateSettings
 
-PLATFORM = "Dataiku"
 RESOURCE = "CodeStudioTemplate"
 
 
@@ -133,17 +121,12 @@ def build_template(client: DataikuClient, template_id: str, deadline: Deadline, 
     wait_future_result(client, future, deadline, operation.with_action("building"))
 
 
-class CodeStudioTemplateProvider(PlatformProvider[CodeStudioTemplateArgs, "DataikuClient"]):
+class CodeStudioTemplateProvider(DataikuProvider[CodeStudioTemplateArgs]):
     args_model = CodeStudioTemplateArgs
     outputs_model = CodeStudioTemplateOutputs
-    platform = PLATFORM
     resource_label = RESOURCE
+    # Templates are found (and taken over) by label: a replacement keeping it deletes first.
     identity_fields = ("label",)
-
-    def build_client(self, settings: Settings) -> DataikuClient:
-        from .client import DataikuClient
-
-        return DataikuClient.from_settings(settings)
 
     def create_remote(
         self, client: DataikuClient, args: CodeStudioTemplateArgs, deadline: Deadline

@@ -12,7 +12,9 @@ from providers.dataiku.client import DataikuClient
 from providers.dataiku.code_studio import CodeStudioOutputs, CodeStudioProvider, UnsyncedWorkError
 from tests.sandbox.dataiku_support import (
     ADMIN_KEY,
+    checked_inputs,
     configure,
+    configured,
     dataiku_settings,
     dss_state,
     dss_url,
@@ -28,9 +30,7 @@ ZONES = 8
 
 @pytest.fixture
 def provider(sb):
-    p = CodeStudioProvider()
-    p.configure(ConfigureRequest(Config({"dataiku:apiKey": ADMIN_KEY, "dataiku:url": dss_url(sb)}, "p")))
-    return p
+    return configured(CodeStudioProvider(), sb)
 
 
 @pytest.fixture
@@ -39,9 +39,7 @@ def client(sb):
 
 
 def checked(provider, **changes):
-    result = provider.check({}, {**INPUTS, **changes})
-    assert result.failures == []
-    return result.inputs
+    return checked_inputs(provider, INPUTS, **changes)
 
 
 def ids(created):

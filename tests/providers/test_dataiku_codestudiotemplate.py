@@ -5,20 +5,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from pulumi.dynamic import Config, ConfigureRequest
 
 from providers.core import ConflictError, FailedStateError, WaitTimeoutError
 from providers.dataiku.client import DataikuClient
 from providers.dataiku.code_studio import CodeStudioProvider
 from providers.dataiku.code_studio_template import CodeStudioTemplateOutputs, CodeStudioTemplateProvider
-from tests.sandbox.dataiku_support import ADMIN_KEY, ANALYST_KEY, dataiku_settings, dss_state, dss_url, routes
+from tests.sandbox.dataiku_support import ANALYST_KEY, checked_inputs, configured, dataiku_settings, dss_state, routes
 
 INPUTS = {"label": "Team IDE", "params": {"exposedPorts": [8080, 8501]}, "timeout_seconds": 30.0}
-
-
-def configured(provider, sb, key=ADMIN_KEY):
-    provider.configure(ConfigureRequest(Config({"dataiku:apiKey": key, "dataiku:url": dss_url(sb)}, "p")))
-    return provider
 
 
 @pytest.fixture
@@ -27,14 +21,12 @@ def provider(sb):
 
 
 @pytest.fixture
-def client(sb):
+def templates_client(sb):
     return DataikuClient.from_settings(dataiku_settings(sb))
 
 
 def checked(provider, **changes):
-    result = provider.check({}, {**INPUTS, **changes})
-    assert result.failures == []
-    return result.inputs
+    return checked_inputs(provider, INPUTS, **changes)
 
 
 def templates(sb):
@@ -80,13 +72,13 @@ def test_replace_on_type_deletes_first(provider):
     assert diff.replaces == ["template_type"] and diff.delete_before_replace is True
 
 
-def test_take_over_an_unbuilt_leftover_and_adopt(sb, provider, client):
-    leftover = client.create_code_studio_template("Team IDE", "block_based")
+def test_take_over_an_unbuilt_leftover_and_adopt(sb, provider, templates_client):
+    leftover = templates_client.create_code_studio_template("Team IDE", "block_based")
     sb.clear_requests()
     created = provider.create(checked(provider))
     assert created.id == leftover and "create_template" not in routes(sb)
     assert created.outs["last_built"], "the leftover was built"
-    client.create_code_studio_template("Other", "manual")
+    templates_client.create_code_studio_template("Other", "manual")
     with pytest.raises(ConflictError, match="adopt_existing"):
         provider.create(checked(provider, label="Other"))
     adopted = provider.create(checked(provider, label="Other", adopt_existing=True))
@@ -120,8 +112,8 @@ def test_a_template_in_use_is_not_deleted(sb, provider):
     provider.delete(created.id, created.outs)
 
 
-def test_a_code_studio_from_an_unbuilt_template_fails_to_start(sb, client):
-    template_id = client.create_code_studio_template("Never built", "manual")
+def test_a_code_studio_from_an_unbuilt_template_fails_to_start(sb, templates_client):
+    template_id = templates_client.create_code_studio_template("Never built", "manual")
     studios = configured(CodeStudioProvider(), sb)
     inputs = studios.check({}, {"project_key": "SANDBOX", "name": "early", "template_id": template_id}).inputs
     with pytest.raises(FailedStateError, match="has no image: build it first"):

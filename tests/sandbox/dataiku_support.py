@@ -29,6 +29,21 @@ def dataiku_settings(sandbox: SandboxControl, key: str = ADMIN_KEY, **extra: str
     return Settings.from_mapping({"dataiku:url": dss_url(sandbox), "dataiku:apiKey": key, **extra}, environ={})
 
 
+def configured(provider: Any, sandbox: SandboxControl, key: str = ADMIN_KEY) -> Any:
+    """A provider configured as the engine would, from stack config pointing at the sandbox."""
+    from pulumi.dynamic import Config, ConfigureRequest
+
+    provider.configure(ConfigureRequest(Config({"dataiku:apiKey": key, "dataiku:url": dss_url(sandbox)}, "p")))
+    return provider
+
+
+def checked_inputs(provider: Any, inputs: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """Inputs as check returns them; fails the test on any check failure."""
+    result = provider.check({}, {**inputs, **changes})
+    assert result.failures == [], result.failures
+    return dict(result.inputs)
+
+
 def put_zone(
     sandbox: SandboxControl,
     code_studio: str,

@@ -43,13 +43,7 @@ def environment(url: str) -> dict[str, str]:
 def create_platform(transitions: Transitions) -> Platform:
     """The DSS platform, its tasks advancing under the sandbox's transition modes."""
     responses = DataikuResponses(DataikuBackend(transitions))
-    return Platform(
-        name=PLATFORM,
-        backend=responses.backend,
-        routes=urls.routes(responses),
-        control_routes=urls.control_routes(responses),
-        credential=credential,
-        error_body=error_body,
-        environment=environment,
-        default_tokens=DEFAULT_TOKENS,
-    )
+    platform = Platform(PLATFORM, responses.backend, urls.routes(responses), credential, error_body, environment)
+    platform.default_tokens = dict(DEFAULT_TOKENS)
+    platform.control_routes = urls.control_routes(responses)
+    return platform

@@ -37,7 +37,7 @@ import re
 import string
 import uuid
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -70,6 +70,7 @@ SEED_BUILT = 1_700_000_000_000
 # Templates created through the API run the VS Code block unless their params say otherwise.
 DEFAULT_PORTS = [8080]
 
+Found = TypeVar("Found")
 FutureKind = Literal["start", "stop", "delete-project", "build"]
 Operation = Literal["start", "stop", "build"]
 
@@ -235,6 +236,15 @@ class DataikuState(BaseModel):
     knobs: Knobs = Field(default_factory=Knobs)
 
 
+def required_strs(body: Mapping[str, Any], *fields: str) -> list[str]:
+    """The values of required string fields, or a 400 naming every one missing."""
+    values = [optional_str(body, name) or "" for name in fields]
+    missing = [name for name, value in zip(fields, values, strict=True) if not value]
+    if missing:
+        raise BadRequest(f"{', '.join(missing)} required")
+    return values
+
+
 def seeded_state() -> DataikuState:
     """What a fresh (or reset) DSS holds."""
     return DataikuState(
@@ -264,10 +274,7 @@ class DataikuBackend:
     # ---- users --------------------------------------------------------------------------------
 
     def user(self, login: str) -> User:
-        user = self.state.users.get(login)
-        if user is None:
-            raise self._missing(f"User {login} does not exist")
-        return user
+        return self._lookup(self.state.users, login, f"User {login} does not exist")
 
     def effective_user(self, login: str, proxy_user: str | None) -> str:
         """The user a call runs as: the key's, or the impersonated one for an admin key."""
@@ -304,10 +311,7 @@ class DataikuBackend:
         return project
 
     def get_project(self, key: str) -> Project:
-        project = self.state.projects.get(key)
-        if project is None:
-            raise self._missing(f"Project {key} does not exist")
-        return project
+        return self._lookup(self.state.projects, key, f"Project {key} does not exist")
 
     def delete_project(self, user: str, key: str, wait: bool) -> Future:
         project = self.get_project(key)
@@ -350,12 +354,7 @@ class DataikuBackend:
 
     def create_template(self, user: str, body: Mapping[str, Any]) -> Template:
         self._require_admin(user)
-        label = optional_str(body, "label")
-        template_type = optional_str(body, "type")
-        if not label:
-            raise BadRequest("label is required")
-        if not template_type:
-            raise BadRequest("type is required (block_based, manual or a plugin's type)")
+        label, template_type = required_strs(body, "label", "type")
         base = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") or "template"
         template_id, suffix = base, 1
         while template_id in self.state.templates:
@@ -387,12 +386,7 @@ class DataikuBackend:
 
     def create_code_studio(self, user: str, project_key: str, body: Mapping[str, Any]) -> CodeStudio:
         self.get_project(project_key)
-        name = optional_str(body, "name")
-        template_id = optional_str(body, "templateId")
-        if not name:
-            raise BadRequest("name is required")
-        if not template_id:
-            raise BadRequest("templateId is required")
+        name, template_id = required_strs(body, "name", "templateId")
         self._template(template_id)
         studio_id = "".join(random.choices(string.ascii_letters + string.digits, k=8))
         studio = CodeStudio(id=studio_id, project_key=project_key, name=name, owner=user, template_id=template_id)
@@ -492,9 +486,7 @@ class DataikuBackend:
     # ---- futures ------------------------------------------------------------------------------
 
     def get_future(self, job_id: str, peek: bool) -> Future:
-        future = self.state.futures.get(job_id)
-        if future is None:
-            raise self._missing(f"Future {job_id} does not exist")
+        future = self._lookup(self.state.futures, job_id, f"Future {job_id} does not exist")
         self._advance(future)
         if not peek and future.error is not None:
             raise TaskFailed(future.error)
@@ -503,9 +495,7 @@ class DataikuBackend:
         return future
 
     def abort_future(self, job_id: str) -> None:
-        future = self.state.futures.get(job_id)
-        if future is None:
-            raise self._missing(f"Future {job_id} does not exist")
+        future = self._lookup(self.state.futures, job_id, f"Future {job_id} does not exist")
         if not future.finished():
             future.aborted = True
             studio = self.state.code_studios.get(future.target)
@@ -590,10 +580,13 @@ class DataikuBackend:
         raise Forbidden(f"You may not operate code studio {studio.id}: it belongs to {studio.owner}")
 
     def _template(self, template_id: str) -> Template:
-        template = self.state.templates.get(template_id)
-        if template is None:
-            raise self._missing(f"Code studio template {template_id} does not exist")
-        return template
+        return self._lookup(self.state.templates, template_id, f"Code studio template {template_id} does not exist")
+
+    def _lookup(self, table: Mapping[str, Found], key: str, missing: str) -> Found:
+        found = table.get(key)
+        if found is None:
+            raise self._missing(missing)
+        return found
 
     def _running(self, project_key: str, studio_id: str, action: str) -> CodeStudio:
         studio = self.code_studio_status(project_key, studio_id)
