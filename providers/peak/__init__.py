@@ -1,7 +1,8 @@
-"""Peak resource types: ``Service`` (and its ``run_service_test`` function) and ``PressDeployment``
-(with the Press lookups ``list_press_specs``, ``list_press_spec_releases`` and
+"""Peak resource types: ``Service`` (and its ``run_service_test`` function), ``PressDeployment``
+and ``BlockSpec`` (with the Press lookups ``list_press_specs``, ``list_press_spec_releases`` and
 ``list_press_spec_release_deployments``)."""
 
+from .block_spec import BlockSpec, BlockSpecArgs, BlockSpecOutputs, BlockSpecProvider
 from .functions import (
     list_press_spec_release_deployments,
     list_press_spec_releases,
@@ -12,6 +13,10 @@ from .press_deployment import PressDeployment, PressDeploymentArgs, PressDeploym
 from .service import Service, ServiceArgs, ServiceOutputs, ServiceProvider
 
 __all__ = [
+    "BlockSpec",
+    "BlockSpecArgs",
+    "BlockSpecOutputs",
+    "BlockSpecProvider",
     "PressDeployment",
     "PressDeploymentArgs",
     "PressDeploymentOutputs",

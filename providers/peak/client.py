@@ -339,6 +339,15 @@ class PeakPressClient(PeakClient):
         for item in self._pages(op, self._press_url("specs", trailing_slash=True), query, ("specs",), page_size):
             yield PressSpecWire.model_validate(item)
 
+    def iter_family_specs(
+        self, family: str, *, name: str | None = None, page_size: int = 100
+    ) -> Iterator[PressSpecWire]:
+        """App or block specs (`/v1/{apps|blocks}/specs/`); `name` is the platform's prefix match."""
+        op = self._press_op("listing", "Spec", name or "*")
+        url = self._press_url(PressFamily.segment(family), "specs", trailing_slash=True)
+        for item in self._pages(op, url, {"name": name}, ("specs",), page_size):
+            yield PressSpecWire.model_validate(item)
+
     def iter_spec_releases(self, family: str, spec_id: str, page_size: int = 100) -> Iterator[PressReleaseWire]:
         """A spec's releases, newest first."""
         op = self._press_op("listing releases of", "Spec", spec_id)

@@ -117,6 +117,7 @@ class PressReleaseWire(WireModel):
     config: Any = None
     parameters: Any = None
     artifact: PressArtifact | None = None
+    auto_run_on_deploy: bool | None = None
     created_at: str | None = None
     created_by: str | None = None
 
