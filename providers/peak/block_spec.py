@@ -17,11 +17,8 @@ in one stack, a `PressDeployment` whose `spec_id` is this spec's id is deleted b
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pulumi
@@ -209,6 +206,11 @@ def metadata_update(values: Mapping[str, Any], current: Observed) -> dict[str, A
 
 def zip_folder(path: str) -> bytes:
     """The folder as a zip whose bytes depend only on its files (sorted names, fixed timestamps)."""
+    # Loaded here, not at import: a program or a preview never zips anything.
+    import io
+    import zipfile
+    from pathlib import Path
+
     root = Path(path).expanduser()
     if not root.is_dir():
         raise ProviderError(f"artifact folder {path!r} does not exist (relative to {os.getcwd()})")
