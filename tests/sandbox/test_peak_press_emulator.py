@@ -237,3 +237,31 @@ def test_a_body_that_never_arrives_gets_an_answer(sandbox: Sandbox, monkeypatch)
         answer = conn.recv(4096).decode()
     assert answer.startswith("HTTP/1.0 400") or answer.startswith("HTTP/1.1 400"), answer
     assert time.monotonic() - started < 4
+
+
+def test_state_file_round_trip_keeps_press_objects_and_pending_failures(tmp_path):
+    from providers.sandbox.sandbox import Sandbox as InProcess
+
+    state = tmp_path / "state.json"
+    with InProcess(state_file=state) as first:
+        press = PeakHttpLike(first)
+        deployment = press.post("/apps/deployments/", deployment_body("a", SEEDED_APP_SPEC_ID))["id"]
+        first.fail_next("peak/press", operation="delete", name="a", reason="kept")
+    with InProcess(state_file=state) as second:
+        press = PeakHttpLike(second)
+        described = press.call("GET", f"/apps/deployments/{deployment}").json()
+        assert described["metadata"]["status"] == "deployed" and len(described["latestRevision"]["blocks"]) == 1
+        assert press.call("DELETE", f"/apps/deployments/{deployment}").status_code == 200
+        again = press.call("GET", f"/apps/deployments/{deployment}").json()
+        assert again["metadata"]["status"] == "delete_failed"
+        assert again["latestRevision"]["lastError"] == {"message": "kept"}
+
+
+def test_execute_runs_blocks_published_to_run_on_deploy(sandbox: Sandbox):
+    press = PeakHttpLike(sandbox)
+    spec = press.call("POST", "/blocks/specs/", files=block_form("runner", autoRunOnDeploy="true")).json()["id"]
+    deployment = press.post("/blocks/deployments/", deployment_body("r", spec, version=None))["id"]
+    answer = press.call("POST", f"/deployments/{deployment}/execute", json={}).json()["executeResponse"]
+    assert [(e["blockSpecId"], e["version"], e["status"]) for e in answer] == [(spec, "1.0.0", "executed")]
+    seeded = press.post("/blocks/deployments/", deployment_body("s"))["id"]
+    assert press.call("POST", f"/deployments/{seeded}/execute", json={}).json() == {"executeResponse": []}

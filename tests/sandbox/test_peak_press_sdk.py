@@ -69,6 +69,14 @@ def test_sdk_press_scenario(peak_sdk_python: Path, sandbox: Sandbox) -> None:
     assert summary["app_revisions_listed"] == [2, 1]
     assert summary["app_revision_described"] == "superseded"
     assert summary["redeploy_deployed"] == "ConflictException"
+    assert summary["run_params"] == {"greeting": "again"}
+    assert summary["run_params_patched"] == {"greeting": "again", "extra": 1}
+    assert summary["run_params_v2_app"] == {
+        "appParameters": {"region": "us"},
+        "parameters": {"sdk-block": {"greeting": "patched"}},
+    }
+    assert summary["child_run_params"] == {"greeting": "patched"}
+    assert summary["executed"] == [], "the block spec was published without autoRunOnDeploy"
     # Listed under the release their latest revision uses: both moved to 1.1.0.
     assert summary["release_deployments"] == ["sdk-app-dep-sdk-block", "sdk-block-dep"]
     assert summary["release_deployments_old"] == []

@@ -620,6 +620,65 @@ class PressBackend:
             target.latest.status = "deleting"
         return deployment
 
+    def run_parameters(self, tenant: str, deployment_id: str) -> dict[str, Any]:
+        """A block deployment's run parameter values (its latest revision's)."""
+        deployment = self.describe_deployment(tenant, "block", deployment_id)
+        return dict(deployment.latest.parameters.get("run") or {})
+
+    def patch_run_parameters(self, tenant: str, deployment_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Merge flat run parameter values into a block deployment's latest revision; no new revision."""
+        deployment = self._writable(tenant, "block", deployment_id, "updated")
+        run = {**(deployment.latest.parameters.get("run") or {}), **_object(body, "body")}
+        deployment.latest.parameters = {**deployment.latest.parameters, "run": run}
+        return run
+
+    def patch_run_parameters_v2(self, tenant: str, deployment_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Block: `{"parameters": {...}}`; app: `{"appParameters": {...}, "parameters": {<block>: {...}}}`."""
+        deployment = self._find(tenant, None, deployment_id)
+        self._writable(tenant, deployment.family, deployment_id, "updated")
+        latest = deployment.latest
+        if deployment.family == "block":
+            self.patch_run_parameters(tenant, deployment_id, _object(body.get("parameters"), "parameters"))
+            return {"parameters": latest.parameters["run"]}
+        app_run = {**(latest.app_parameters.get("run") or {}), **_object(body.get("appParameters"), "appParameters")}
+        latest.app_parameters = {
+            **latest.app_parameters,
+            "build": latest.app_parameters.get("build") or {},
+            "run": app_run,
+        }
+        for name, values in _object(body.get("parameters"), "parameters").items():
+            block_id = next((b for b in latest.blocks if self._find(tenant, None, b).block_name == name), None)
+            if block_id is None:
+                raise BadRequest(f"parameters.{name}: the app has no block {name}")
+            self.patch_run_parameters(tenant, block_id, _object(values, f"parameters.{name}"))
+            latest.parameters[name] = {
+                **latest.parameters.get(name, {"build": {}}),
+                "run": self.run_parameters(tenant, block_id),
+            }
+        return {"appParameters": app_run, "parameters": {n: p.get("run", {}) for n, p in latest.parameters.items()}}
+
+    def execute(self, tenant: str, deployment_id: str) -> list[dict[str, Any]]:
+        """Run the blocks deployed with `autoRunOnDeploy` (a block, or an app's blocks)."""
+        deployment = self.describe_deployment(tenant, None, deployment_id)
+        blocks = (
+            [deployment]
+            if deployment.family == "block"
+            else [self._find(tenant, None, b) for b in deployment.latest.blocks]
+        )
+        executed = []
+        for block in blocks:
+            release = self.get_spec(tenant, "block", block.spec_id).release(block.latest.release_version)
+            if release.auto_run_on_deploy:
+                executed.append(
+                    {
+                        "blockSpecId": block.spec_id,
+                        "version": release.version,
+                        "executionId": str(uuid.uuid4()),
+                        "status": "executed",
+                    }
+                )
+        return executed
+
     def schedule_failure(
         self, operation: PressOperation, name: str, reason: str, status: str = "failed", tenant: str | None = None
     ) -> PressFailure:

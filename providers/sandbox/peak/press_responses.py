@@ -225,6 +225,24 @@ class PressResponses:
         # The SDK's pager reads `deployments`, the CLI docs show `revisions`: both are sent.
         return Response(200, paged(page, ("revisions", "deployments"), ("revisionCount",), items))
 
+    def get_run_parameters(self, request: Request) -> Response:
+        return Response(200, self.backend.run_parameters(request.tenant_id(), request.params["deployment_id"]))
+
+    def patch_run_parameters(self, request: Request) -> Response:
+        body = request.json_object()
+        return Response(
+            200, self.backend.patch_run_parameters(request.tenant_id(), request.params["deployment_id"], body)
+        )
+
+    def patch_run_parameters_v2(self, request: Request) -> Response:
+        body = request.json_object()
+        answer = self.backend.patch_run_parameters_v2(request.tenant_id(), request.params["deployment_id"], body)
+        return Response(200, answer)
+
+    def execute(self, request: Request) -> Response:
+        executed = self.backend.execute(request.tenant_id(), request.params["deployment_id"])
+        return Response(200, {"executeResponse": executed})
+
     # ---- control plane ----------------------------------------------------------------------------
 
     def schedule_failure(self, request: Request) -> Response:

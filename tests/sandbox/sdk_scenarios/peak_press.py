@@ -187,6 +187,15 @@ def scenario(artifact_dir: Path) -> dict[str, Any]:
     summary["app_revision_described"] = app_client.describe_deployment_revision(app_deployment, "1")["status"]
     summary["redeploy_deployed"] = exception_name(lambda: block_client.redeploy(block_deployment))
 
+    summary["run_params"] = block_client.get_parameters(block_deployment)
+    summary["run_params_patched"] = block_client.patch_parameters(block_deployment, {"extra": 1})
+    summary["run_params_v2_app"] = deployment_client.patch_parameters_v2(
+        app_deployment, {"appParameters": {"region": "us"}, "parameters": {"sdk-block": {"greeting": "patched"}}}
+    )
+    child_id = app_client.describe_deployment(app_deployment)["latestRevision"]["blocks"][0]["deploymentId"]
+    summary["child_run_params"] = block_client.get_parameters(child_id)
+    summary["executed"] = deployment_client.execute_resources(block_deployment)["executeResponse"]
+
     summary["release_deployments"] = sorted(
         d["metadata"]["name"] for d in spec_client.list_spec_release_deployments(block_id, version="1.1.0", page_size=1)
     )
