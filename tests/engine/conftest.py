@@ -11,6 +11,12 @@ from tests.harness import PEAK_TEST_KEY, PulumiProject, base_env, point_at_sandb
 PROGRAMS = Path(__file__).parent / "programs"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The composition test waits for the Kubernetes plugin, which a cold machine builds in the
+    # background during the rest of the run: it goes last.
+    items.sort(key=lambda item: item.get_closest_marker("kubernetes") is not None)
+
+
 @pytest.fixture(scope="session")
 def pulumi_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pulumi-home")

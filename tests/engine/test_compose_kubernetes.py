@@ -13,6 +13,7 @@ import pytest
 from tests.harness import ROOT, peak_services
 
 EXAMPLE = ROOT / "examples" / "compose-kubernetes"
+pytestmark = pytest.mark.kubernetes
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,8 @@ def test_four_classes_with_conventional_names(entry):
     resource = getattr(module, name)
     assert issubclass(resource, PlatformResource)
     assert resource._resource_type_name == f"dynamic/{entry.platform}:{name}"
-    assert module.__name__ == f"providers.{entry.platform}.{name.lower()}"
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    assert module.__name__ == f"providers.{entry.platform}.{snake}"
 
 
 @ENTRIES
