@@ -7,6 +7,12 @@ API first and previews the dashboard with an unknown value until then.
 import pulumi
 
 from providers.abeja import Trigger, TriggerArgs
+from providers.appconfig import (
+    Deployment,
+    DeploymentArgs,
+    HostedConfigurationVersion,
+    HostedConfigurationVersionArgs,
+)
 from providers.dataiku import CodeStudio, CodeStudioArgs
 from providers.peak import PressDeployment, PressDeploymentArgs, Service, ServiceArgs, run_service_test
 
@@ -87,6 +93,34 @@ pulumi.export(
     {"id": model_ide.code_studio_id, "state": model_ide.state, "ports": model_ide.exposed_ports},
 )
 # demo: appconfig Deployment
+# The model API's URL as configuration on AppConfig: a hosted version in the sandbox's seeded
+# profile, rolled out to its seeded environment by its quick strategy (complete at once). An `up`
+# with the URL unchanged makes no version and starts no deployment.
+api_config = HostedConfigurationVersion(
+    "api-config",
+    HostedConfigurationVersionArgs(
+        application_id="mlpapp1",
+        configuration_profile_id="mlpcfg1",
+        content=pulumi.Output.json_dumps({"model_api_url": model_api.application_url}),
+        description="model API endpoint",
+    ),
+)
+api_config_rollout = Deployment(
+    "api-config-rollout",
+    DeploymentArgs(
+        application_id="mlpapp1",
+        environment_id="mlpenv1",
+        deployment_strategy_id="mlpqck1",
+        configuration_profile_id="mlpcfg1",
+        configuration_version=api_config.version_number,
+        description="model API endpoint",
+        timeout_seconds=300,
+    ),
+)
+pulumi.export(
+    "api_config",
+    {"version": api_config.version_number, "deployment": api_config_rollout.id, "state": api_config_rollout.state},
+)
 
 health = run_service_test(model_api.name, "get", "/health")
 

@@ -138,8 +138,8 @@ class Sandbox(SandboxControl):
         self.app = SandboxApp(PLATFORMS, state_file=state_file)
         self._server = ServerThread(self.app, host, port)
         # AppConfig is moto, served by its own threaded server on a second port, behind this app's
-        # faults, request log and lock.
-        self._appconfig_server = appconfig_platform.attach(self.app, host)
+        # faults, request log and lock; on the next port when the port is chosen (a stable endpoint).
+        self._appconfig_server = appconfig_platform.attach(self.app, host, port + 1 if port else 0)
         super().__init__(f"http://{host}:{self._server.port}")
 
     def environment(self) -> dict[str, str]:
