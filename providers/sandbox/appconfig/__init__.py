@@ -6,6 +6,23 @@ fixtures; `/_sandbox/appconfig/clock` sets how fast strategy time runs and
 `/_sandbox/appconfig/alarm` rolls a deployment back as a CloudWatch alarm would.
 
 Moto keeps its state per process: two sandboxes in one process share AppConfig state.
+
+Seeded fixtures (account 123456789012, region us-east-1), restored by every reset:
+
+| object | id |
+|---|---|
+| application `sandbox-app` | `mlpapp1` |
+| environment `sandbox` | `mlpenv1` |
+| hosted configuration profile `sandbox-config` | `mlpcfg1`, version 1 labelled `seed` (JSON) |
+| custom strategy `sandbox-quick` (0 minutes, growth 100, no bake: complete at once) | `mlpqck1` |
+
+Besides the four predefined strategies (`AppConfig.AllAtOnce`, ...), which are always listed.
+
+Control routes (`/_sandbox/appconfig/...`, JSON): `PUT /clock {"seconds_per_minute": S}` (default 1:
+one strategy minute per second), `GET /clock`, `POST /alarm {"application_id", "environment_id",
+"deployment_number"?, "alarm_arn"?}`. The sandbox's transition modes (`PUT /_sandbox/transitions`)
+hold finished rollouts in BAKING for S seconds or N reads, to catch deployments in flight. A state
+file does not keep AppConfig state.
 """
 
 from __future__ import annotations
