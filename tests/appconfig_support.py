@@ -3,6 +3,10 @@ AppConfig control routes, and objects made with boto3 the way a user's other too
 
 from __future__ import annotations
 
+import fcntl
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -86,3 +90,23 @@ def control_fixture(sb: Any) -> AppConfigControl:
 @pytest.fixture(name="boto")
 def boto_fixture(sb: Any) -> Any:
     return boto_client(sb)
+
+
+BOTO3_VERSION = "1.44.5"
+SDK_VENV = Path.home() / ".cache" / "pulumi-ml-platforms" / f"venv-appconfig-boto3-{BOTO3_VERSION}"
+
+
+def ensure_boto3_python(venv: Path = SDK_VENV) -> Path:
+    """The python of a virtualenv holding only boto3 (and its botocore), built once per user, then reused."""
+    python = venv / "bin" / "python"
+    probe = [str(python), "-c", f"import boto3, botocore, sys; sys.exit(boto3.__version__ != {BOTO3_VERSION!r})"]
+    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
+        return python
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two test runs at once build it once
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*install, f"boto3=={BOTO3_VERSION}", f"botocore=={BOTO3_VERSION}"], check=True, timeout=600)
+    return python
