@@ -140,6 +140,7 @@ def test_request_log_records_what_was_received(peak: PeakHttp, sandbox: Sandbox)
         "route",
         "body",
         "fault",
+        "in_flight",
     }
     assert (create["platform"], create["tenant"], create["method"], create["path"]) == ("peak", "dev", "POST", WEBAPPS)
     assert (create["status"], create["fault"]) == (201, False)
@@ -205,7 +206,7 @@ def test_transitions_are_set_and_read(sandbox: Sandbox) -> None:
     [
         ({"mode": "sometimes"}, "mode must be one of immediate, reads, seconds"),
         ({"mode": "reads", "value": 0}, "value must be a whole number of reads >= 1 for mode 'reads'"),
-        ({"mode": "immediate", "platform": "nowhere"}, "platform must be one of peak"),
+        ({"mode": "immediate", "platform": "nowhere"}, "platform must be one of peak, abeja, dataiku, appconfig"),
         ({}, "mode is required"),
     ],
 )
@@ -285,7 +286,9 @@ def test_reset_clears_everything_but_tokens(peak: PeakHttp, sandbox: Sandbox) ->
 
     sandbox.reset()
 
-    assert sandbox.state() == {"peak": {"tenants": {}, "failures": []}}
+    peak_state = sandbox.state()["peak"]
+    assert [t.get("services") for t in peak_state["tenants"].values() if t.get("services")] == []
+    assert peak_state["failures"] == []
     assert (sandbox.faults(), sandbox.requests()) == ([], [])
     assert sandbox.transitions()["mode"] == "immediate"
     assert peak.as_tenant("kept-token").call("GET", "").status_code == 200
@@ -307,9 +310,16 @@ def test_unknown_control_route(sandbox: Sandbox) -> None:
 
 
 def test_environment_points_at_the_sandbox(sandbox: Sandbox) -> None:
-    assert sandbox.environment() == {
+    environment = sandbox.environment()
+    assert {k: environment[k] for k in ("MLP_SANDBOX_URL", "PEAK_ENDPOINT", "PEAK_AUTH_TOKEN")} == {
         "MLP_SANDBOX_URL": sandbox.url,
         "PEAK_ENDPOINT": sandbox.url + "/peak/{subdomain}",
         "PEAK_AUTH_TOKEN": "sandbox-dev-key",
     }
+    # Each platform's own variables, so its official SDK picks the sandbox up unchanged.
+    assert environment["ABEJA_API_URL"] == sandbox.url + "/abeja"
+    assert environment["DKU_DSS_URL"] == sandbox.url + "/dataiku"
+    assert {"PLATFORM_AUTH_TOKEN", "ABEJA_ORGANIZATION_ID", "DKU_API_KEY"} <= set(environment)
+    assert {"AWS_ENDPOINT_URL_APPCONFIG", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} <= set(environment)
+    assert environment["AWS_DEFAULT_REGION"]
     assert sandbox.peak_endpoint == sandbox.url + "/peak/{subdomain}"
