@@ -62,7 +62,7 @@ FAILED_STATES = frozenset({"ROLLED_BACK", "REVERTED"})
 IDLE_ENVIRONMENT_STATES = frozenset({"READY_FOR_DEPLOYMENT", "ROLLED_BACK", "REVERTED"})
 # How many of an environment's newest deployments a create looks through for its own.
 LOOK_BACK_DEPLOYMENTS = 50
-STOP_AFTER_TIMEOUT_SECONDS = 60.0
+RELEASE_AFTER_FAILURE_SECONDS = 60.0
 
 WaitForChoice = Literal["complete", "start"]
 
@@ -119,7 +119,7 @@ class DeploymentArgs(ResourceArgs):
         le=86400,
         description="How long create waits, in seconds, for an earlier deployment to the environment to finish and "
         "for this one to complete (Pulumi's customTimeouts do not reach dynamic providers). A deployment "
-        "still running when it passes is stopped, so nothing runs unaccounted for.",
+        "still rolling out when it passes keeps going; the next `pulumi up` takes it over and waits on.",
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
@@ -404,14 +404,13 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
             try:
                 deployment = wait_deployment_complete(client, app, env, number, deadline, op)
             except WaitTimeoutError as timed_out:
-                with operation_deadline(Deadline.after(STOP_AFTER_TIMEOUT_SECONDS)):
-                    stop_if_running(client, app, env, number, op)
-                timed_out.cause += "; the deployment was stopped so nothing runs unaccounted for: raise timeout_seconds"
+                # The deployment keeps its start token: the next `pulumi up` takes it over and waits on.
+                timed_out.cause += "; it keeps rolling out, and the next `pulumi up` takes it over and waits on"
                 timed_out.args = (str(timed_out),)
                 raise
             except FailedStateError:
                 # The rollback is history now; without the token the next run starts afresh.
-                with operation_deadline(Deadline.after(STOP_AFTER_TIMEOUT_SECONDS)):
+                with operation_deadline(Deadline.after(RELEASE_AFTER_FAILURE_SECONDS)):
                     client.update_tags(arn, {}, [START_TOKEN_TAG])
                 raise
         return deployment_id(app, env, number), observe(deployment, args.configuration_version, args.tags, arn)

@@ -247,12 +247,17 @@ def test_faults_on_every_appconfig_call_are_ridden_out(sb, provider, boto):
     assert len(deployments(boto)) == 1
 
 
-def test_timeout_stops_the_deployment_so_nothing_runs_unaccounted(sb, provider, boto):
-    slow = create_strategy(boto, minutes=30)
+def test_timeout_then_the_next_create_takes_it_over_and_waits_on(sb, provider, boto, control):
+    control.set_clock(0.25)
+    slow = create_strategy(boto, minutes=8)  # two seconds at this clock
+    inputs = checked(provider, deployment_strategy_id=slow, timeout_seconds=0.5)
     with pytest.raises(WaitTimeoutError) as failed:
-        provider.create(checked(provider, deployment_strategy_id=slow, timeout_seconds=1))
-    assert "stopped" in str(failed.value)
-    assert [d["State"] for d in deployments(boto)] == ["ROLLED_BACK"]
+        provider.create(inputs)
+    assert "the next `pulumi up` takes it over" in str(failed.value)
+    assert [d["State"] for d in deployments(boto)] == ["DEPLOYING"]
+    resumed = provider.create({**inputs, "timeout_seconds": 30})
+    assert resumed.outs["deployment_number"] == 1 and resumed.outs["state"] == "COMPLETE"
+    assert statuses(sb, "start_deployment") == [201]
 
 
 def test_deploy_by_label_keeps_the_label_as_the_input(sb, provider):
