@@ -353,3 +353,15 @@ def test_python_m_providers_sandbox_prints_the_aws_variables_and_works_without_a
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_sandboxs_transition_modes_hold_a_rollout_in_flight(sb, boto):
+    sb.set_transitions("seconds", 1, platform="appconfig")
+    start(boto)
+    assert boto.get_deployment(ApplicationId=APP, EnvironmentId=ENV, DeploymentNumber=1)["State"] == "BAKING"
+    time.sleep(1.1)
+    assert boto.get_deployment(ApplicationId=APP, EnvironmentId=ENV, DeploymentNumber=1)["State"] == "COMPLETE"
+    sb.set_transitions("reads", 2, platform="appconfig")
+    start(boto)
+    states = [boto.get_deployment(ApplicationId=APP, EnvironmentId=ENV, DeploymentNumber=2)["State"] for _ in range(3)]
+    assert states == ["BAKING", "BAKING", "COMPLETE"]

@@ -33,7 +33,6 @@ from providers.sandbox.appconfig import urls
 from providers.sandbox.appconfig.models import (
     ACCOUNT_ID,
     CLOCK,
-    HOLD,
     PLATFORM,
     REGION,
     SEED_APPLICATION_ID,
@@ -173,12 +172,6 @@ def create_platform(transitions: Transitions) -> Platform:
     """AppConfig as a sandbox platform: no routes on the sandbox's own port (moto serves them on its
     own, see `attach`), control routes, reset and the environment."""
     state = AppConfigBackend()
-
-    def hold() -> tuple[str, float]:
-        chosen = transitions.mode_for(PLATFORM)
-        return chosen.mode, float(chosen.value)
-
-    HOLD.mode = hold
     return Platform(
         name=PLATFORM,
         backend=state,

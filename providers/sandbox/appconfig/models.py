@@ -92,12 +92,13 @@ class StrategyClock:
 CLOCK = StrategyClock()
 
 
-class Hold:
-    """The sandbox's transition mode for AppConfig (`PUT /_sandbox/transitions`), read at each start:
-    `seconds` S keeps a finished rollout BAKING for S more seconds, `reads` N for N GetDeployment reads,
-    so a test can catch deployments in flight whatever their strategy."""
+class Hold(threading.local):
+    """The transition mode for AppConfig (`PUT /_sandbox/transitions`) of the sandbox serving the
+    request at hand, read at each start: `seconds` S keeps a finished rollout BAKING for S more
+    seconds, `reads` N for N GetDeployment reads, so a test can catch deployments in flight whatever
+    their strategy. Per thread: the sandbox's middleware sets it around each call into moto."""
 
-    mode: Callable[[], tuple[str, float]] = staticmethod(lambda: ("immediate", 0.0))
+    mode: tuple[str, float] = ("immediate", 0.0)
 
 
 HOLD = Hold()
@@ -535,7 +536,7 @@ class AppConfigExtension:
             started=now,
             arn=self._arn(f"application/{app_id}/environment/{env_id}/deployment/{number}"),
         )
-        mode, value = HOLD.mode()
+        mode, value = HOLD.mode
         if mode == "seconds":
             deployment.hold_until = time.time() + value
         elif mode == "reads":

@@ -18,7 +18,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from providers.sandbox.appconfig.exceptions import error_body, error_code
-from providers.sandbox.appconfig.models import ACCOUNT_ID, PLATFORM
+from providers.sandbox.appconfig.models import ACCOUNT_ID, HOLD, PLATFORM
 from providers.sandbox.appconfig.urls import route_name
 from providers.sandbox.core.http import Request
 
@@ -49,7 +49,9 @@ class ControlledApp:
         if failing is not None and failing.when == "before":
             status, headers, body = self._fault_answer(failing)
         else:
+            chosen = self.sandbox.transitions.mode_for(PLATFORM)
             with self.sandbox.lock:
+                HOLD.mode = (chosen.mode, float(chosen.value))
                 status, headers, body = self._call_moto(environ)
             if failing is not None:
                 status, headers, body = self._fault_answer(failing)
