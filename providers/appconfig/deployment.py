@@ -15,6 +15,9 @@ as history, since AppConfig has no delete (destroy removes only the tag that mar
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -123,8 +126,6 @@ class DeploymentArgs(ResourceArgs):
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
-        import re
-
         problems: list[tuple[str, str]] = []
         params = self.dynamic_extension_parameters or {}
         if isinstance(params, dict):
@@ -241,9 +242,6 @@ def start_token(args: DeploymentArgs) -> str:
     It tags the deployment a create starts, so a start whose answer was lost, or a run killed
     mid-create, finds its deployment again instead of starting a second one.
     """
-    import hashlib
-    import json
-
     identity = {
         "application_id": args.application_id,
         "environment_id": args.environment_id,
