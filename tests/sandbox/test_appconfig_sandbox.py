@@ -287,6 +287,8 @@ def test_faults_and_the_request_log_cover_appconfig(sb):
         ("POST", "appconfig.start_deployment", 500, True),
     ]
     assert all("authorization" not in str(r).lower() for r in appconfig_requests(sb))
+    assert set(appconfig_requests(sb)[0]) == set(sb.requests(platform=None)[0]), "the same fields as every platform's"
+    assert appconfig_requests(sb)[0]["in_flight"] == 1
 
 
 def test_state_and_the_clock_reset_with_the_sandbox(sb, control):

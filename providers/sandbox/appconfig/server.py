@@ -36,9 +36,22 @@ class ControlledApp:
     def __init__(self, sandbox: SandboxApp, moto_app: WsgiApp | None = None) -> None:
         self.sandbox = sandbox
         self.moto_app: WsgiApp = moto_app or DomainDispatcherApplication(create_backend_app)
+        self._in_flight = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request.from_environ(environ)
+        with self.sandbox.lock:
+            self._in_flight += 1
+            request.in_flight = self._in_flight
+        try:
+            status, headers, body = self._serve(request, environ)
+        finally:
+            with self.sandbox.lock:
+                self._in_flight -= 1
+        start_response(f"{status} {_phrase(status)}", headers)
+        return [body]
+
+    def _serve(self, request: Request, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
         environ["wsgi.input"] = io.BytesIO(request.body)
         environ["CONTENT_LENGTH"] = str(len(request.body))
         with self.sandbox.lock:
@@ -56,8 +69,7 @@ class ControlledApp:
             if failing is not None:
                 status, headers, body = self._fault_answer(failing)
         self._log(request, status, fault=failing is not None)
-        start_response(f"{status} {_phrase(status)}", headers)
-        return [body]
+        return status, headers, body
 
     def _call_moto(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
         captured: dict[str, Any] = {}
@@ -103,6 +115,7 @@ class ControlledApp:
                 route=route_name(request.method, request.path),
                 body=body,
                 fault=fault,
+                in_flight=request.in_flight,
             )
 
 
