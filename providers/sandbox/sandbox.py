@@ -12,8 +12,8 @@ from typing import Any
 
 from providers.sandbox import abeja as abeja_platform
 from providers.sandbox import appconfig as appconfig_platform
-from providers.sandbox import peak
 from providers.sandbox import dataiku as dataiku_platform
+from providers.sandbox import peak
 from providers.sandbox.core.app import PlatformFactory, SandboxApp
 from providers.sandbox.core.server import ServerThread
 
