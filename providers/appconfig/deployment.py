@@ -498,10 +498,4 @@ class Deployment(PlatformResource, module="appconfig", name="Deployment"):
         opts: pulumi.ResourceOptions | None = None,
         **inputs: Any,
     ) -> None:
-        args = args or DeploymentArgs(**inputs)
-        props = args.to_props()
-        if props.get("dynamic_extension_parameters"):
-            # Secret as an input too: the engine stores inputs as the program gave them.
-            props["dynamic_extension_parameters"] = pulumi.Output.secret(props["dynamic_extension_parameters"])
-            args = DeploymentArgs(**props)
-        super().__init__(DeploymentProvider(), resource_name, args, opts)
+        super().__init__(DeploymentProvider(), resource_name, args or DeploymentArgs(**inputs), opts)

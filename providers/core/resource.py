@@ -55,6 +55,11 @@ class PlatformResource(pulumi.dynamic.Resource):
         # Every output key must be present in props, or the SDK drops it from the resource object.
         for name in (*self.args_type.field_specs(), *self.outputs_type.field_specs()):
             props.setdefault(name, None)
+        for name in fields_with(self.args_type, Secret):
+            if props.get(name) is not None:
+                # The engine stores inputs as the program hands them over: a value the program did not
+                # wrap as a secret itself would sit in state in plain text.
+                props[name] = pulumi.Output.secret(props[name])
         secret_fields = [*fields_with(self.args_type, Secret), *fields_with(self.outputs_type, Secret)]
         if secret_fields:
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secret_fields))
