@@ -5,12 +5,13 @@ directory (no cluster), per stack."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.harness import ROOT, peak_services
+from tests.harness import ROOT, live_objects, peak_services
 
 EXAMPLE = ROOT / "examples" / "compose-kubernetes"
 pytestmark = pytest.mark.kubernetes
@@ -51,14 +52,22 @@ def test_manifests_render_the_services_outputs_and_follow_its_changes(sb, new_pr
 
     preview = project.preview("--diff").output
     assert "kubernetes:core/v1:ConfigMap" in preview and "kubernetes:apps/v1:Deployment" in preview
-    assert "MODEL_API_URL" in preview and "output<string>" in preview, "the URL is unknown until the service exists"
+    assert re.search(r"MODEL_API_URL\s*: \[unknown\]", preview), "the URL is unknown until the service exists"
+    assert re.search(r"SCORING_TRIGGER_ID\s*: \[unknown\]", preview)
     assert not rendered.exists()
 
     project.up()
     [service] = peak_services(sb, "dev").values()
+    url = project.outputs()["model_api_url"]
+    assert url.startswith("https://") and "dev" in url
     text = configmap(rendered)
-    assert service["applicationUrl"] in text and service["id"] in text
-    assert f"{service['applicationUrl']}/health" in text
+    assert url in text and service["id"] in text
+    assert f"{url}/health" in text
+    # The other platforms' resources reach the workloads too.
+    [trigger] = project.resources("pulumi-python:dynamic/abeja:Trigger")
+    [studio] = project.resources("pulumi-python:dynamic/dataiku:CodeStudio")
+    assert trigger["outputs"]["trigger_id"] in text and studio["outputs"]["code_studio_id"] in text
+    assert "APPCONFIG_ENVIRONMENT_ID: mlpenv1" in text
     assert any("deployment" in name for name in manifests(rendered)), manifests(rendered)
 
     # An in-place change of the service changes its health URL: the ConfigMap is rendered again.
@@ -66,7 +75,7 @@ def test_manifests_render_the_services_outputs_and_follow_its_changes(sb, new_pr
     project.up()
     [updated] = peak_services(sb, "dev").values()
     assert updated["id"] == service["id"], "updated in place, not replaced"
-    assert f"{service['applicationUrl']}/ready" in configmap(rendered)
+    assert f"{url}/ready" in configmap(rendered)
 
     before = {name: (rendered.rglob(name).__next__()).stat().st_mtime_ns for name in manifests(rendered)}
     sb.clear_requests()
@@ -78,6 +87,7 @@ def test_manifests_render_the_services_outputs_and_follow_its_changes(sb, new_pr
     project.destroy()
     assert manifests(rendered) == {}, "destroy removed the rendered files"
     assert peak_services(sb, "dev") == {}
+    assert live_objects(sb, "abeja", "Trigger") == [] and live_objects(sb, "dataiku", "CodeStudio") == []
 
 
 def test_dev_and_staging_render_to_their_own_directories(sb, new_project, tmp_path, kubernetes_plugin_bin):
@@ -86,9 +96,9 @@ def test_dev_and_staging_render_to_their_own_directories(sb, new_project, tmp_pa
     dev.up()
     staging.up()
     dev_text, staging_text = configmap(tmp_path / "dev"), configmap(tmp_path / "staging")
-    [dev_service] = peak_services(sb, "dev").values()
-    [staging_service] = peak_services(sb, "staging").values()
-    assert dev_service["applicationUrl"] in dev_text and staging_service["applicationUrl"] not in dev_text
-    assert staging_service["applicationUrl"] in staging_text
+    dev_url, staging_url = dev.outputs()["model_api_url"], staging.outputs()["model_api_url"]
+    assert dev_url != staging_url
+    assert dev_url in dev_text and staging_url not in dev_text
+    assert staging_url in staging_text and dev_url not in staging_text
     dev.destroy()
     staging.destroy()
