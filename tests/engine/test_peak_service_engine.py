@@ -113,14 +113,28 @@ def test_faults_in_a_real_stack(sb, new_project):
     project.up()  # transient read errors are retried by the transport
     assert project.outputs()["web"]["status"] == "AVAILABLE"
 
+    # A transient failure of the update is ridden out in the same run: looked at, then sent again.
     project.config("services", {"web": {**WEB, "title": "after the fault"}})
     sb.add_fault(method="PATCH", path=r"/webapps/", status=500, count=1)
+    sb.clear_requests()
+    ridden = project.up()
+    assert "retrying in" in ridden.output
+    assert [(r["route"], r["status"]) for r in writes(sb)] == [
+        ("peak.update_service", 500),
+        ("peak.update_service", 200),
+    ]
+    assert peak_services(sb)["web-one"]["title"] == "after the fault"
+
+    # A permanent refusal fails at once with the platform's message; the next run applies the change.
+    project.config("services", {"web": {**WEB, "title": "after the refusal"}})
+    sb.add_fault(method="PATCH", path=r"/webapps/", status=422, count=1)
     failed = project.up(check=False)
     assert failed.returncode != 0
     service_id = project.outputs()["web"]["id"]
-    assert f"updating Peak Service ({service_id}): 500: injected fault" in failed.output
+    assert f"updating Peak Service ({service_id}): 422: injected fault" in failed.output
+    assert "retrying" not in failed.output
     sb.clear_requests()
     project.up()
     assert [r["route"] for r in writes(sb)] == ["peak.update_service"]
-    assert peak_services(sb)["web-one"]["title"] == "after the fault"
+    assert peak_services(sb)["web-one"]["title"] == "after the refusal"
     assert len(peak_services(sb)) == 1
