@@ -3,9 +3,6 @@ AppConfig control routes, and objects made with boto3 the way a user's other too
 
 from __future__ import annotations
 
-import fcntl
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +18,7 @@ from providers.sandbox.appconfig import (
     SEED_STRATEGY_ID,
     AppConfigControl,
 )
+from tests.sdk_venvs import ensure_sdk_python
 
 APP, ENV, PROFILE, QUICK = SEED_APPLICATION_ID, SEED_ENVIRONMENT_ID, SEED_PROFILE_ID, SEED_STRATEGY_ID
 
@@ -93,20 +91,9 @@ def boto_fixture(sb: Any) -> Any:
 
 
 BOTO3_VERSION = "1.44.5"
-SDK_VENV = Path.home() / ".cache" / "pulumi-ml-platforms" / f"venv-appconfig-boto3-{BOTO3_VERSION}"
 
 
-def ensure_boto3_python(venv: Path = SDK_VENV) -> Path:
-    """The python of a virtualenv holding only boto3 (and its botocore), built once per user, then reused."""
-    python = venv / "bin" / "python"
-    probe = [str(python), "-c", f"import boto3, botocore, sys; sys.exit(boto3.__version__ != {BOTO3_VERSION!r})"]
-    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
-        return python
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # two test runs at once build it once
-        if not python.exists():
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*install, f"boto3=={BOTO3_VERSION}", f"botocore=={BOTO3_VERSION}"], check=True, timeout=600)
-    return python
+def ensure_boto3_python() -> Path:
+    """The python of a per-user virtualenv holding only boto3 (and its botocore)."""
+    requirements = [f"boto3=={BOTO3_VERSION}", f"botocore=={BOTO3_VERSION}"]
+    return ensure_sdk_python(f"venv-appconfig-boto3-{BOTO3_VERSION}", requirements)

@@ -4,9 +4,7 @@ the official abeja-sdk in a virtualenv of its own (it declares Python < 3.12).""
 from __future__ import annotations
 
 import base64
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,15 +23,11 @@ from providers.sandbox.abeja.models import (
     TRAINING_MODEL_IDS,
     VERSION_IDS,
 )
+from tests.sdk_venvs import ensure_sdk_python
 
 ABEJA_SDK_VERSION = "2.3.6"
 # urllib3 2.x is what the SDK resolves today; pinned so the venv is the same on every machine.
 ABEJA_SDK_PINS = ("requests==2.32.3", "urllib3==2.2.3")
-SDK_VENV = (
-    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    / "pulumi-ml-platforms"
-    / (f"abeja-sdk-{ABEJA_SDK_VERSION}")
-)
 
 __all__ = [
     "DEPLOYMENT_ID",
@@ -114,15 +108,7 @@ def _sdk_base_python() -> str:
     return found
 
 
-def ensure_abeja_sdk_python(venv: Path = SDK_VENV) -> Path:
-    """The python of a per-user virtualenv holding abeja-sdk (built on first use, then reused)."""
-    python = venv / "bin" / "python"
-    probe = [str(python), "-c", "import importlib.metadata as m, sys; sys.exit(m.version('abeja-sdk') != sys.argv[1])"]
-    if python.exists() and subprocess.run([*probe, ABEJA_SDK_VERSION], capture_output=True).returncode == 0:
-        return python
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    if not python.exists():
-        subprocess.run([_sdk_base_python(), "-m", "venv", str(venv)], check=True)
-    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*install, f"abeja-sdk=={ABEJA_SDK_VERSION}", *ABEJA_SDK_PINS], check=True, timeout=900)
-    return python
+def ensure_abeja_sdk_python() -> Path:
+    """The python of a per-user virtualenv holding abeja-sdk."""
+    requirements = [f"abeja-sdk=={ABEJA_SDK_VERSION}", *ABEJA_SDK_PINS]
+    return ensure_sdk_python(f"abeja-sdk-{ABEJA_SDK_VERSION}", requirements, _sdk_base_python())

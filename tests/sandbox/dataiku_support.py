@@ -3,15 +3,13 @@ sandbox's DSS emulator, and the virtualenv holding the official dataiku-api-clie
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from providers.core import Settings
 from providers.sandbox import SandboxControl
 from providers.sandbox.dataiku import ADMIN_KEY, ANALYST_KEY
+from tests.sdk_venvs import ensure_sdk_python
 
 DATAIKU_SDK_VERSION = "15.2.0"
 # dataikuapi imports `six` without declaring it, and python-dateutil stopped bringing it.
@@ -87,23 +85,7 @@ def routes(sandbox: SandboxControl, since: int = 0) -> list[str]:
     return [r["route"].removeprefix("dataiku.") for r in sandbox.requests(platform="dataiku", since=since)]
 
 
-def sdk_venv() -> Path:
-    """Where the SDK virtualenv lives: per user, outside the clone, shared by every clone."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "pulumi-ml-platforms" / f"dataiku-sdk-{DATAIKU_SDK_VERSION}"
-
-
 def ensure_dataiku_sdk_python() -> Path:
-    """The python of a virtualenv holding dataiku-api-client (and six), built on first use."""
-    venv = sdk_venv()
-    python = venv / "bin" / "python"
-    probe = [str(python), "-c", "import six, dataikuapi"]
-    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
-        return python
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    packages = [f"dataiku-api-client=={DATAIKU_SDK_VERSION}", f"six=={SIX_VERSION}"]
-    subprocess.run([*install, *packages], check=True, timeout=600)
-    return python
+    """The python of a per-user virtualenv holding dataiku-api-client, and the `six` it imports undeclared."""
+    requirements = [f"dataiku-api-client=={DATAIKU_SDK_VERSION}", f"six=={SIX_VERSION}"]
+    return ensure_sdk_python(f"dataiku-sdk-{DATAIKU_SDK_VERSION}", requirements)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from providers.sandbox import Sandbox
+from tests.sdk_venvs import ensure_sdk_python
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PEAK_SDK_VERSION = "1.29.0"
@@ -47,15 +46,6 @@ class PeakHttp:
         return PeakHttp(self.sandbox, token)
 
 
-def ensure_peak_sdk_python(root: Path = REPO_ROOT) -> Path:
-    """The python of `<root>/.venv-sdk` with peak-sdk installed (created once, then reused)."""
-    venv = root / ".venv-sdk"
-    python = venv / "bin" / "python"
-    probe = [str(python), "-c", f"import peak, sys; sys.exit(peak.__version__ != {PEAK_SDK_VERSION!r})"]
-    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
-        return python
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*install, f"peak-sdk=={PEAK_SDK_VERSION}"], check=True, timeout=600)
-    return python
+def ensure_peak_sdk_python() -> Path:
+    """The python of a per-user virtualenv holding peak-sdk."""
+    return ensure_sdk_python(f"peak-sdk-{PEAK_SDK_VERSION}", [f"peak-sdk=={PEAK_SDK_VERSION}"])
