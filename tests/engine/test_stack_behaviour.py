@@ -109,7 +109,7 @@ def _descends_from(pid: int, ancestor: int) -> bool:
 def test_provider_killed_mid_create_then_up_converges(sb, new_project):
     project = new_project()
     project.config("services", {"web": APP})
-    sb.set_transitions("seconds", 60)
+    sb.set_transitions("seconds", 8)
     up = subprocess.Popen(
         ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
         cwd=project.dir,
