@@ -30,7 +30,6 @@ from ..core import (
     PlatformResource,
     ResourceArgs,
     ServerDefault,
-    Settings,
     WriteOnly,
 )
 from ..core.lifecycle import create_or_take_over, delete_riding_conflicts
@@ -261,10 +260,7 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient"]):
     platform = "ABEJA"
     resource_label = "Trigger"
 
-    def build_client(self, settings: Settings) -> AbejaClient:
-        from .client import AbejaClient  # the HTTP stack loads only when a request is due
-
-        return AbejaClient.from_settings(settings)
+    client_class = "providers.abeja.client:AbejaClient"
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         result = super().diff(_id, olds, news)
@@ -379,9 +375,10 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient"]):
         )
 
 
-class Trigger(PlatformResource, module="abeja", name="Trigger"):
+class Trigger(PlatformResource[TriggerArgs], module="abeja", name="Trigger"):
     """An ABEJA Platform trigger: each file landing in a datalake channel starts a run of a deployment."""
 
+    provider_type = TriggerProvider
     args_type = TriggerArgs
     outputs_type = TriggerOutputs
 
@@ -419,7 +416,7 @@ class Trigger(PlatformResource, module="abeja", name="Trigger"):
             opts = pulumi.ResourceOptions.merge(
                 opts, pulumi.ResourceOptions(additional_secret_outputs=["environment", "user_env_vars"])
             )
-        super().__init__(TriggerProvider(), resource_name, args, opts)
+        super().__init__(resource_name, args, opts)
 
 
 def environment_may_hold_secrets(environment: Any, opts: pulumi.ResourceOptions | None) -> bool:

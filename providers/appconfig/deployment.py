@@ -38,7 +38,6 @@ from ..core import (
     ProviderError,
     ResourceArgs,
     Secret,
-    Settings,
     WaitFor,
     WaitTimeoutError,
     WriteOnly,
@@ -333,10 +332,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
     platform = "AppConfig"
     resource_label = "Deployment"
 
-    def build_client(self, settings: Settings) -> AppConfigClient:
-        from .client import AppConfigClient  # boto3 loads only when a request is due
-
-        return AppConfigClient.from_settings(settings)
+    client_class = "providers.appconfig.client:AppConfigClient"
 
     def create_remote(self, client: AppConfigClient, args: DeploymentArgs, deadline: Deadline) -> tuple[str, Observed]:
         app, env = args.application_id, args.environment_id
@@ -453,7 +449,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
         client.update_tags(prior.get("arn") or client.get_deployment_arn(app, env, number), {}, [START_TOKEN_TAG])
 
 
-class Deployment(PlatformResource, module="appconfig", name="Deployment"):
+class Deployment(PlatformResource[DeploymentArgs], module="appconfig", name="Deployment"):
     """An AWS AppConfig deployment of a configuration version to an environment.
 
     Create starts the deployment, queueing behind one already active in the environment, and by
@@ -462,6 +458,7 @@ class Deployment(PlatformResource, module="appconfig", name="Deployment"):
     in progress (AppConfig rolls it back); a finished one stays as history: AppConfig has no delete.
     """
 
+    provider_type = DeploymentProvider
     args_type = DeploymentArgs
     outputs_type = DeploymentOutputs
 
@@ -490,12 +487,3 @@ class Deployment(PlatformResource, module="appconfig", name="Deployment"):
     configuration_name: pulumi.Output[str | None]
     version_label: pulumi.Output[str | None]
     kms_key_arn: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: DeploymentArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
-    ) -> None:
-        super().__init__(DeploymentProvider(), resource_name, args or DeploymentArgs(**inputs), opts)

@@ -24,7 +24,6 @@ from ..core import (
     PlatformResource,
     ProviderError,
     ResourceArgs,
-    Settings,
     WriteOnly,
 )
 from ..core.lifecycle import create_or_take_over
@@ -141,10 +140,7 @@ class HostedConfigurationVersionProvider(PlatformProvider[HostedConfigurationVer
     platform = "AppConfig"
     resource_label = "HostedConfigurationVersion"
 
-    def build_client(self, settings: Settings) -> AppConfigClient:
-        from .client import AppConfigClient  # boto3 loads only when a request is due
-
-        return AppConfigClient.from_settings(settings)
+    client_class = "providers.appconfig.client:AppConfigClient"
 
     def create_remote(
         self, client: AppConfigClient, args: HostedConfigurationVersionArgs, deadline: Deadline
@@ -200,13 +196,16 @@ class HostedConfigurationVersionProvider(PlatformProvider[HostedConfigurationVer
             return
 
 
-class HostedConfigurationVersion(PlatformResource, module="appconfig", name="HostedConfigurationVersion"):
+class HostedConfigurationVersion(
+    PlatformResource[HostedConfigurationVersionArgs], module="appconfig", name="HostedConfigurationVersion"
+):
     """A version of an AWS AppConfig hosted configuration profile.
 
     Any change creates a new version (before the old one is deleted); unchanged content never does,
     so a Deployment of `version_number` starts only when the content changed. Delete removes it.
     """
 
+    provider_type = HostedConfigurationVersionProvider
     args_type = HostedConfigurationVersionArgs
     outputs_type = HostedConfigurationVersionOutputs
 
@@ -219,14 +218,3 @@ class HostedConfigurationVersion(PlatformResource, module="appconfig", name="Hos
     timeout_seconds: pulumi.Output[float]
     version_number: pulumi.Output[int]
     kms_key_arn: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: HostedConfigurationVersionArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
-    ) -> None:
-        super().__init__(
-            HostedConfigurationVersionProvider(), resource_name, args or HostedConfigurationVersionArgs(**inputs), opts
-        )

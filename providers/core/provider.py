@@ -8,10 +8,11 @@ provider process, set by ``configure`` and built lazily.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import pulumi.dynamic as dyn
 
@@ -48,8 +49,14 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     # ---- hooks a resource implements ----------------------------------------------------------
 
-    @abstractmethod
-    def build_client(self, settings: Settings) -> ClientT: ...
+    # `module:Class` of the platform's client: imported only when a request is due, so programs and
+    # previews never load the HTTP stack, boto3 or the wire models.
+    client_class: ClassVar[str]
+
+    def build_client(self, settings: Settings) -> ClientT:
+        module, _, name = self.client_class.partition(":")
+        client_type = getattr(importlib.import_module(module), name)
+        return cast(ClientT, client_type.from_settings(settings))
 
     @abstractmethod
     def create_remote(self, client: ClientT, args: ArgsT, deadline: Deadline) -> tuple[str, Observed]: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import pulumi
 import pulumi.dynamic
@@ -38,19 +38,28 @@ class OutputsModel(Model):
     """Base of every resource's Outputs: computed values the platform reports (read back, never sent)."""
 
 
-class PlatformResource(pulumi.dynamic.Resource):
-    """Base of every resource class; subclasses pass ``module=`` and ``name=`` for their type token."""
+ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
+
+
+class PlatformResource(pulumi.dynamic.Resource, Generic[ArgsT]):
+    """Base of every resource class: ``class Service(PlatformResource[ServiceArgs], module="peak",
+    name="Service")`` with ``provider_type``, ``args_type`` and ``outputs_type``; construct it with Args
+    or with the same inputs as keyword arguments."""
 
     args_type: ClassVar[type[ResourceArgs]]
     outputs_type: ClassVar[type[OutputsModel]]
+    provider_type: ClassVar[type[pulumi.dynamic.ResourceProvider]]
 
     def __init__(
         self,
-        provider: pulumi.dynamic.ResourceProvider,
         resource_name: str,
-        args: ResourceArgs,
+        args: ArgsT | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        **inputs: Any,
     ) -> None:
+        if args is None:
+            args = self.args_type(**inputs)  # type: ignore[assignment]
+        assert args is not None
         props = args.to_props()
         # Every output key must be present in props, or the SDK drops it from the resource object.
         for name in (*self.args_type.field_specs(), *self.outputs_type.field_specs()):
@@ -63,7 +72,8 @@ class PlatformResource(pulumi.dynamic.Resource):
         secret_fields = [*fields_with(self.args_type, Secret), *fields_with(self.outputs_type, Secret)]
         if secret_fields:
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secret_fields))
-        super().__init__(provider, resource_name, props, opts)
+        # The provider is pickled by reference into state (`__provider`) and carries nothing.
+        super().__init__(self.provider_type(), resource_name, props, opts)
 
 
 __all__ = ["OutputsModel", "PlatformResource", "Problem", "ResourceArgs"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from ..core.config import Settings
 from ..core.provider import PlatformProvider
 from ..core.resource import ResourceArgs
 
 if TYPE_CHECKING:
-    from .client import DataikuClient
+    # Named in the quoted type argument below only; loaded by `client_class` when a request is due.
+    from .client import DataikuClient  # noqa: F401
 
 PLATFORM = "Dataiku"
 ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
@@ -17,8 +17,4 @@ ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
 
 class DataikuProvider(PlatformProvider[ArgsT, "DataikuClient"]):
     platform = PLATFORM
-
-    def build_client(self, settings: Settings) -> DataikuClient:
-        from .client import DataikuClient  # the HTTP stack loads only when a request is due
-
-        return DataikuClient.from_settings(settings)
+    client_class = "providers.dataiku.client:DataikuClient"

@@ -426,9 +426,10 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs]):
         )
 
 
-class CodeStudio(PlatformResource, module="dataiku", name="CodeStudio"):
+class CodeStudio(PlatformResource[CodeStudioArgs], module="dataiku", name="CodeStudio"):
     """A Dataiku DSS code studio that never loses work on stop, replace or destroy."""
 
+    provider_type = CodeStudioProvider
     args_type = CodeStudioArgs
     outputs_type = CodeStudioOutputs
 
@@ -447,12 +448,3 @@ class CodeStudio(PlatformResource, module="dataiku", name="CodeStudio"):
     template_label: pulumi.Output[str | None]
     synced_zones: pulumi.Output[list[str]]
     exposed_ports: pulumi.Output[list[int]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: CodeStudioArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
-    ) -> None:
-        super().__init__(CodeStudioProvider(), resource_name, args or CodeStudioArgs(**inputs), opts)

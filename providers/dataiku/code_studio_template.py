@@ -219,9 +219,10 @@ class CodeStudioTemplateProvider(DataikuProvider[CodeStudioTemplateArgs]):
         }
 
 
-class CodeStudioTemplate(PlatformResource, module="dataiku", name="CodeStudioTemplate"):
+class CodeStudioTemplate(PlatformResource[CodeStudioTemplateArgs], module="dataiku", name="CodeStudioTemplate"):
     """A Dataiku DSS code studio template, built before anything uses it."""
 
+    provider_type = CodeStudioTemplateProvider
     args_type = CodeStudioTemplateArgs
     outputs_type = CodeStudioTemplateOutputs
 
@@ -235,12 +236,3 @@ class CodeStudioTemplate(PlatformResource, module="dataiku", name="CodeStudioTem
     template_id: pulumi.Output[str]
     last_built: pulumi.Output[str | None]
     built_for: pulumi.Output[list[str]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: CodeStudioTemplateArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
-    ) -> None:
-        super().__init__(CodeStudioTemplateProvider(), resource_name, args or CodeStudioTemplateArgs(**inputs), opts)

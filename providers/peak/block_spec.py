@@ -36,7 +36,6 @@ from ..core import (
     PlatformResource,
     ProviderError,
     ResourceArgs,
-    Settings,
     WriteOnly,
 )
 from ..core.inputs import normalize
@@ -254,10 +253,7 @@ class BlockSpecProvider(PlatformProvider[BlockSpecArgs, "PeakPressClient"]):
     resource_label = "BlockSpec"
     identity_fields = ("name",)
 
-    def build_client(self, settings: Settings) -> PeakPressClient:
-        from .client import PeakPressClient  # the HTTP stack loads only when a request is due
-
-        return PeakPressClient.from_settings(settings)
+    client_class = "providers.peak.client:PeakPressClient"
 
     def create_remote(self, client: PeakPressClient, args: BlockSpecArgs, deadline: Deadline) -> tuple[str, Observed]:
         op = self.operation("creating", args.name)
@@ -399,9 +395,10 @@ class BlockSpecProvider(PlatformProvider[BlockSpecArgs, "PeakPressClient"]):
             raise ConflictError(f"{in_use.cause}; delete its deployments first", op) from None
 
 
-class BlockSpec(PlatformResource, module="peak", name="BlockSpec"):
+class BlockSpec(PlatformResource[BlockSpecArgs], module="peak", name="BlockSpec"):
     """A Peak Press block spec published from a local folder, with its releases."""
 
+    provider_type = BlockSpecProvider
     args_type = BlockSpecArgs
     outputs_type = BlockSpecOutputs
 
@@ -428,12 +425,3 @@ class BlockSpec(PlatformResource, module="peak", name="BlockSpec"):
     artifact_id: pulumi.Output[str | None]
     created_at: pulumi.Output[str]
     created_by: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: BlockSpecArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
-    ) -> None:
-        super().__init__(BlockSpecProvider(), resource_name, args or BlockSpecArgs(**inputs), opts)

@@ -38,7 +38,6 @@ from ..core import (
     PlatformResource,
     ResourceArgs,
     ServerDefault,
-    Settings,
     WaitFor,
     WriteOnly,
 )
@@ -382,10 +381,7 @@ class PressDeploymentProvider(PlatformProvider[PressDeploymentArgs, "PeakPressCl
     resource_label = "PressDeployment"
     identity_fields = ("name",)
 
-    def build_client(self, settings: Settings) -> PeakPressClient:
-        from .client import PeakPressClient  # the HTTP stack loads only when a request is due
-
-        return PeakPressClient.from_settings(settings)
+    client_class = "providers.peak.client:PeakPressClient"
 
     def create_remote(
         self, client: PeakPressClient, args: PressDeploymentArgs, deadline: Deadline
@@ -533,9 +529,10 @@ class PressDeploymentProvider(PlatformProvider[PressDeploymentArgs, "PeakPressCl
         )
 
 
-class PressDeployment(PlatformResource, module="peak", name="PressDeployment"):
+class PressDeployment(PlatformResource[PressDeploymentArgs], module="peak", name="PressDeployment"):
     """A Peak Press deployment of a released app or block spec."""
 
+    provider_type = PressDeploymentProvider
     args_type = PressDeploymentArgs
     outputs_type = PressDeploymentOutputs
 
@@ -564,12 +561,3 @@ class PressDeployment(PlatformResource, module="peak", name="PressDeployment"):
     created_at: pulumi.Output[str]
     created_by: pulumi.Output[str]
     updated_at: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: PressDeploymentArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
-    ) -> None:
-        super().__init__(PressDeploymentProvider(), resource_name, args or PressDeploymentArgs(**inputs), opts)

@@ -24,7 +24,6 @@ from ..core import (
     PlatformResource,
     ResourceArgs,
     ServerDefault,
-    Settings,
     WaitFor,
     WriteOnly,
 )
@@ -329,10 +328,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
     resource_label = "Service"
     identity_fields = ("name",)
 
-    def build_client(self, settings: Settings) -> PeakClient:
-        from .client import PeakClient  # the HTTP stack loads only when a request is due
-
-        return PeakClient.from_settings(settings)
+    client_class = "providers.peak.client:PeakClient"
 
     def create_remote(self, client: PeakClient, args: ServiceArgs, deadline: Deadline) -> tuple[str, Observed]:
         op = self.operation("creating", args.name)
@@ -412,9 +408,10 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient"]):
         delete_service_and_wait(client, ident, deadline, self.operation("deleting", ident))
 
 
-class Service(PlatformResource, module="peak", name="Service"):
+class Service(PlatformResource[ServiceArgs], module="peak", name="Service"):
     """A Peak Service (web app, API or Shiny app)."""
 
+    provider_type = ServiceProvider
     args_type = ServiceArgs
     outputs_type = ServiceOutputs
 
@@ -440,12 +437,3 @@ class Service(PlatformResource, module="peak", name="Service"):
     created_by: pulumi.Output[str]
     updated_at: pulumi.Output[str | None]
     updated_by: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: ServiceArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
-    ) -> None:
-        super().__init__(ServiceProvider(), resource_name, args or ServiceArgs(**inputs), opts)
