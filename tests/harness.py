@@ -3,9 +3,11 @@ a passphrase secrets provider, and nothing reaching the network."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,3 +209,27 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
     if platform == "appconfig" and resource == "HostedConfigurationVersion":
         return [v for v in state["appconfig"]["hosted_versions"] if not v["seeded"]]
     raise AssertionError(f"no live-object count for {platform}:{resource}")
+
+
+def process_tree(root: int) -> list[int]:
+    """Every live descendant of `root`, read from /proc (plugins may leave the root's process group)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = [], [root]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def kill_all(pids: list[int]) -> None:
+    """SIGKILL each process still alive, so a test that kills the CLI leaves no plugin running."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from providers.catalog import RESOURCES
-from tests.harness import ROOT, live_objects, peak_services, platform_requests, writes
+from tests.harness import ROOT, live_objects, peak_services, platform_requests, process_tree, writes
 
 API = {"name": "api-one", "service_type": "api", "image_id": 3}
 APP = {"name": "app-one", "image_id": 4, "env": {"MODE": "x"}}
@@ -90,20 +90,16 @@ def every_live_object(sb) -> list:
 
 
 def provider_pids(parent: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-f", "pulumi.dynamic"], capture_output=True, text=True).stdout.split()
-    return [int(pid) for pid in found if _descends_from(int(pid), parent)]
-
-
-def _descends_from(pid: int, ancestor: int) -> bool:
-    while pid > 1:
-        if pid == ancestor:
-            return True
+    """The dynamic-provider host processes below `parent`."""
+    found = []
+    for pid in process_tree(parent):
         try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
         except FileNotFoundError:
-            return False
-        pid = int(stat.rsplit(")", 1)[1].split()[1])
-    return False
+            continue
+        if b"pulumi.dynamic" in command:
+            found.append(pid)
+    return found
 
 
 def test_provider_killed_mid_create_then_up_converges(sb, new_project):
