@@ -19,7 +19,7 @@ echo "== ruff"
 echo "== mypy"; .venv/bin/mypy providers scripts
 echo "== pytest"
 status=0
-# Three workers, each with its own sandbox; a file's tests stay on one worker (module fixtures).
-.venv/bin/python -m pytest -n "${MLP_TEST_WORKERS:-3}" --dist loadfile --durations=15 "$@" || status=$?
+# Four workers (the engine tier mostly waits on the CLI), each with its own sandbox; a file's tests stay on one worker (module fixtures).
+.venv/bin/python -m pytest -n "${MLP_TEST_WORKERS:-4}" --dist loadfile --durations=15 "$@" || status=$?
 echo "test command took $(( $(date +%s) - started )) s"
 exit $status

@@ -158,12 +158,24 @@ def test_a_rollback_fails_the_up_with_the_event_log_reason(sb, new_project, boto
     slow = create_strategy(boto, minutes=30)
     project = new_project(program="catalog")
     project.config("resources", {"deploy": deployment_spec("1", deployment_strategy_id=slow)})
-    timer = threading.Timer(4.0, lambda: control.alarm_rollback(APP, ENV))
-    timer.start()
+    stop = threading.Event()
+    alarm = threading.Thread(target=alarm_once_deploying, args=(boto, control, stop), daemon=True)
+    alarm.start()
     try:
         result = project.up(check=False)
     finally:
-        timer.cancel()
+        stop.set()
+        alarm.join(timeout=10)
     assert result.returncode != 0
     assert "ROLLED_BACK: rolled back, triggered by CLOUDWATCH_ALARM" in result.output, result.output
     assert live_objects(sb, "appconfig", "Deployment") == []
+
+
+def alarm_once_deploying(boto, control, stop: threading.Event) -> None:
+    """Roll the deployment back as an alarm would, as soon as it is under way (however loaded the machine)."""
+    while not stop.is_set():
+        items = boto.list_deployments(ApplicationId=APP, EnvironmentId=ENV).get("Items", [])
+        if any(item["State"] in ("DEPLOYING", "BAKING") for item in items):
+            control.alarm_rollback(APP, ENV)
+            return
+        stop.wait(0.2)
