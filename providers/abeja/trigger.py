@@ -379,8 +379,6 @@ class Trigger(PlatformResource[TriggerArgs], module="abeja", name="Trigger"):
     """An ABEJA Platform trigger: each file landing in a datalake channel starts a run of a deployment."""
 
     provider_type = TriggerProvider
-    args_type = TriggerArgs
-    outputs_type = TriggerOutputs
 
     organization_id: pulumi.Output[str]
     deployment_id: pulumi.Output[str]

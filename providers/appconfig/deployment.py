@@ -459,8 +459,6 @@ class Deployment(PlatformResource[DeploymentArgs], module="appconfig", name="Dep
     """
 
     provider_type = DeploymentProvider
-    args_type = DeploymentArgs
-    outputs_type = DeploymentOutputs
 
     application_id: pulumi.Output[str]
     environment_id: pulumi.Output[str]

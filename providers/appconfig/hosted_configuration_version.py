@@ -206,8 +206,6 @@ class HostedConfigurationVersion(
     """
 
     provider_type = HostedConfigurationVersionProvider
-    args_type = HostedConfigurationVersionArgs
-    outputs_type = HostedConfigurationVersionOutputs
 
     application_id: pulumi.Output[str]
     configuration_profile_id: pulumi.Output[str]

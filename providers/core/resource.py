@@ -43,12 +43,20 @@ ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
 
 class PlatformResource(pulumi.dynamic.Resource, Generic[ArgsT]):
     """Base of every resource class: ``class Service(PlatformResource[ServiceArgs], module="peak",
-    name="Service")`` with ``provider_type``, ``args_type`` and ``outputs_type``; construct it with Args
-    or with the same inputs as keyword arguments."""
+    name="Service")`` with ``provider_type`` (its Args and Outputs models become ``args_type`` and
+    ``outputs_type``); construct it with Args or with the same inputs as keyword arguments."""
 
     args_type: ClassVar[type[ResourceArgs]]
     outputs_type: ClassVar[type[OutputsModel]]
     provider_type: ClassVar[type[pulumi.dynamic.ResourceProvider]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Args and Outputs are declared once, on the provider; the resource class reads them from there.
+        provider = cls.__dict__.get("provider_type")
+        if provider is not None:
+            cls.args_type = provider.args_model
+            cls.outputs_type = provider.outputs_model
 
     def __init__(
         self,

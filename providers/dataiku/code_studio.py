@@ -430,8 +430,6 @@ class CodeStudio(PlatformResource[CodeStudioArgs], module="dataiku", name="CodeS
     """A Dataiku DSS code studio that never loses work on stop, replace or destroy."""
 
     provider_type = CodeStudioProvider
-    args_type = CodeStudioArgs
-    outputs_type = CodeStudioOutputs
 
     project_key: pulumi.Output[str]
     name: pulumi.Output[str]

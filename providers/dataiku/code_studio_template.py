@@ -223,8 +223,6 @@ class CodeStudioTemplate(PlatformResource[CodeStudioTemplateArgs], module="datai
     """A Dataiku DSS code studio template, built before anything uses it."""
 
     provider_type = CodeStudioTemplateProvider
-    args_type = CodeStudioTemplateArgs
-    outputs_type = CodeStudioTemplateOutputs
 
     label: pulumi.Output[str]
     template_type: pulumi.Output[str]

@@ -399,8 +399,6 @@ class BlockSpec(PlatformResource[BlockSpecArgs], module="peak", name="BlockSpec"
     """A Peak Press block spec published from a local folder, with its releases."""
 
     provider_type = BlockSpecProvider
-    args_type = BlockSpecArgs
-    outputs_type = BlockSpecOutputs
 
     name: pulumi.Output[str]
     kind: pulumi.Output[str]

@@ -533,8 +533,6 @@ class PressDeployment(PlatformResource[PressDeploymentArgs], module="peak", name
     """A Peak Press deployment of a released app or block spec."""
 
     provider_type = PressDeploymentProvider
-    args_type = PressDeploymentArgs
-    outputs_type = PressDeploymentOutputs
 
     kind: pulumi.Output[str]
     spec_id: pulumi.Output[str]

@@ -412,8 +412,6 @@ class Service(PlatformResource[ServiceArgs], module="peak", name="Service"):
     """A Peak Service (web app, API or Shiny app)."""
 
     provider_type = ServiceProvider
-    args_type = ServiceArgs
-    outputs_type = ServiceOutputs
 
     name: pulumi.Output[str]
     service_type: pulumi.Output[str]
