@@ -311,6 +311,9 @@ class AppConfigClient:
         self.__dict__["_account_id"] = account
         return account
 
+    def get_environment_arn(self, application_id: str, environment_id: str) -> str:
+        return self._arn(f"application/{application_id}/environment/{environment_id}")
+
     def get_deployment_arn(self, application_id: str, environment_id: str, number: int) -> str:
         return self._arn(f"application/{application_id}/environment/{environment_id}/deployment/{number}")
 

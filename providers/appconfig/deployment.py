@@ -42,6 +42,7 @@ from ..core import (
     WaitTimeoutError,
     WriteOnly,
 )
+from ..core.concurrency import one_at_a_time
 from ..core.lifecycle import create_or_take_over, retry_conflicts
 from ..core.retry import operation_deadline
 from ..core.waiter import progress
@@ -65,6 +66,11 @@ IDLE_ENVIRONMENT_STATES = frozenset({"READY_FOR_DEPLOYMENT", "ROLLED_BACK", "REV
 # How many of an environment's newest deployments a create looks through for its own.
 LOOK_BACK_DEPLOYMENTS = 50
 RELEASE_AFTER_FAILURE_SECONDS = 60.0
+# The start token of each deployment this process started ("" once released), by ARN and start
+# time (an ARN alone can come back if an environment is recreated under the same id): a create
+# looking for its own deployment reads tags only of deployments that other processes started, so
+# a run of many deployments to one environment costs a constant number of requests for each.
+TOKENS_STARTED_HERE: dict[tuple[str, str | None], str] = {}
 
 WaitForChoice = Literal["complete", "start"]
 
@@ -267,9 +273,17 @@ def find_started_deployment(
         ):
             continue
         arn = client.get_deployment_arn(app, env, summary.deployment_number)
-        if client.get_tags(arn).get(START_TOKEN_TAG) == token:
+        known = TOKENS_STARTED_HERE.get((arn, summary.started_at)) if summary.started_at else None
+        if (known if known is not None else client.get_tags(arn).get(START_TOKEN_TAG)) == token:
             return client.get_deployment(app, env, summary.deployment_number)
     return None
+
+
+def release_token(client: AppConfigClient, arn: str) -> None:
+    """Remove the start token: the deployment becomes plain history that no create takes over."""
+    client.update_tags(arn, {}, [START_TOKEN_TAG])
+    for key in [key for key in TOKENS_STARTED_HERE if key[0] == arn]:
+        TOKENS_STARTED_HERE[key] = ""
 
 
 def _state(deployment: DeploymentWire | None) -> str:
@@ -358,35 +372,56 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
                 dynamic_extension_parameters=args.dynamic_extension_parameters,
                 tags={**args.tags, START_TOKEN_TAG: token},
             )
+            arn = client.get_deployment_arn(app, env, started.deployment_number)
+            if started.started_at:
+                TOKENS_STARTED_HERE[(arn, started.started_at)] = token
             return str(started.deployment_number)
 
         def release(leftover: DeploymentWire) -> None:
-            arn = client.get_deployment_arn(app, env, leftover.deployment_number)
-            client.update_tags(arn, {}, [START_TOKEN_TAG])
+            release_token(client, client.get_deployment_arn(app, env, leftover.deployment_number))
 
-        number = int(
-            retry_conflicts(
-                op,
-                lambda: create_or_take_over(
+        # This run's deployments to one environment take turns here, each holding it until its own
+        # is started (and, by default, complete); a deployment from elsewhere is refused with a
+        # ConflictException, and the start waits for the environment and tries again.
+        with one_at_a_time(
+            client.get_environment_arn(app, env), deadline, op, "this run's other deployment to the environment"
+        ):
+            number = int(
+                create_or_take_over(
                     op,
                     find=find,
                     # The token is a digest of every input that reaches StartDeployment.
                     same=lambda _found: True,
                     adopt=False,
                     ident=lambda found: str(found.deployment_number),
-                    create=start,
+                    create=lambda: retry_conflicts(
+                        op,
+                        start,
+                        settle=lambda: wait_environment_idle(client, app, env, deadline, op),
+                        deadline=deadline,
+                    ),
                     failed=lambda found: found.state in FAILED_STATES,
                     discard=release,
                     what="deployment",
                     deadline=deadline,
-                ),
-                settle=lambda: wait_environment_idle(client, app, env, deadline, op),
-                deadline=deadline,
+                )
             )
-        )
+            return self._follow_started(client, args, app, env, number, token_sent=bool(sent), deadline=deadline)
+
+    def _follow_started(
+        self,
+        client: AppConfigClient,
+        args: DeploymentArgs,
+        app: str,
+        env: str,
+        number: int,
+        *,
+        token_sent: bool,
+        deadline: Deadline,
+    ) -> tuple[str, Observed]:
         op = self.operation("deploying", deployment_id(app, env, number))
         arn = client.get_deployment_arn(app, env, number)
-        if not sent:
+        if not token_sent:
             # Taken over from an interrupted run: bring its tags to ours (the token is kept).
             current = {k: v for k, v in client.get_tags(arn).items() if k != START_TOKEN_TAG}
             client.update_tags(
@@ -405,7 +440,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
             except FailedStateError:
                 # The rollback is history now; without the token the next run starts afresh.
                 with operation_deadline(Deadline.after(RELEASE_AFTER_FAILURE_SECONDS)):
-                    client.update_tags(arn, {}, [START_TOKEN_TAG])
+                    release_token(client, arn)
                 raise
         return deployment_id(app, env, number), observe(deployment, args.configuration_version, args.tags, arn)
 
@@ -446,7 +481,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
                 "(there is no delete), so it stays, no longer managed by this stack"
             )
         # The start token marks a deployment a stack manages; without it the deployment is plain history.
-        client.update_tags(prior.get("arn") or client.get_deployment_arn(app, env, number), {}, [START_TOKEN_TAG])
+        release_token(client, prior.get("arn") or client.get_deployment_arn(app, env, number))
 
 
 class Deployment(PlatformResource[DeploymentArgs], module="appconfig", name="Deployment"):

@@ -17,10 +17,15 @@ limits may call for less): ``MLP_MAX_CONCURRENCY`` in the environment, or the st
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any
+
+from .errors import Operation, WaitTimeoutError
+from .waiter import Deadline, progress
 
 DYNAMIC_HOST_MODULE = "pulumi.dynamic.__main__"
 SDK_POOL_SIZE = 4
@@ -104,3 +109,27 @@ def ensure_host_widened() -> None:
         if os.environ.get(ENV_KEY):
             set_max_concurrency(os.environ[ENV_KEY])
         widen_host()
+
+
+_keyed_locks: dict[str, threading.Lock] = {}
+
+
+@contextlib.contextmanager
+def one_at_a_time(key: str, deadline: Deadline, operation: Operation, waiting_for: str) -> Iterator[None]:
+    """Run the body for one caller per ``key`` at a time in this process, waiting until the deadline.
+
+    For objects a platform lets change only one at a time (an AppConfig environment takes one
+    deployment at a time): this run's own resources queue here, in order and without requests,
+    instead of each polling the platform and retrying its refused writes. Other processes (another
+    stack, another user) still meet the platform's own refusal, which the caller rides out.
+    """
+    with _state_lock:
+        lock = _keyed_locks.setdefault(key, threading.Lock())
+    if not lock.acquire(blocking=False):
+        progress(f"{operation.describe()}: waiting for {waiting_for}")
+        if not lock.acquire(timeout=max(0.0, deadline.remaining())):
+            raise WaitTimeoutError(f"timed out after {deadline.seconds:g}s waiting for {waiting_for}", operation)
+    try:
+        yield
+    finally:
+        lock.release()

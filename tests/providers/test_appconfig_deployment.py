@@ -267,22 +267,30 @@ def test_deploy_by_label_keeps_the_label_as_the_input(sb, provider):
     assert read.inputs["configuration_version"] == "seed"
 
 
-def test_two_creates_at_once_to_one_environment_queue_and_both_complete(sb, provider, boto, control):
-    control.set_clock(0.2)
+def test_creates_at_once_to_one_environment_take_turns_in_process_at_a_constant_cost(sb, provider, boto, control):
+    # One run's deployments to one environment queue inside the provider process: no start is
+    # refused, nobody polls the environment, and no create reads the tags of the others' deployments
+    # to look for its own, so each costs the same few requests however many queue.
+    control.set_clock(0.05)
     slow = create_strategy(boto, minutes=3)
+    sb.clear_requests()
     results: list = []
 
     def run(description):
         results.append(provider.create(checked(provider, deployment_strategy_id=slow, description=description)))
 
-    threads = [threading.Thread(target=run, args=(f"d{i}",)) for i in range(2)]
+    threads = [threading.Thread(target=run, args=(f"d{i}",)) for i in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert sorted(r.outs["deployment_number"] for r in results) == [1, 2]
+    assert sorted(r.outs["deployment_number"] for r in results) == [1, 2, 3, 4, 5]
     assert all(r.outs["state"] == "COMPLETE" for r in results)
-    assert 409 in statuses(sb, "start_deployment")
+    assert statuses(sb, "start_deployment") == [201] * 5
+    routes = [r["route"] for r in appconfig_requests(sb)]
+    assert routes.count("appconfig.get_environment") == 0
+    assert routes.count("appconfig.list_tags_for_resource") == 0
+    assert routes.count("appconfig.list_deployments") == 5
 
 
 def test_a_run_killed_mid_create_is_taken_over_not_started_again(sb, provider, boto):
