@@ -16,7 +16,7 @@ from .errors import FailedStateError, Operation, WaitTimeoutError
 
 T = TypeVar("T")
 
-FIRST_DELAY = 0.05
+FIRST_DELAY = 0.25
 GROWTH = 0.1
 MAX_DELAY = 10.0
 HEARTBEAT_SECONDS = 15.0
@@ -36,9 +36,30 @@ class Deadline(NamedTuple):
         return self.expires_at - clock()
 
 
+# Past this offset every gap is MAX_DELAY, so slots there follow by arithmetic, not by stepping.
+_STEADY_FROM = MAX_DELAY / GROWTH
+
+
+def next_poll_offset(elapsed: float) -> float:
+    """The first poll slot after ``elapsed`` seconds of a wait.
+
+    Slots sit at fixed offsets from the wait's start: FIRST_DELAY apart at first, then a GROWTH
+    share of the time already waited, at most MAX_DELAY apart. A slot that a slow answer overran
+    is skipped, so how many polls a wait costs depends on how long the object takes, not on how
+    long each answer took (a busy platform is not polled harder).
+    """
+    offset = 0.0
+    while offset <= elapsed:
+        if offset >= _STEADY_FROM:
+            return offset + (int((elapsed - offset) // MAX_DELAY) + 1) * MAX_DELAY
+        offset += min(MAX_DELAY, max(FIRST_DELAY, offset * GROWTH))
+    return offset
+
+
 def next_delay(elapsed: float, remaining: float) -> float:
-    delay = min(MAX_DELAY, max(FIRST_DELAY, elapsed * GROWTH))
-    return max(0.0, min(delay, remaining))
+    """How long to sleep before the next poll slot, never past the deadline."""
+    # A slot less than a millisecond away counts as reached: clock rounding must not make it a spin.
+    return max(0.0, min(next_poll_offset(elapsed + 0.001) - elapsed, remaining))
 
 
 def progress(message: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from providers.core import Deadline, FailedStateError, Operation, WaitFor, WaitTimeoutError
-from providers.core.waiter import MAX_DELAY, next_delay
+from providers.core.waiter import MAX_DELAY, next_delay, next_poll_offset
 
 OP = Operation("creating", "Peak", "Service", "api-one")
 
@@ -45,10 +45,45 @@ def test_done_at_once_never_sleeps():
 
 
 def test_delays_grow_with_elapsed_time_and_are_capped():
-    assert next_delay(0, 100) == pytest.approx(0.05)
-    assert next_delay(20, 100) == pytest.approx(2.0)
-    assert next_delay(10_000, 100_000) == MAX_DELAY
+    assert next_delay(0, 100) == pytest.approx(0.25)
+    slot = next_poll_offset(20)
+    assert 1.5 <= next_poll_offset(slot) - slot <= 2.5  # a tenth of the time waited
+    slot = next_poll_offset(10_000)
+    assert next_poll_offset(slot) - slot == pytest.approx(MAX_DELAY)
     assert next_delay(50, 0.3) == pytest.approx(0.3)  # never sleeps past the deadline
+
+
+def polls_for(wait_seconds: float, answer_seconds: float) -> int:
+    """Polls a WaitFor sends for an object ready after wait_seconds, when each answer takes answer_seconds."""
+    clock, lines = FakeClock(), []
+    ready_at = clock.now + wait_seconds
+    polls = []
+
+    def fetch():
+        polls.append(clock.now)
+        clock.now += answer_seconds
+        return "AVAILABLE" if clock.now >= ready_at else "CREATING"
+
+    WaitFor(
+        OP,
+        "AVAILABLE",
+        fetch,
+        lambda s: s == "AVAILABLE",
+        lambda s: s,
+        sleep=clock.sleep,
+        clock=clock,
+        report=lines.append,
+    ).run(Deadline.after(3600, clock))
+    return len(polls)
+
+
+@pytest.mark.parametrize("wait_seconds", [1.0, 30.0, 600.0])
+def test_polls_depend_on_how_long_the_object_takes_not_on_how_long_answers_take(wait_seconds):
+    # Slots are fixed offsets from the wait's start: slower answers (a loaded platform, a busy
+    # machine) do not change how many polls a wait costs, as long as they are shorter than a slot.
+    quick, slow = polls_for(wait_seconds, 0.001), polls_for(wait_seconds, 0.04)
+    assert abs(quick - slow) <= 1
+    assert polls_for(600.0, 0.001) <= 120  # a ten-minute readiness wait costs a bounded number of polls
 
 
 def test_progress_names_resource_and_state_on_each_change():
