@@ -51,3 +51,38 @@ def test_pickled_provider_is_tiny_and_carries_nothing_even_after_configure():
     assert len(fresh) < 200
     assert b"super-secret-key" not in base64.b64decode(configured)
     assert type(pickle.loads(base64.b64decode(fresh))) is ServiceProvider
+
+
+def test_one_at_a_time_queues_callers_of_one_key_and_times_out_naming_what_it_waited_for():
+    import threading
+
+    import pytest
+
+    from providers.core import Deadline, WaitTimeoutError
+    from providers.core.concurrency import one_at_a_time
+
+    op = Operation("starting", "AppConfig", "Deployment", "app/env")
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def holder() -> None:
+        with one_at_a_time("env-a", Deadline.after(5), op, "the other"):
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert inside.wait(5)
+    with one_at_a_time("env-b", Deadline.after(0.1), op, "unused"):
+        pass  # another key is not held up
+    waited = "this run's other deployment to the environment"
+    with pytest.raises(WaitTimeoutError) as info, one_at_a_time("env-a", Deadline.after(0.2), op, waited):
+        pass
+    assert str(info.value) == (
+        "starting AppConfig Deployment (app/env): timed out after 0.2s waiting for "
+        "this run's other deployment to the environment"
+    )
+    leave.set()
+    thread.join(5)
+    with one_at_a_time("env-a", Deadline.after(1), op, "the other"):
+        pass  # released by its holder
