@@ -267,7 +267,33 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
     return results
 
 
-def scaling(sizes: list[int], latency: float) -> dict[str, Any]:
+def quartiles(values: list[float]) -> list[float]:
+    """Lower and upper quartile: the spread a figure from back-to-back pairs has on this machine."""
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return [round(q1, 3), round(q3, 3)]
+
+
+def scaling_verdict(rows: dict[str, Any]) -> dict[str, Any]:
+    """Whether cost stays flat from the second-smallest size to the largest (40 -> 160 by default).
+
+    The preview ratio counts as no worse when the largest size's median paired ratio lies at or
+    below the upper quartile of the reference size's paired ratios (within the noise a single
+    pair has here); the CPU-time ratio, which machine noise moves far less, is held to the same
+    rule. Requests per resource count as constant within 5 %.
+    """
+    sizes = sorted(rows, key=int)
+    reference, largest = rows[sizes[1] if len(sizes) > 1 else sizes[0]], rows[sizes[-1]]
+    per_resource = [rows[size]["up_requests_per_resource"] for size in sizes]
+    return {
+        "reference_size": int(sizes[1] if len(sizes) > 1 else sizes[0]),
+        "largest_size": int(sizes[-1]),
+        "preview_ratio_flat": largest["preview_ratio"] <= reference["preview_ratio_quartiles"][1],
+        "preview_cpu_ratio_flat": largest["preview_cpu_ratio"] <= reference["preview_cpu_ratio_quartiles"][1],
+        "requests_per_resource_flat": max(per_resource) <= 1.05 * min(per_resource),
+    }
+
+
+def scaling(sizes: list[int], latency: float, preview_pairs: int = 7) -> dict[str, Any]:
     """P6: up, no-change preview and destroy as the stack grows, ours against the floor in the same run."""
     precompile()
     work = Path(tempfile.mkdtemp(prefix="mlp-bench-scaling-"))
@@ -296,22 +322,39 @@ def scaling(sizes: list[int], latency: float) -> dict[str, Any]:
             up_requests = len(platform_requests(sandbox, None))
             row["noop_up_s"] = round(timed(floor.up), 2)
             sandbox.clear_requests()
-            pairs = [(timed(ours.preview), timed(floor.preview)) for _ in range(3)]
+            # Back-to-back pairs, each stack going first in turn, with each preview's CPU time (all processes).
+            walls: dict[str, list[float]] = {"ours": [], "floor": []}
+            cpus: dict[str, list[float]] = {"ours": [], "floor": []}
+            for pair in range(preview_pairs):
+                order = [("ours", ours), ("floor", floor)]
+                for name, project in order if pair % 2 == 0 else order[::-1]:
+                    cpu_before = children_cpu_s()
+                    walls[name].append(timed(project.preview))
+                    cpus[name].append(children_cpu_s() - cpu_before)
             row["preview_requests"] = len(platform_requests(sandbox, None))
-            row["preview_s"] = round(statistics.median(p for p, _ in pairs), 2)
-            row["noop_preview_s"] = round(statistics.median(n for _, n in pairs), 2)
+            row["preview_s"] = round(statistics.median(walls["ours"]), 2)
+            row["noop_preview_s"] = round(statistics.median(walls["floor"]), 2)
+            row["preview_cpu_s"] = round(statistics.median(cpus["ours"]), 2)
+            row["noop_preview_cpu_s"] = round(statistics.median(cpus["floor"]), 2)
             sandbox.set_transitions("immediate")
             sandbox.clear_requests()
             row["destroy_s"] = round(timed(ours.destroy), 2)
             destroy_requests = len(platform_requests(sandbox, None))
             row["noop_destroy_s"] = round(timed(floor.destroy), 2)
             row["up_ratio"] = round(row["up_s"] / row["noop_up_s"], 3)
-            row["preview_ratio"] = paired_ratio([p for p, _ in pairs], [n for _, n in pairs])
+            row["preview_ratio"] = paired_ratio(walls["ours"], walls["floor"])
+            row["preview_ratio_quartiles"] = quartiles(
+                [o / f for o, f in zip(walls["ours"], walls["floor"], strict=True)]
+            )
+            row["preview_cpu_ratio"] = paired_ratio(cpus["ours"], cpus["floor"])
+            row["preview_cpu_ratio_quartiles"] = quartiles(
+                [o / f for o, f in zip(cpus["ours"], cpus["floor"], strict=True)]
+            )
             row["destroy_ratio"] = round(row["destroy_s"] / row["noop_destroy_s"], 3)
             row["up_requests_per_resource"] = round(up_requests / size, 2)
             row["destroy_requests_per_resource"] = round(destroy_requests / size, 2)
             rows[str(size)] = row
-    return {"latency_s": latency, "sizes": rows}
+    return {"latency_s": latency, "preview_pairs": preview_pairs, "sizes": rows, "verdict": scaling_verdict(rows)}
 
 
 def lifecycle_requests(sandbox: Sandbox, work: Path, home: Path) -> dict[str, dict[str, int]]:
@@ -345,7 +388,38 @@ def lifecycle_requests(sandbox: Sandbox, work: Path, home: Path) -> dict[str, di
     return figures
 
 
+def scaling_table(p6: dict[str, Any]) -> list[str]:
+    lines = [
+        f"P6 scaling (readiness latency {p6['latency_s']} s; ours / no-op floor in the same run; preview: median "
+        f"of {p6['preview_pairs']} back-to-back pairs, quartiles of the pairs' ratios in brackets)",
+        "",
+        "| resources | up s (floor) | ratio | no-change preview s (floor) | ratio [q1, q3] | preview CPU s (floor) "
+        "| ratio [q1, q3] | destroy s (floor) | ratio | requests/resource up, preview, destroy |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size, row in p6["sizes"].items():
+        lines.append(
+            f"| {size} | {row['up_s']} ({row['noop_up_s']}) | {row['up_ratio']} | {row['preview_s']} "
+            f"({row['noop_preview_s']}) | {row['preview_ratio']} {row['preview_ratio_quartiles']} | "
+            f"{row['preview_cpu_s']} ({row['noop_preview_cpu_s']}) | {row['preview_cpu_ratio']} "
+            f"{row['preview_cpu_ratio_quartiles']} | {row['destroy_s']} ({row['noop_destroy_s']}) | "
+            f"{row['destroy_ratio']} | {row['up_requests_per_resource']}, {row['preview_requests']}, "
+            f"{row['destroy_requests_per_resource']} |"
+        )
+    verdict = p6["verdict"]
+    lines += [
+        "",
+        f"P6 verdict, {verdict['reference_size']} -> {verdict['largest_size']} resources: preview ratio flat "
+        f"(within the reference's upper quartile): {verdict['preview_ratio_flat']}; preview CPU ratio flat: "
+        f"{verdict['preview_cpu_ratio_flat']}; requests per resource flat (within 5 %): "
+        f"{verdict['requests_per_resource_flat']}",
+    ]
+    return lines
+
+
 def table(results: dict[str, Any]) -> str:
+    if "P1" not in results:
+        return "\n".join(scaling_table(results["P6"]))
     p1, p2, p4 = results["P1"], results["P2"], results["P4"]
     cfg = results["config"]
     lines = [
@@ -386,22 +460,7 @@ def table(results: dict[str, Any]) -> str:
         f"| `import {m}` | {ms['cold_ms']} | {ms['on_top_of_pulumi_sdk_ms']} |" for m, ms in results["P5"].items()
     ]
     if "P6" in results:
-        p6 = results["P6"]
-        lines += [
-            "",
-            f"P6 scaling (readiness latency {p6['latency_s']} s; ratios are ours / no-op floor, same run)",
-            "",
-            "| resources | up s (floor) | ratio | no-change preview s (floor) | ratio | destroy s (floor) | ratio "
-            "| requests/resource up, preview, destroy |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for size, row in p6["sizes"].items():
-            lines.append(
-                f"| {size} | {row['up_s']} ({row['noop_up_s']}) | {row['up_ratio']} | {row['preview_s']} "
-                f"({row['noop_preview_s']}) | {row['preview_ratio']} | {row['destroy_s']} ({row['noop_destroy_s']}) | "
-                f"{row['destroy_ratio']} | {row['up_requests_per_resource']}, {row['preview_requests']}, "
-                f"{row['destroy_requests_per_resource']} |"
-            )
+        lines += ["", *scaling_table(results["P6"])]
     return "\n".join(lines)
 
 
@@ -414,6 +473,8 @@ def main() -> int:
     parser.add_argument("--previews", type=int, default=7, help="no-change previews per stack in each repeat")
     parser.add_argument("--scaling", default="10,40,160", help="stack sizes for P6, comma-separated; empty to skip P6")
     parser.add_argument("--scaling-latency", type=float, default=1.0, help="readiness latency for P6, seconds")
+    parser.add_argument("--scaling-previews", type=int, default=7, help="back-to-back preview pairs per P6 size")
+    parser.add_argument("--only-scaling", action="store_true", help="run P6 alone (skips P1..P5)")
     parser.add_argument(
         "--types",
         default="",
@@ -431,10 +492,12 @@ def main() -> int:
             ["bash", str(ROOT / "scripts" / "setup_pulumi.sh")], capture_output=True, text=True, check=True
         ).stdout.strip(),
     )
-    results = run(options.resources, options.latency, options.repeats, options.previews)
     sizes = [int(size) for size in options.scaling.split(",") if size.strip()]
+    if options.only_scaling and not sizes:
+        parser.error("--only-scaling needs --scaling sizes")
+    results = {} if options.only_scaling else run(options.resources, options.latency, options.repeats, options.previews)
     if sizes:
-        results["P6"] = scaling(sizes, options.scaling_latency)
+        results["P6"] = scaling(sizes, options.scaling_latency, options.scaling_previews)
     print(json.dumps(results, indent=2) if options.json else table(results))
     return 0
 

@@ -46,6 +46,14 @@ def test_table_shows_every_figure():
         "P5": {"providers.peak": {"cold_ms": 293.2, "on_top_of_pulumi_sdk_ms": 135.5}},
         "P6": {
             "latency_s": 1.0,
+            "preview_pairs": 7,
+            "verdict": {
+                "reference_size": 40,
+                "largest_size": 160,
+                "preview_ratio_flat": True,
+                "preview_cpu_ratio_flat": False,
+                "requests_per_resource_flat": True,
+            },
             "sizes": {
                 "160": {
                     "up_s": 31.5,
@@ -54,6 +62,11 @@ def test_table_shows_every_figure():
                     "preview_s": 4.1,
                     "noop_preview_s": 3.9,
                     "preview_ratio": 1.051,
+                    "preview_ratio_quartiles": [1.01, 1.09],
+                    "preview_cpu_s": 4.4,
+                    "noop_preview_cpu_s": 3.7,
+                    "preview_cpu_ratio": 1.189,
+                    "preview_cpu_ratio_quartiles": [1.17, 1.2],
                     "destroy_s": 9.9,
                     "noop_destroy_s": 8.1,
                     "destroy_ratio": 1.222,
@@ -78,9 +91,53 @@ def test_table_shows_every_figure():
         "135.5",
         "0.206",
         "4.4",
-        "| 160 | 31.5 (48.2) | 0.653 | 4.1 (3.9) | 1.051 | 9.9 (8.1) | 1.222 | 3.0, 0, 3.0 |",
+        "| 160 | 31.5 (48.2) | 0.653 | 4.1 (3.9) | 1.051 [1.01, 1.09] | 4.4 (3.7) | 1.189 [1.17, 1.2] | 9.9 (8.1) "
+        "| 1.222 | 3.0, 0, 3.0 |",
+        "40 -> 160 resources: preview ratio flat (within the reference's upper quartile): True; preview CPU "
+        "ratio flat: False; requests per resource flat (within 5 %): True",
     ):
         assert figure in text
+    only_scaling = bench.table({"P6": results["P6"]})
+    assert "| 160 | 31.5 (48.2)" in only_scaling and "P1" not in only_scaling
+
+
+def scaling_row(ratio: float, quartiles: list[float], cpu_ratio: float, requests: float) -> dict:
+    return {
+        "preview_ratio": ratio,
+        "preview_ratio_quartiles": quartiles,
+        "preview_cpu_ratio": cpu_ratio,
+        "preview_cpu_ratio_quartiles": [cpu_ratio - 0.01, cpu_ratio + 0.01],
+        "up_requests_per_resource": requests,
+    }
+
+
+def test_scaling_verdict_compares_the_largest_size_with_the_reference_noise_band():
+    flat = bench.scaling_verdict(
+        {
+            "10": scaling_row(1.3, [1.2, 1.4], 1.3, 7.3),
+            "40": scaling_row(1.10, [1.05, 1.16], 1.15, 7.28),
+            "160": scaling_row(1.14, [1.1, 1.2], 1.14, 7.24),
+        }
+    )
+    assert flat == {
+        "reference_size": 40,
+        "largest_size": 160,
+        "preview_ratio_flat": True,
+        "preview_cpu_ratio_flat": True,
+        "requests_per_resource_flat": True,
+    }
+    bent = bench.scaling_verdict(
+        {
+            "10": scaling_row(1.3, [1.2, 1.4], 1.3, 14.3),
+            "40": scaling_row(1.03, [1.0, 1.05], 1.10, 15.7),
+            "160": scaling_row(1.09, [1.06, 1.12], 1.20, 17.9),
+        }
+    )
+    assert not (bent["preview_ratio_flat"] or bent["preview_cpu_ratio_flat"] or bent["requests_per_resource_flat"])
+
+
+def test_quartiles_of_pair_ratios():
+    assert bench.quartiles([1.0, 1.1, 1.2, 1.3, 1.4]) == [1.1, 1.3]
 
 
 def test_import_cost_is_measured_in_a_fresh_interpreter():
