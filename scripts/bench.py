@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,74 @@ def precompile() -> None:
 def children_cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, stack = [], list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _process_kind(pid: int) -> str | None:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    if "pulumi.dynamic" in command or "pulumi-resource-pulumi-python" in command:
+        return "provider_host"
+    if "python" in command:
+        return "program"  # the language host's Python process running __main__.py
+    if "pulumi" in command:
+        return "engine"  # the CLI and the Go language host
+    return None
+
+
+def cpu_by_process(action: Any) -> dict[str, float]:
+    """CPU seconds of ``action``'s child processes by kind (engine, program, provider host).
+
+    Linux only: /proc is sampled every 20 ms, so each process's last 20 ms may be missed. The
+    sampling costs CPU itself, which is why it runs in a pass of its own, never in a timed one.
+    """
+    if not Path("/proc/self/stat").exists():
+        return {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    seen: dict[int, tuple[str, float]] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in _descendants(os.getpid()):
+                kind = _process_kind(pid)
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if kind:
+                    seen[pid] = (kind, (int(fields[11]) + int(fields[12])) / ticks)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        action()
+    finally:
+        done.set()
+        sampler.join()
+    totals: dict[str, float] = {}
+    for kind, seconds in seen.values():
+        totals[kind] = totals.get(kind, 0.0) + seconds
+    return {kind: round(seconds, 2) for kind, seconds in sorted(totals.items())}
 
 
 def paired_ratio(ours: list[float], floor: list[float]) -> float:
@@ -325,13 +394,19 @@ def scaling(sizes: list[int], latency: float, preview_pairs: int = 7) -> dict[st
             # Back-to-back pairs, each stack going first in turn, with each preview's CPU time (all processes).
             walls: dict[str, list[float]] = {"ours": [], "floor": []}
             cpus: dict[str, list[float]] = {"ours": [], "floor": []}
+            stacks = [("ours", ours), ("floor", floor)]
             for pair in range(preview_pairs):
-                order = [("ours", ours), ("floor", floor)]
-                for name, project in order if pair % 2 == 0 else order[::-1]:
+                for name, project in stacks if pair % 2 == 0 else stacks[::-1]:
                     cpu_before = children_cpu_s()
                     walls[name].append(timed(project.preview))
                     cpus[name].append(children_cpu_s() - cpu_before)
             row["preview_requests"] = len(platform_requests(sandbox, None))
+            # Where that CPU goes, in a pass of its own (the sampling is not free): medians of three.
+            by_process = {name: [cpu_by_process(project.preview) for _ in range(3)] for name, project in stacks}
+            row["preview_cpu_by_process"] = {
+                name: {kind: round(statistics.median(s.get(kind, 0.0) for s in runs), 2) for kind in runs[0]}
+                for name, runs in by_process.items()
+            }
             row["preview_s"] = round(statistics.median(walls["ours"]), 2)
             row["noop_preview_s"] = round(statistics.median(walls["floor"]), 2)
             row["preview_cpu_s"] = round(statistics.median(cpus["ours"]), 2)
@@ -405,6 +480,19 @@ def scaling_table(p6: dict[str, Any]) -> list[str]:
             f"{row['preview_cpu_ratio_quartiles']} | {row['destroy_s']} ({row['noop_destroy_s']}) | "
             f"{row['destroy_ratio']} | {row['up_requests_per_resource']}, {row['preview_requests']}, "
             f"{row['destroy_requests_per_resource']} |"
+        )
+    lines += [
+        "",
+        "| resources | no-change preview CPU s by process, ours (floor): engine | program | provider host |",
+        "|---|---|---|---|",
+    ]
+    for size, row in p6["sizes"].items():
+        split = row.get("preview_cpu_by_process") or {}
+        ours, floor = split.get("ours", {}), split.get("floor", {})
+        lines.append(
+            f"| {size} | "
+            + " | ".join(f"{ours.get(k, '-')} ({floor.get(k, '-')})" for k in ("engine", "program", "provider_host"))
+            + " |"
         )
     verdict = p6["verdict"]
     lines += [

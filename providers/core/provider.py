@@ -46,6 +46,10 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
     resource_label: ClassVar[str]
     # Fields that make the remote object unique (its name): a replace keeping them deletes first.
     identity_fields: ClassVar[tuple[str, ...]] = ()
+    # The pickled provider is a reference to its class and nothing else (credentials come from
+    # stack config at configure time; tests/unit/test_core_misc.py holds it to that), so it need
+    # not be a secret: the engine then encrypts and decrypts two fewer values per resource.
+    serialize_as_secret_always = False
 
     # ---- hooks a resource implements ----------------------------------------------------------
 

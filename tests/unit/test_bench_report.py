@@ -67,6 +67,10 @@ def test_table_shows_every_figure():
                     "noop_preview_cpu_s": 3.7,
                     "preview_cpu_ratio": 1.189,
                     "preview_cpu_ratio_quartiles": [1.17, 1.2],
+                    "preview_cpu_by_process": {
+                        "ours": {"engine": 1.51, "program": 1.58, "provider_host": 0.65},
+                        "floor": {"engine": 1.37, "program": 1.35, "provider_host": 0.55},
+                    },
                     "destroy_s": 9.9,
                     "noop_destroy_s": 8.1,
                     "destroy_ratio": 1.222,
@@ -93,6 +97,7 @@ def test_table_shows_every_figure():
         "4.4",
         "| 160 | 31.5 (48.2) | 0.653 | 4.1 (3.9) | 1.051 [1.01, 1.09] | 4.4 (3.7) | 1.189 [1.17, 1.2] | 9.9 (8.1) "
         "| 1.222 | 3.0, 0, 3.0 |",
+        "| 160 | 1.51 (1.37) | 1.58 (1.35) | 0.65 (0.55) |",
         "40 -> 160 resources: preview ratio flat (within the reference's upper quartile): True; preview CPU "
         "ratio flat: False; requests per resource flat (within 5 %): True",
     ):
@@ -148,3 +153,19 @@ def test_import_cost_is_measured_in_a_fresh_interpreter():
 def test_preview_ratio_is_the_median_of_back_to_back_pairs():
     # The floor's machine got twice as slow for the last pair: pairing keeps that out of the ratio.
     assert bench.paired_ratio([1.1, 1.0, 2.4], [1.0, 1.0, 2.0]) == 1.1
+
+
+def test_cpu_by_process_finds_the_children_of_an_action():
+    import subprocess
+
+    split = bench.cpu_by_process(
+        lambda: subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass",
+            ],
+            check=True,
+        )
+    )
+    assert split.get("program", 0) >= 0.2
