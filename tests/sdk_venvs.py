@@ -13,7 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pulumi-ml-platforms"
+# The per-user cache the toolchain scripts use too (scripts/setup_pulumi.sh), resolved the same way.
+CACHE = Path(
+    os.environ.get("PULUMI_ML_PLATFORMS_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pulumi-ml-platforms"
+)
 
 
 def ensure_sdk_python(name: str, requirements: Sequence[str], base_python: str = sys.executable) -> Path:

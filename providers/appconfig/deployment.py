@@ -6,7 +6,8 @@ deployment starts, the old one stays as history). Tags and the wait settings cha
 Lifecycle on the platform: DEPLOYING -> BAKING -> COMPLETE, or -> ROLLING_BACK -> ROLLED_BACK when
 stopped or when an alarm fires; REVERTED when a COMPLETE one is reverted. One deployment at a time
 per environment: a start while another is active is refused (ConflictException), so create waits
-for the active one and starts again, within `timeout_seconds`.
+for the active one and starts again, within `timeout_seconds`. A stack's own deployments to one
+environment take turns inside the provider process instead, without polling or refused starts.
 
 Destroy stops a deployment still in progress (AppConfig rolls it back); a finished deployment stays
 as history, since AppConfig has no delete (destroy removes only the tag that marked it as managed).
