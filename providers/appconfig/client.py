@@ -311,8 +311,14 @@ class AppConfigClient:
         self.__dict__["_account_id"] = account
         return account
 
-    def get_environment_arn(self, application_id: str, environment_id: str) -> str:
-        return self._arn(f"application/{application_id}/environment/{environment_id}")
+    def local_key(self, resource: str) -> str:
+        """A name for ``resource`` that is unique within this process and costs no request.
+
+        For process-local bookkeeping only (turns, tokens this process set): an ARN would need the
+        account, which is a call to STS.
+        """
+        region = self._boto(True).meta.region_name
+        return f"{region}|{self.connection.profile}|{self.connection.endpoint}|{resource}"
 
     def get_deployment_arn(self, application_id: str, environment_id: str, number: int) -> str:
         return self._arn(f"application/{application_id}/environment/{environment_id}/deployment/{number}")

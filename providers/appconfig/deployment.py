@@ -67,8 +67,9 @@ IDLE_ENVIRONMENT_STATES = frozenset({"READY_FOR_DEPLOYMENT", "ROLLED_BACK", "REV
 # How many of an environment's newest deployments a create looks through for its own.
 LOOK_BACK_DEPLOYMENTS = 50
 RELEASE_AFTER_FAILURE_SECONDS = 60.0
-# The start token of each deployment this process started ("" once released), by ARN and start
-# time (an ARN alone can come back if an environment is recreated under the same id): a create
+# The start token of each deployment this process started ("" once released), by the deployment's
+# local key and start time (a number alone comes back if an environment is recreated under the
+# same id): a create
 # looking for its own deployment reads tags only of deployments that other processes started, so
 # a run of many deployments to one environment costs a constant number of requests for each.
 TOKENS_STARTED_HERE: dict[tuple[str, str | None], str] = {}
@@ -273,17 +274,24 @@ def find_started_deployment(
             summary.version_label,
         ):
             continue
-        arn = client.get_deployment_arn(app, env, summary.deployment_number)
-        known = TOKENS_STARTED_HERE.get((arn, summary.started_at)) if summary.started_at else None
-        if (known if known is not None else client.get_tags(arn).get(START_TOKEN_TAG)) == token:
+        key = client.local_key(deployment_path(app, env, summary.deployment_number))
+        known = TOKENS_STARTED_HERE.get((key, summary.started_at)) if summary.started_at else None
+        if known is None:
+            known = client.get_tags(client.get_deployment_arn(app, env, summary.deployment_number)).get(START_TOKEN_TAG)
+        if known == token:
             return client.get_deployment(app, env, summary.deployment_number)
     return None
 
 
-def release_token(client: AppConfigClient, arn: str) -> None:
+def deployment_path(app: str, env: str, number: int) -> str:
+    return f"application/{app}/environment/{env}/deployment/{number}"
+
+
+def release_token(client: AppConfigClient, app: str, env: str, number: int, arn: str | None = None) -> None:
     """Remove the start token: the deployment becomes plain history that no create takes over."""
-    client.update_tags(arn, {}, [START_TOKEN_TAG])
-    for key in [key for key in TOKENS_STARTED_HERE if key[0] == arn]:
+    client.update_tags(arn or client.get_deployment_arn(app, env, number), {}, [START_TOKEN_TAG])
+    local = client.local_key(deployment_path(app, env, number))
+    for key in [key for key in TOKENS_STARTED_HERE if key[0] == local]:
         TOKENS_STARTED_HERE[key] = ""
 
 
@@ -373,19 +381,22 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
                 dynamic_extension_parameters=args.dynamic_extension_parameters,
                 tags={**args.tags, START_TOKEN_TAG: token},
             )
-            arn = client.get_deployment_arn(app, env, started.deployment_number)
             if started.started_at:
-                TOKENS_STARTED_HERE[(arn, started.started_at)] = token
+                key = client.local_key(deployment_path(app, env, started.deployment_number))
+                TOKENS_STARTED_HERE[(key, started.started_at)] = token
             return str(started.deployment_number)
 
         def release(leftover: DeploymentWire) -> None:
-            release_token(client, client.get_deployment_arn(app, env, leftover.deployment_number))
+            release_token(client, app, env, leftover.deployment_number)
 
         # This run's deployments to one environment take turns here, each holding it until its own
         # is started (and, by default, complete); a deployment from elsewhere is refused with a
         # ConflictException, and the start waits for the environment and tries again.
         with one_at_a_time(
-            client.get_environment_arn(app, env), deadline, op, "this run's other deployment to the environment"
+            client.local_key(f"application/{app}/environment/{env}"),
+            deadline,
+            op,
+            "this run's other deployment to the environment",
         ):
             number = int(
                 create_or_take_over(
@@ -441,7 +452,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
             except FailedStateError:
                 # The rollback is history now; without the token the next run starts afresh.
                 with operation_deadline(Deadline.after(RELEASE_AFTER_FAILURE_SECONDS)):
-                    release_token(client, arn)
+                    release_token(client, app, env, number, arn)
                 raise
         return deployment_id(app, env, number), observe(deployment, args.configuration_version, args.tags, arn)
 
@@ -482,7 +493,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
                 "(there is no delete), so it stays, no longer managed by this stack"
             )
         # The start token marks a deployment a stack manages; without it the deployment is plain history.
-        release_token(client, prior.get("arn") or client.get_deployment_arn(app, env, number))
+        release_token(client, app, env, number, prior.get("arn"))
 
 
 class Deployment(PlatformResource[DeploymentArgs], module="appconfig", name="Deployment"):
