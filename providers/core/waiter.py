@@ -51,7 +51,9 @@ def next_poll_offset(elapsed: float) -> float:
     offset = 0.0
     while offset <= elapsed:
         if offset >= _STEADY_FROM:
-            return offset + (int((elapsed - offset) // MAX_DELAY) + 1) * MAX_DELAY
+            steady = offset + (int((elapsed - offset) // MAX_DELAY) + 1) * MAX_DELAY
+            # Float division can land one step short; a slot is always strictly ahead of `elapsed`.
+            return steady if steady > elapsed else steady + MAX_DELAY
         offset += min(MAX_DELAY, max(FIRST_DELAY, offset * GROWTH))
     return offset
 

@@ -110,3 +110,12 @@ def test_failed_state_raises_with_platform_reason():
     with pytest.raises(FailedStateError) as info:
         waiter(["CREATING", "CREATE_FAILED"], clock, lines, failure).run(Deadline.after(60, clock))
     assert str(info.value) == "creating Peak Service (api-one): CREATE_FAILED: image pull failed"
+
+
+def test_the_next_slot_is_always_strictly_ahead_even_on_slot_boundaries():
+    slot = 0.0
+    for _ in range(400):  # through the growing slots into the steady ten-second ones
+        following = next_poll_offset(slot)
+        assert following > slot
+        slot = following
+    assert slot > 3000
