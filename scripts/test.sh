@@ -6,12 +6,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 started=$(date +%s)
-PULUMI_BIN="$(bash scripts/bootstrap.sh)"
-export MLP_PULUMI_BIN="$PULUMI_BIN"
-# The Kubernetes plugin (only the composition test needs it) builds in the background while lint,
-# types and the other tiers run; that test, ordered last, waits for it. Cached after the first time.
+# The Kubernetes plugin (only the composition test needs it) builds in the background from the
+# start, while the virtualenv and the CLI are set up and lint, types and the other tiers run; that
+# test, ordered last, waits for it. Cached after the first time. It needs only Go and python3.
 mkdir -p .work
 bash scripts/setup_kubernetes_plugin.sh >/dev/null 2>.work/kubernetes-plugin-build.log &
+PULUMI_BIN="$(bash scripts/bootstrap.sh)"
+export MLP_PULUMI_BIN="$PULUMI_BIN"
 # One command per line: under `set -e` a failure on the left of `&&` would not stop the script.
 echo "== ruff"
 .venv/bin/ruff check .
