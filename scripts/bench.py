@@ -63,6 +63,35 @@ def catalog_resources(count: int, changed: bool = False) -> dict[str, Any]:
     return resources
 
 
+def spread_deployments(sandbox: Sandbox, resources: dict[str, Any]) -> dict[str, Any]:
+    """The resources with each AppConfig Deployment sent to an environment of its own.
+
+    AppConfig runs one deployment at a time per environment, and the catalog's sample sends every
+    deployment to the one environment the sandbox seeds: many of them would measure that queue,
+    not our parallelism. As in a real stack, each goes to its own environment, created here
+    through AppConfig's API (call this after every sandbox reset).
+    """
+    wanted = [name for name, spec in resources.items() if spec["module"] == "providers.appconfig.deployment"]
+    if not wanted:
+        return resources
+    import boto3  # type: ignore[import-untyped]
+
+    env = sandbox.environment()
+    appconfig = boto3.client(
+        "appconfig",
+        endpoint_url=env["AWS_ENDPOINT_URL_APPCONFIG"],
+        region_name=env["AWS_DEFAULT_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    spread = dict(resources)
+    for name in wanted:
+        inputs = spread[name]["inputs"]
+        created = appconfig.create_environment(ApplicationId=inputs["application_id"], Name=f"bench-{name}")
+        spread[name] = {**spread[name], "inputs": {**inputs, "environment_id": created["Id"]}}
+    return spread
+
+
 def floor_resources(resources: dict[str, Any], with_attributes: bool) -> dict[str, Any]:
     """The floor's config: the same inputs, and (with_attributes) the same output attributes.
 
@@ -237,16 +266,19 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         resources = catalog_resources(count)
         platform = PulumiProject(CATALOG_PROGRAM, work / "platform", env)
         point_at_sandbox(platform, sandbox)
-        platform.config("resources", resources)
         noop_source = write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM)
         noop = PulumiProject(noop_source, work / "noop", env)
-        noop.config("resources", floor_resources(resources, with_attributes=True))
         # The same stack config too (endpoint, secret API key): config is the stack's, not the provider's.
         point_at_sandbox(noop, sandbox)
         # The same floor exposing only the inputs as attributes: shows what the attributes cost.
         bare = PulumiProject(noop_source, work / "bare", {**env, "MLP_BENCH_LATENCY": "0"}, stack="bare")
-        bare.config("resources", floor_resources(resources, with_attributes=False))
         point_at_sandbox(bare, sandbox)
+
+        def configure() -> None:
+            spread = spread_deployments(sandbox, resources)
+            platform.config("resources", spread)
+            noop.config("resources", floor_resources(spread, with_attributes=True))
+            bare.config("resources", floor_resources(spread, with_attributes=False))
 
         ups: dict[str, list[float]] = {"platform": [], "noop": [], "platform_parallel_32": []}
         projects = {"noop": noop, "platform": platform, "bare": bare}
@@ -255,6 +287,7 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         preview_requests: list[int] = []
         for _ in range(repeats):
             sandbox.reset()
+            configure()
             sandbox.set_transitions("seconds", latency)
             ups["noop"].append(timed(noop.up))
             ups["platform"].append(timed(platform.up))
@@ -277,6 +310,7 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             noop.destroy()
             bare.destroy()
             sandbox.reset()
+            platform.config("resources", spread_deployments(sandbox, resources))
             sandbox.set_transitions("seconds", latency)
             ups["platform_parallel_32"].append(
                 timed(lambda: platform.run("up", "--yes", "--skip-preview", "--parallel", "32"))
@@ -378,12 +412,13 @@ def scaling(sizes: list[int], latency: float, preview_pairs: int = 7) -> dict[st
             resources = catalog_resources(size)
             ours = PulumiProject(CATALOG_PROGRAM, work / f"ours-{size}", env)
             point_at_sandbox(ours, sandbox)
-            ours.config("resources", resources)
             noop_source = write_program(work / "src-noop", "bench-noop", NOOP_PROGRAM)
             floor = PulumiProject(noop_source, work / f"noop-{size}", env)
             point_at_sandbox(floor, sandbox)
-            floor.config("resources", floor_resources(resources, with_attributes=True))
             sandbox.reset()
+            spread = spread_deployments(sandbox, resources)
+            ours.config("resources", spread)
+            floor.config("resources", floor_resources(spread, with_attributes=True))
             sandbox.set_transitions("seconds", latency)
             row: dict[str, Any] = {}
             sandbox.clear_requests()
