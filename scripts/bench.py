@@ -92,6 +92,34 @@ def spread_deployments(sandbox: Sandbox, resources: dict[str, Any]) -> dict[str,
     return spread
 
 
+def same_data_resources(project: PulumiProject) -> dict[str, Any]:
+    """A no-op config holding, as each resource's inputs, the outputs our resources have in state.
+
+    The no-op floor's state holds only the inputs (the output attributes it declares stay empty);
+    ours holds every output the platform reports. A no-op stack carrying the same data shows how
+    much of our cost is the engine and SDK handling more properties, rather than our code.
+    """
+    state = json.loads(project.run("stack", "export", "--show-secrets").stdout)
+    echoed = {}
+    for item in state["deployment"]["resources"]:
+        if not item["type"].startswith("pulumi-python:dynamic"):
+            continue
+        outputs = {k: v for k, v in item.get("outputs", {}).items() if k != "__provider"}
+        echoed[item["urn"].rsplit("::", 1)[1]] = {"inputs": _plain(outputs), "attributes": []}
+    return echoed
+
+
+def _plain(value: Any) -> Any:
+    """State values with their secret envelopes opened (a benchmark's sandbox values only)."""
+    if isinstance(value, dict):
+        if "plaintext" in value and len(value) == 2:
+            return _plain(json.loads(value["plaintext"]))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def floor_resources(resources: dict[str, Any], with_attributes: bool) -> dict[str, Any]:
     """The floor's config: the same inputs, and (with_attributes) the same output attributes.
 
@@ -273,6 +301,9 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         # The same floor exposing only the inputs as attributes: shows what the attributes cost.
         bare = PulumiProject(noop_source, work / "bare", {**env, "MLP_BENCH_LATENCY": "0"}, stack="bare")
         point_at_sandbox(bare, sandbox)
+        # The same no-op carrying the data our resources hold in state (configured after our up).
+        echo = PulumiProject(noop_source, work / "echo", {**env, "MLP_BENCH_LATENCY": "0"}, stack="echo")
+        point_at_sandbox(echo, sandbox)
 
         def configure() -> None:
             spread = spread_deployments(sandbox, resources)
@@ -281,7 +312,7 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             bare.config("resources", floor_resources(spread, with_attributes=False))
 
         ups: dict[str, list[float]] = {"platform": [], "noop": [], "platform_parallel_32": []}
-        projects = {"noop": noop, "platform": platform, "bare": bare}
+        projects = {"noop": noop, "platform": platform, "bare": bare, "echo": echo}
         previews: dict[str, list[float]] = {name: [] for name in projects}
         preview_cpu: dict[str, list[float]] = {name: [] for name in projects}
         preview_requests: list[int] = []
@@ -292,6 +323,8 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             ups["noop"].append(timed(noop.up))
             ups["platform"].append(timed(platform.up))
             bare.up()
+            echo.config("resources", same_data_resources(platform))
+            echo.up()
             sandbox.clear_requests()
             # Interleaved, so both stacks meet the same machine weather.
             for _ in range(previews_per_repeat):
@@ -309,6 +342,7 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             platform.destroy()
             noop.destroy()
             bare.destroy()
+            echo.destroy()
             sandbox.reset()
             platform.config("resources", spread_deployments(sandbox, resources))
             sandbox.set_transitions("seconds", latency)
@@ -324,6 +358,8 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         ratio = paired_ratio(previews["platform"], previews["noop"])
         cpu_ratio = paired_ratio(preview_cpu["platform"], preview_cpu["noop"])
         ratio_bare = paired_ratio(previews["platform"], previews["bare"])
+        ratio_echo = paired_ratio(previews["platform"], previews["echo"])
+        cpu_ratio_echo = paired_ratio(preview_cpu["platform"], preview_cpu["echo"])
         up_32 = statistics.median(ups["platform_parallel_32"])
         default_parallel = DEFAULT_PARALLEL
         results["P1"] = {
@@ -350,6 +386,10 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             "samples": len(previews["platform"]),
             "noop_inputs_only_preview_s": round(statistics.median(previews["bare"]), 2),
             "ratio_to_inputs_only": ratio_bare,
+            "noop_same_data_preview_s": round(statistics.median(previews["echo"]), 2),
+            "ratio_to_same_data": ratio_echo,
+            "noop_same_data_preview_cpu_s": round(statistics.median(preview_cpu["echo"]), 2),
+            "cpu_ratio_to_same_data": cpu_ratio_echo,
         }
         results["P3"] = lifecycle_requests(sandbox, work, home)
         provider_bytes = {
@@ -564,6 +604,10 @@ def table(results: dict[str, Any]) -> str:
         f"{p2['noop_preview_cpu_s']} s | {p2['cpu_ratio']} | |",
         f"| P2 against a no-op stack without output attributes (inputs only) | {p2['platform_preview_s']} s | "
         f"{p2['noop_inputs_only_preview_s']} s | {p2['ratio_to_inputs_only']} | |",
+        f"| P2 against a no-op stack holding the same data as ours (our outputs as its inputs) | "
+        f"{p2['platform_preview_s']} s | {p2['noop_same_data_preview_s']} s | {p2['ratio_to_same_data']} | |",
+        f"| P2 CPU time against that same-data no-op | {p2['platform_preview_cpu_s']} s | "
+        f"{p2['noop_same_data_preview_cpu_s']} s | {p2['cpu_ratio_to_same_data']} | |",
         "",
         "| P3 requests per step | " + " | ".join(next(iter(results["P3"].values()))) + " |",
         "|---|" + "---|" * len(next(iter(results["P3"].values()))),

@@ -37,6 +37,10 @@ def test_table_shows_every_figure():
             "samples": 15,
             "noop_inputs_only_preview_s": 1.31,
             "ratio_to_inputs_only": 1.45,
+            "noop_same_data_preview_s": 1.8,
+            "ratio_to_same_data": 1.011,
+            "noop_same_data_preview_cpu_s": 2.05,
+            "cpu_ratio_to_same_data": 1.022,
         },
         "P3": {"peak:Service": {"create": 3, "no_change_up": 0, "read": 1, "update": 3, "delete": 3}},
         "P4": {
@@ -88,6 +92,8 @@ def test_table_shows_every_figure():
         "1.235",
         "1.31",
         "1.45",
+        "| 1.9 s | 1.8 s | 1.011 |",
+        "| 2.1 s | 2.05 s | 1.022 |",
         "| peak:Service | 3 | 0 | 1 | 3 | 3 |",
         "84",
         "3175",
@@ -169,3 +175,8 @@ def test_cpu_by_process_finds_the_children_of_an_action():
         )
     )
     assert split.get("program", 0) >= 0.2
+
+
+def test_secret_envelopes_are_opened_for_the_same_data_floor():
+    secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": '{"a": [1]}'}
+    assert bench._plain({"k": secret, "l": [secret], "n": 3}) == {"k": {"a": [1]}, "l": [{"a": [1]}], "n": 3}
