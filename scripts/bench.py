@@ -465,19 +465,24 @@ def scaling(sizes: list[int], latency: float, preview_pairs: int = 7) -> dict[st
             row["up_s"] = round(timed(ours.up), 2)
             up_requests = len(platform_requests(sandbox, None))
             row["noop_up_s"] = round(timed(floor.up), 2)
+            echo = PulumiProject(noop_source, work / f"echo-{size}", {**env, "MLP_BENCH_LATENCY": "0"}, stack="echo")
+            point_at_sandbox(echo, sandbox)
+            echo.config("resources", same_data_resources(ours))
+            echo.up()
             sandbox.clear_requests()
-            # Back-to-back pairs, each stack going first in turn, with each preview's CPU time (all processes).
-            walls: dict[str, list[float]] = {"ours": [], "floor": []}
-            cpus: dict[str, list[float]] = {"ours": [], "floor": []}
-            stacks = [("ours", ours), ("floor", floor)]
-            for pair in range(preview_pairs):
-                for name, project in stacks if pair % 2 == 0 else stacks[::-1]:
+            # Back-to-back rounds, each stack going first in turn, with each preview's CPU time (all processes).
+            walls: dict[str, list[float]] = {"ours": [], "floor": [], "echo": []}
+            cpus: dict[str, list[float]] = {"ours": [], "floor": [], "echo": []}
+            stacks = [("ours", ours), ("floor", floor), ("echo", echo)]
+            for round_number in range(preview_pairs):
+                shift = round_number % len(stacks)
+                for name, project in stacks[shift:] + stacks[:shift]:
                     cpu_before = children_cpu_s()
                     walls[name].append(timed(project.preview))
                     cpus[name].append(children_cpu_s() - cpu_before)
             row["preview_requests"] = len(platform_requests(sandbox, None))
             # Where that CPU goes, in a pass of its own (the sampling is not free): medians of three.
-            by_process = {name: [cpu_by_process(project.preview) for _ in range(3)] for name, project in stacks}
+            by_process = {name: [cpu_by_process(project.preview) for _ in range(3)] for name, project in stacks[:2]}
             row["preview_cpu_by_process"] = {
                 name: {kind: round(statistics.median(s.get(kind, 0.0) for s in runs), 2) for kind in runs[0]}
                 for name, runs in by_process.items()
@@ -491,8 +496,11 @@ def scaling(sizes: list[int], latency: float, preview_pairs: int = 7) -> dict[st
             row["destroy_s"] = round(timed(ours.destroy), 2)
             destroy_requests = len(platform_requests(sandbox, None))
             row["noop_destroy_s"] = round(timed(floor.destroy), 2)
+            echo.destroy()
             row["up_ratio"] = round(row["up_s"] / row["noop_up_s"], 3)
             row["preview_ratio"] = paired_ratio(walls["ours"], walls["floor"])
+            row["preview_ratio_to_same_data"] = paired_ratio(walls["ours"], walls["echo"])
+            row["preview_cpu_ratio_to_same_data"] = paired_ratio(cpus["ours"], cpus["echo"])
             row["preview_ratio_quartiles"] = quartiles(
                 [o / f for o, f in zip(walls["ours"], walls["floor"], strict=True)]
             )
@@ -541,7 +549,7 @@ def lifecycle_requests(sandbox: Sandbox, work: Path, home: Path) -> dict[str, di
 def scaling_table(p6: dict[str, Any]) -> list[str]:
     lines = [
         f"P6 scaling (readiness latency {p6['latency_s']} s; ours / no-op floor in the same run; preview: median "
-        f"of {p6['preview_pairs']} back-to-back pairs, quartiles of the pairs' ratios in brackets)",
+        f"of {p6['preview_pairs']} back-to-back rounds, quartiles of the rounds' ratios in brackets)",
         "",
         "| resources | up s (floor) | ratio | no-change preview s (floor) | ratio [q1, q3] | preview CPU s (floor) "
         "| ratio [q1, q3] | destroy s (floor) | ratio | requests/resource up, preview, destroy |",
@@ -558,8 +566,9 @@ def scaling_table(p6: dict[str, Any]) -> list[str]:
         )
     lines += [
         "",
-        "| resources | no-change preview CPU s by process, ours (floor): engine | program | provider host |",
-        "|---|---|---|---|",
+        "| resources | no-change preview CPU s by process, ours (floor): engine | program | provider host "
+        "| preview ratio, CPU ratio against a no-op holding our data |",
+        "|---|---|---|---|---|",
     ]
     for size, row in p6["sizes"].items():
         split = row.get("preview_cpu_by_process") or {}
@@ -567,7 +576,7 @@ def scaling_table(p6: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {size} | "
             + " | ".join(f"{ours.get(k, '-')} ({floor.get(k, '-')})" for k in ("engine", "program", "provider_host"))
-            + " |"
+            + f" | {row.get('preview_ratio_to_same_data', '-')}, {row.get('preview_cpu_ratio_to_same_data', '-')} |"
         )
     verdict = p6["verdict"]
     lines += [

@@ -71,6 +71,8 @@ def test_table_shows_every_figure():
                     "noop_preview_cpu_s": 3.7,
                     "preview_cpu_ratio": 1.189,
                     "preview_cpu_ratio_quartiles": [1.17, 1.2],
+                    "preview_ratio_to_same_data": 1.004,
+                    "preview_cpu_ratio_to_same_data": 1.012,
                     "preview_cpu_by_process": {
                         "ours": {"engine": 1.51, "program": 1.58, "provider_host": 0.65},
                         "floor": {"engine": 1.37, "program": 1.35, "provider_host": 0.55},
@@ -103,7 +105,7 @@ def test_table_shows_every_figure():
         "4.4",
         "| 160 | 31.5 (48.2) | 0.653 | 4.1 (3.9) | 1.051 [1.01, 1.09] | 4.4 (3.7) | 1.189 [1.17, 1.2] | 9.9 (8.1) "
         "| 1.222 | 3.0, 0, 3.0 |",
-        "| 160 | 1.51 (1.37) | 1.58 (1.35) | 0.65 (0.55) |",
+        "| 160 | 1.51 (1.37) | 1.58 (1.35) | 0.65 (0.55) | 1.004, 1.012 |",
         "40 -> 160 resources: preview ratio flat (within the reference's upper quartile): True; preview CPU "
         "ratio flat: False; requests per resource flat (within 5 %): True",
     ):
