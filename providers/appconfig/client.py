@@ -311,7 +311,7 @@ class AppConfigClient:
         self.__dict__["_account_id"] = account
         return account
 
-    def local_key(self, resource: str) -> str:
+    def get_local_key(self, resource: str) -> str:
         """A name for ``resource`` that is unique within this process and costs no request.
 
         For process-local bookkeeping only (turns, tokens this process set): an ARN would need the

@@ -274,7 +274,7 @@ def find_started_deployment(
             summary.version_label,
         ):
             continue
-        key = client.local_key(deployment_path(app, env, summary.deployment_number))
+        key = client.get_local_key(deployment_path(app, env, summary.deployment_number))
         known = TOKENS_STARTED_HERE.get((key, summary.started_at)) if summary.started_at else None
         if known is None:
             known = client.get_tags(client.get_deployment_arn(app, env, summary.deployment_number)).get(START_TOKEN_TAG)
@@ -290,7 +290,7 @@ def deployment_path(app: str, env: str, number: int) -> str:
 def release_token(client: AppConfigClient, app: str, env: str, number: int, arn: str | None = None) -> None:
     """Remove the start token: the deployment becomes plain history that no create takes over."""
     client.update_tags(arn or client.get_deployment_arn(app, env, number), {}, [START_TOKEN_TAG])
-    local = client.local_key(deployment_path(app, env, number))
+    local = client.get_local_key(deployment_path(app, env, number))
     for key in [key for key in TOKENS_STARTED_HERE if key[0] == local]:
         TOKENS_STARTED_HERE[key] = ""
 
@@ -382,7 +382,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
                 tags={**args.tags, START_TOKEN_TAG: token},
             )
             if started.started_at:
-                key = client.local_key(deployment_path(app, env, started.deployment_number))
+                key = client.get_local_key(deployment_path(app, env, started.deployment_number))
                 TOKENS_STARTED_HERE[(key, started.started_at)] = token
             return str(started.deployment_number)
 
@@ -393,7 +393,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
         # is started (and, by default, complete); a deployment from elsewhere is refused with a
         # ConflictException, and the start waits for the environment and tries again.
         with one_at_a_time(
-            client.local_key(f"application/{app}/environment/{env}"),
+            client.get_local_key(f"application/{app}/environment/{env}"),
             deadline,
             op,
             "this run's other deployment to the environment",
