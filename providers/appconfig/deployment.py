@@ -69,9 +69,8 @@ LOOK_BACK_DEPLOYMENTS = 50
 RELEASE_AFTER_FAILURE_SECONDS = 60.0
 # The start token of each deployment this process started ("" once released), by the deployment's
 # local key and start time (a number alone comes back if an environment is recreated under the
-# same id): a create
-# looking for its own deployment reads tags only of deployments that other processes started, so
-# a run of many deployments to one environment costs a constant number of requests for each.
+# same id): a create looking for its own deployment reads tags only of deployments that other
+# processes started, so a run of many deployments to one environment costs the same for each.
 TOKENS_STARTED_HERE: dict[tuple[str, str | None], str] = {}
 
 WaitForChoice = Literal["complete", "start"]
