@@ -77,13 +77,23 @@ def test_basic_to_complete_and_destroy_leaves_history(sb, provider, boto, capsys
 def test_rollback_fails_with_the_event_log_reason(sb, provider, boto, control):
     slow = create_strategy(boto, minutes=30)
     alarm = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:error-rate"
-    timer = threading.Timer(0.5, lambda: control.alarm_rollback(APP, ENV, alarm_arn=alarm))
-    timer.start()
+    stop = threading.Event()
+
+    def alarm_once_under_way() -> None:
+        # Not after a fixed delay: on a loaded machine the start may come later than any guess.
+        while not stop.wait(0.05):
+            if any(d["State"] == "DEPLOYING" for d in deployments(boto)):
+                control.alarm_rollback(APP, ENV, alarm_arn=alarm)
+                return
+
+    alarm_thread = threading.Thread(target=alarm_once_under_way)
+    alarm_thread.start()
     try:
         with pytest.raises(FailedStateError) as failed:
             provider.create(checked(provider, deployment_strategy_id=slow))
     finally:
-        timer.cancel()
+        stop.set()
+        alarm_thread.join(10)
     message = str(failed.value)
     print("rollback message:", message)
     assert message.startswith(f"deploying AppConfig Deployment ({APP}/{ENV}/1): ROLLED_BACK")
