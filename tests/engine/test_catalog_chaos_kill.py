@@ -1,0 +1,54 @@
+"""The whole CLI killed mid-create, on every type of the catalog: cancel and up converge with no
+duplicate (split from test_catalog_chaos.py so the engine tier spreads over the workers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+from tests.engine.test_catalog_chaos import COUNT, ENTRIES, stack_of
+from tests.harness import kill_all, live_objects, process_tree
+
+
+@ENTRIES
+def test_the_whole_cli_killed_mid_create_then_cancel_and_up_converge(sb, new_project, entry):
+    """A CI runner's timeout kills `pulumi up` whole: the README's three steps recover, with no duplicate."""
+    project = new_project(program="catalog")
+    project.config("resources", stack_of(entry))
+    # Slow readiness, and creates that take a while to be answered, so the kill lands mid-create
+    # whether a type's create is synchronous or waits for a state.
+    sb.set_transitions("seconds", 6)
+    sb.add_fault(platform=entry.platform, method="POST", path=".", status=None, delay_seconds=2, count=COUNT)
+    up = subprocess.Popen(
+        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
+        cwd=project.dir,
+        env=project.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while any(f["method"] == "POST" and f["count"] == COUNT for f in sb.faults()):
+        assert time.monotonic() < deadline, "no create reached the platform"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    plugins = process_tree(up.pid)
+    os.killpg(up.pid, signal.SIGKILL)
+    up.wait(timeout=30)
+    kill_all(plugins)  # what the runner's kill missed: plugins outside the CLI's process group
+    sb.set_transitions("immediate")
+
+    locked = project.up(check=False)
+    assert locked.returncode != 0 and "locked" in locked.output, locked.output
+    project.run("cancel", "--yes")
+    recovered = project.up()
+    assert "pending operations" in recovered.output, "Pulumi warns of the interrupted creates"
+    assert len(live_objects(sb, entry.platform, entry.resource)) == COUNT, "no duplicate, none missing"
+    project.run("refresh", "--yes", "--skip-preview", "--clear-pending-creates")
+    later = project.up()
+    assert "pending operations" not in later.output
+    project.preview("--expect-no-changes")
+    project.destroy()
+    assert live_objects(sb, entry.platform, entry.resource) == []
