@@ -46,6 +46,7 @@ import dill  # noqa: E402
 
 from providers.catalog import RESOURCES  # noqa: E402
 from providers.sandbox import Sandbox  # noqa: E402
+from tests.appconfig_support import boto_client  # noqa: E402
 from tests.harness import PulumiProject, base_env, platform_requests, point_at_sandbox  # noqa: E402
 
 CATALOG_PROGRAM = ROOT / "tests" / "engine" / "programs" / "catalog"
@@ -74,16 +75,7 @@ def spread_deployments(sandbox: Sandbox, resources: dict[str, Any]) -> dict[str,
     wanted = [name for name, spec in resources.items() if spec["module"] == "providers.appconfig.deployment"]
     if not wanted:
         return resources
-    import boto3  # type: ignore[import-untyped]
-
-    env = sandbox.environment()
-    appconfig = boto3.client(
-        "appconfig",
-        endpoint_url=env["AWS_ENDPOINT_URL_APPCONFIG"],
-        region_name=env["AWS_DEFAULT_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    appconfig = boto_client(sandbox)
     spread = dict(resources)
     for name in wanted:
         inputs = spread[name]["inputs"]
