@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,36 @@ def process_tree(root: int) -> list[int]:
             found.append(child)
             pending.append(child)
     return found
+
+
+def provider_hosts(pids: list[int]) -> list[int]:
+    """The dynamic-provider host processes (``python -m pulumi.dynamic``) among `pids`."""
+    found = []
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if b"pulumi.dynamic" in command:
+            found.append(pid)
+    return found
+
+
+def still_running(pids: list[int], within: float) -> list[int]:
+    """The processes among `pids` that have not ended `within` seconds from now (zombies count as ended)."""
+    deadline = time.monotonic() + within
+    while True:
+        running = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            if state not in ("Z", "X"):
+                running.append(pid)
+        if not running or time.monotonic() >= deadline:
+            return running
+        time.sleep(0.1)
 
 
 def kill_all(pids: list[int]) -> None:

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from . import host
 from .errors import Operation, WaitTimeoutError
 from .waiter import Deadline, progress
 
@@ -104,8 +105,10 @@ def operation_slot() -> threading.BoundedSemaphore:
 
 def ensure_host_widened() -> None:
     """Called from every provider method (they run on the host's worker threads): the first call in
-    the host widens it; afterwards, and in any other process, this costs one comparison."""
+    the host widens it and makes it end with the engine (``host.py``); afterwards, and in any other
+    process, this costs one comparison."""
     if _widened is None and in_dynamic_provider_host():
+        host.follow_engine()
         if os.environ.get(ENV_KEY):
             set_max_concurrency(os.environ[ENV_KEY])
         widen_host()

@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from tests.engine.test_catalog_chaos import COUNT, ENTRIES, stack_of
-from tests.harness import kill_all, live_objects, process_tree
+from tests.harness import kill_all, live_objects, process_tree, provider_hosts, still_running
 
 
 @ENTRIES
@@ -35,9 +35,14 @@ def test_the_whole_cli_killed_mid_create_then_cancel_and_up_converge(sb, new_pro
         time.sleep(0.05)
     time.sleep(0.5)
     plugins = process_tree(up.pid)
+    hosts = provider_hosts(plugins)
+    assert hosts, "found the provider host"
     os.killpg(up.pid, signal.SIGKILL)
     up.wait(timeout=30)
-    kill_all(plugins)  # what the runner's kill missed: plugins outside the CLI's process group
+    # The runner's kill misses plugins, which run in process groups of their own. Our provider host
+    # sees its engine gone and ends by itself, so nothing of ours races the next run.
+    assert still_running(hosts, within=60) == [], "the provider host outlived its engine"
+    kill_all(plugins)  # Pulumi's own language host, which outlives a killed CLI
     sb.set_transitions("immediate")
 
     locked = project.up(check=False)

@@ -7,12 +7,11 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from providers.catalog import RESOURCES
-from tests.harness import ROOT, live_objects, peak_services, platform_requests, process_tree, writes
+from tests.harness import ROOT, live_objects, peak_services, platform_requests, process_tree, provider_hosts, writes
 
 API = {"name": "api-one", "service_type": "api", "image_id": 3}
 APP = {"name": "app-one", "image_id": 4, "env": {"MODE": "x"}}
@@ -89,19 +88,6 @@ def every_live_object(sb) -> list:
     return [obj for entry in RESOURCES for obj in live_objects(sb, entry.platform, entry.resource)]
 
 
-def provider_pids(parent: int) -> list[int]:
-    """The dynamic-provider host processes below `parent`."""
-    found = []
-    for pid in process_tree(parent):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except FileNotFoundError:
-            continue
-        if b"pulumi.dynamic" in command:
-            found.append(pid)
-    return found
-
-
 def test_provider_killed_mid_create_then_up_converges(sb, new_project):
     project = new_project()
     project.config("services", {"web": APP})
@@ -118,7 +104,7 @@ def test_provider_killed_mid_create_then_up_converges(sb, new_project):
     while not any(r["route"] == "peak.create_service" for r in writes(sb)):
         assert time.monotonic() < deadline, "the create never reached the sandbox"
         time.sleep(0.1)
-    pids = provider_pids(up.pid)
+    pids = provider_hosts(process_tree(up.pid))
     assert pids, "found the provider process"
     for pid in pids:
         os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,65 @@
+"""Inside Pulumi's dynamic-provider host, end when the engine is gone.
+
+The engine starts each plugin in a process group of its own and ends it, when done, with SIGINT
+(then SIGKILL 5 seconds later). When the CLI itself is killed (a CI job's timeout kills the CLI's
+process group; a laptop's `kill -9`), nobody ends the Python host: it outlives the CLI forever,
+and an operation it was running keeps writing to the platform while the next run starts, which
+may then race it. The engine holds the write end of the host's stdin pipe and never writes to it,
+so end-of-file there means the engine is gone; the host then exits at once. What it was doing is
+what a killed host leaves behind, which the next run takes over by name.
+
+Set up once, when our package first runs inside the host (``concurrency.ensure_host_widened``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import threading
+from collections.abc import Callable
+
+# The host's exit status when the engine went away without ending it.
+ENGINE_GONE_STATUS = 1
+
+_lock = threading.Lock()
+_followed = False
+
+
+def follow_engine(stdin_fd: int = 0, exit_process: Callable[[int], object] = os._exit) -> None:
+    """Exit this process when the engine's end of ``stdin_fd`` closes; the first call only.
+
+    A stdin that is not a pipe (a terminal, /dev/null: the host started by hand) is left alone.
+    """
+    global _followed
+    with _lock:
+        if _followed:
+            return
+        _followed = True
+    if _is_pipe(stdin_fd):
+        threading.Thread(
+            target=_watch, args=(stdin_fd, exit_process), name="pulumi-ml-platforms-engine-watch", daemon=True
+        ).start()
+
+
+def _watch(stdin_fd: int, exit_process: Callable[[int], object]) -> None:
+    try:
+        while os.read(stdin_fd, 4096):
+            pass
+    except OSError:
+        return  # not a pipe we can follow after all
+    _say("pulumi-ml-platforms: the Pulumi engine is gone; ending the provider host")
+    exit_process(ENGINE_GONE_STATUS)
+
+
+def _is_pipe(fd: int) -> bool:
+    try:
+        return stat.S_ISFIFO(os.fstat(fd).st_mode)
+    except OSError:
+        return False
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # the engine's end of stderr is closed too
+        print(message, file=sys.stderr, flush=True)
