@@ -47,7 +47,13 @@ import dill  # noqa: E402
 from providers.catalog import RESOURCES  # noqa: E402
 from providers.sandbox import Sandbox  # noqa: E402
 from tests.appconfig_support import boto_client  # noqa: E402
-from tests.harness import PulumiProject, base_env, platform_requests, point_at_sandbox  # noqa: E402
+from tests.harness import (  # noqa: E402
+    PulumiProject,
+    base_env,
+    interrupt_by_default,
+    platform_requests,
+    point_at_sandbox,
+)
 
 CATALOG_PROGRAM = ROOT / "tests" / "engine" / "programs" / "catalog"
 # The resource types a run uses (--types); every type in the catalog by default.
@@ -649,6 +655,7 @@ def main() -> int:
         help="only these resource types, comma-separated `platform:Resource` (default: the whole catalog)",
     )
     options = parser.parse_args()
+    interrupt_by_default()  # so a run started in the background times no 5 s plugin shutdowns
     if options.types:
         wanted = {name.strip() for name in options.types.split(",")}
         SELECTED[:] = [e for e in RESOURCES if f"{e.platform}:{e.resource}" in wanted]

@@ -10,7 +10,9 @@ import pytest
 from providers.core import Settings
 from providers.peak.client import PeakClient
 from providers.sandbox import Sandbox
-from tests.harness import PEAK_TEST_KEY
+from tests.harness import PEAK_TEST_KEY, interrupt_by_default
+
+interrupt_by_default()  # every pulumi command a test runs, whatever started the suite
 
 
 @pytest.fixture(scope="session")

@@ -229,6 +229,18 @@ def process_tree(root: int) -> list[int]:
     return found
 
 
+def interrupt_by_default() -> None:
+    """Give SIGINT its default handling back when this process came in with it ignored.
+
+    A job started with `&` from a script without job control starts with SIGINT ignored, and so
+    does every process it starts. Pulumi's Go language host then ignores the engine's SIGINT and
+    each CLI command waits 5 s for the SIGKILL that follows (README, "Big stacks"): the suite would
+    run slower, and a benchmark would time that wait, depending on how it was started.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def provider_hosts(pids: list[int]) -> list[int]:
     """The dynamic-provider host processes (``python -m pulumi.dynamic``) among `pids`."""
     found = []
