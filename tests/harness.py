@@ -63,10 +63,6 @@ class Result:
         return self.stdout + self.stderr
 
 
-# Linux refuses a single command-line argument over 128 KiB; a big stack's config value can be.
-ARGUMENT_LIMIT = 100_000
-
-
 class PulumiProject:
     """One Pulumi project directory with one selected stack."""
 
@@ -87,12 +83,11 @@ class PulumiProject:
             # Another checkout of a stack that already exists in the backend.
             self.run("stack", "select", stack)
 
-    def run(self, *args: str, check: bool = True, timeout: float = 240, stdin: str | None = None) -> Result:
+    def run(self, *args: str, check: bool = True, timeout: float = 240) -> Result:
         proc = subprocess.run(
             ["pulumi", "--non-interactive", *args],
             cwd=self.dir,
             env=self.env,
-            input=stdin,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -104,12 +99,7 @@ class PulumiProject:
 
     def config(self, key: str, value: Any, secret: bool = False) -> None:
         text = value if isinstance(value, str) else json.dumps(value)
-        flags = ["--secret"] if secret else []
-        if len(text) > ARGUMENT_LIMIT:
-            # The CLI reads a value left off its command line from stdin.
-            self.run("config", "set", key, *flags, stdin=text)
-        else:
-            self.run("config", "set", key, *flags, "--", text)
+        self.run("config", "set", key, *(["--secret"] if secret else []), "--", text)
 
     def up(self, check: bool = True) -> Result:
         return self.run("up", "--yes", "--skip-preview", check=check)

@@ -3,7 +3,6 @@ and recovery from a provider process killed in the middle of a create."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -12,16 +11,7 @@ import time
 import pytest
 
 from providers.catalog import RESOURCES
-from tests.harness import (
-    ARGUMENT_LIMIT,
-    ROOT,
-    live_objects,
-    peak_services,
-    platform_requests,
-    process_tree,
-    provider_hosts,
-    writes,
-)
+from tests.harness import ROOT, live_objects, peak_services, platform_requests, process_tree, provider_hosts, writes
 
 API = {"name": "api-one", "service_type": "api", "image_id": 3}
 APP = {"name": "app-one", "image_id": 4, "env": {"MODE": "x"}}
@@ -130,12 +120,3 @@ def test_provider_killed_mid_create_then_up_converges(sb, new_project):
     assert resource["id"] == next(iter(services.values()))["id"], "the orphan was taken over"
     project.destroy()
     assert peak_services(sb) == {}, "no orphan"
-
-
-def test_a_config_value_too_big_for_a_command_line_is_set_whole(new_project):
-    """A few hundred resources' config is more than one command-line argument may hold (128 KiB)."""
-    project = new_project()
-    value = {f"r{i}": {"inputs": {"name": f"resource-{i:05d}", "note": "x" * 40}} for i in range(2000)}
-    assert len(json.dumps(value)) > ARGUMENT_LIMIT
-    project.config("resources", value)
-    assert json.loads(project.run("config", "get", "resources").stdout) == value
