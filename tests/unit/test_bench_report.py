@@ -56,7 +56,16 @@ def test_table_shows_every_figure():
                 "largest_size": 160,
                 "preview_ratio_flat": True,
                 "preview_cpu_ratio_flat": False,
+                "preview_ratio_to_same_data_flat": True,
+                "preview_cpu_ratio_to_same_data_flat": True,
                 "requests_per_resource_flat": True,
+            },
+            "marginal_preview_ms_per_resource": {
+                "ours": {"wall": 17.1, "cpu": 19.9},
+                "floor": {"wall": 13.2, "cpu": 14.4},
+                "same_data": {"wall": 16.8, "cpu": 19.4},
+                "ours_over_same_data": {"wall": 0.3, "cpu": 0.5},
+                "same_data_over_floor": {"wall": 3.6, "cpu": 5.0},
             },
             "sizes": {
                 "160": {
@@ -107,19 +116,28 @@ def test_table_shows_every_figure():
         "| 1.222 | 3.0, 0, 3.0 |",
         "| 160 | 1.51 (1.37) | 1.58 (1.35) | 0.65 (0.55) | 1.004, 1.012 |",
         "40 -> 160 resources: preview ratio flat (within the reference's upper quartile): True; preview CPU "
-        "ratio flat: False; requests per resource flat (within 5 %): True",
+        "ratio flat: False; against the no-op with our data, flat: True (CPU True); requests per resource flat "
+        "(within 5 %): True",
+        "| wall | 17.1 | 13.2 | 16.8 | 0.3 | 3.6 |",
+        "| cpu | 19.9 | 14.4 | 19.4 | 0.5 | 5.0 |",
     ):
         assert figure in text
     only_scaling = bench.table({"P6": results["P6"]})
     assert "| 160 | 31.5 (48.2)" in only_scaling and "P1" not in only_scaling
 
 
-def scaling_row(ratio: float, quartiles: list[float], cpu_ratio: float, requests: float) -> dict:
+def scaling_row(
+    ratio: float, quartiles: list[float], cpu_ratio: float, requests: float, to_same_data: float = 1.0
+) -> dict:
     return {
         "preview_ratio": ratio,
         "preview_ratio_quartiles": quartiles,
         "preview_cpu_ratio": cpu_ratio,
         "preview_cpu_ratio_quartiles": [cpu_ratio - 0.01, cpu_ratio + 0.01],
+        "preview_ratio_to_same_data": to_same_data,
+        "preview_ratio_to_same_data_quartiles": [to_same_data - 0.02, to_same_data + 0.02],
+        "preview_cpu_ratio_to_same_data": to_same_data,
+        "preview_cpu_ratio_to_same_data_quartiles": [to_same_data - 0.01, to_same_data + 0.01],
         "up_requests_per_resource": requests,
     }
 
@@ -137,16 +155,51 @@ def test_scaling_verdict_compares_the_largest_size_with_the_reference_noise_band
         "largest_size": 160,
         "preview_ratio_flat": True,
         "preview_cpu_ratio_flat": True,
+        "preview_ratio_to_same_data_flat": True,
+        "preview_cpu_ratio_to_same_data_flat": True,
         "requests_per_resource_flat": True,
     }
     bent = bench.scaling_verdict(
         {
             "10": scaling_row(1.3, [1.2, 1.4], 1.3, 14.3),
-            "40": scaling_row(1.03, [1.0, 1.05], 1.10, 15.7),
-            "160": scaling_row(1.09, [1.06, 1.12], 1.20, 17.9),
+            "40": scaling_row(1.03, [1.0, 1.05], 1.10, 15.7, to_same_data=1.0),
+            "160": scaling_row(1.09, [1.06, 1.12], 1.20, 17.9, to_same_data=1.05),
         }
     )
-    assert not (bent["preview_ratio_flat"] or bent["preview_cpu_ratio_flat"] or bent["requests_per_resource_flat"])
+    assert not any(value for key, value in bent.items() if key.endswith("_flat"))
+
+
+def test_engine_bend_is_told_from_ours_by_the_no_op_holding_our_data():
+    """The floor's ratio bends, the same-data ratio does not: the bend is the engine's, not ours."""
+    verdict = bench.scaling_verdict(
+        {
+            "10": scaling_row(1.02, [1.0, 1.04], 1.02, 7.3),
+            "40": scaling_row(1.04, [1.02, 1.06], 1.05, 7.28, to_same_data=1.0),
+            "160": scaling_row(1.12, [1.1, 1.14], 1.13, 7.23, to_same_data=1.01),
+        }
+    )
+    assert not verdict["preview_ratio_flat"] and not verdict["preview_cpu_ratio_flat"]
+    assert verdict["preview_ratio_to_same_data_flat"] and verdict["preview_cpu_ratio_to_same_data_flat"]
+
+
+def test_marginal_cost_is_the_slope_of_each_stacks_preview_over_the_sizes():
+    def row(size: int) -> dict:
+        return {
+            "preview_s": 1.5 + 0.012 * size,
+            "preview_cpu_s": 1.6 + 0.0125 * size,
+            "noop_preview_s": 1.5 + 0.010 * size,
+            "noop_preview_cpu_s": 1.6 + 0.010 * size,
+            "same_data_preview_s": 1.5 + 0.012 * size,
+            "same_data_preview_cpu_s": 1.6 + 0.012 * size,
+        }
+
+    # Fixed costs alone make the ratio to the floor rise with size though nothing grows faster than linear.
+    assert row(160)["preview_s"] / row(160)["noop_preview_s"] > row(40)["preview_s"] / row(40)["noop_preview_s"]
+    marginal = bench.marginal_preview_cost({str(size): row(size) for size in (10, 40, 160)})
+    assert marginal["ours"] == {"wall": 12.0, "cpu": 12.5}
+    assert marginal["floor"] == {"wall": 10.0, "cpu": 10.0}
+    assert marginal["ours_over_same_data"] == {"wall": 0.0, "cpu": 0.5}
+    assert marginal["same_data_over_floor"] == {"wall": 2.0, "cpu": 2.0}
 
 
 def test_quartiles_of_pair_ratios():
