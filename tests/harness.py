@@ -63,6 +63,9 @@ class Result:
         return self.stdout + self.stderr
 
 
+UP_ARGS = ("up", "--yes", "--skip-preview")
+
+
 class PulumiProject:
     """One Pulumi project directory with one selected stack."""
 
@@ -102,7 +105,20 @@ class PulumiProject:
         self.run("config", "set", key, *(["--secret"] if secret else []), "--", text)
 
     def up(self, check: bool = True) -> Result:
-        return self.run("up", "--yes", "--skip-preview", check=check)
+        return self.run(*UP_ARGS, check=check)
+
+    def start_up(self, output: bool = True, new_session: bool = False) -> subprocess.Popen[str]:
+        """`pulumi up` left running, for a test that acts while it runs (kills it, races it).
+        Without `output` its output is discarded; `new_session` gives it a process group of its own."""
+        return subprocess.Popen(
+            ["pulumi", "--non-interactive", *UP_ARGS],
+            cwd=self.dir,
+            env=self.env,
+            stdout=subprocess.PIPE if output else subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+            text=True,
+            start_new_session=new_session,
+        )
 
     def preview(self, *extra: str, check: bool = True) -> Result:
         return self.run("preview", *extra, check=check)

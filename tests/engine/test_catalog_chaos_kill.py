@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 
 from tests.engine.test_catalog_chaos import COUNT, ENTRIES, stack_of
@@ -21,14 +20,7 @@ def test_the_whole_cli_killed_mid_create_then_cancel_and_up_converge(sb, new_pro
     # whether a type's create is synchronous or waits for a state.
     sb.set_transitions("seconds", 6)
     sb.add_fault(platform=entry.platform, method="POST", path=".", status=None, delay_seconds=2, count=COUNT)
-    up = subprocess.Popen(
-        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
-        cwd=project.dir,
-        env=project.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    up = project.start_up(output=False, new_session=True)
     deadline = time.monotonic() + 90
     while any(f["method"] == "POST" and f["count"] == COUNT for f in sb.faults()):
         assert time.monotonic() < deadline, "no create reached the platform"

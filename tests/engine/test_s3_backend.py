@@ -76,17 +76,7 @@ def team_project(
 
 def run_side_by_side(*projects: PulumiProject) -> float:
     started = time.monotonic()
-    runs = [
-        subprocess.Popen(
-            ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
-            cwd=p.dir,
-            env=p.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for p in projects
-    ]
+    runs = [p.start_up() for p in projects]
     for run in runs:
         output, _ = run.communicate(timeout=240)
         assert run.returncode == 0, output
@@ -107,14 +97,7 @@ def test_dev_and_staging_share_a_bucket_and_the_lock_refuses_a_second_run(
     # A slow in-place update holds dev's lock; a second run on dev, from another checkout, is refused.
     dev.config("services", {"web": {**WEB, "image_id": 5}})
     sb.add_fault(platform="peak", method="PATCH", path=".", status=None, delay_seconds=10, count=1)
-    holder = subprocess.Popen(
-        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
-        cwd=dev.dir,
-        env=dev.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    holder = dev.start_up()
     deadline = time.monotonic() + 60
     while not _patch_started(sb):
         assert time.monotonic() < deadline, "the first run never reached the platform"

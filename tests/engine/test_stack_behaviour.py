@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 
 import pytest
@@ -92,14 +91,7 @@ def test_provider_killed_mid_create_then_up_converges(sb, new_project):
     project = new_project()
     project.config("services", {"web": APP})
     sb.set_transitions("seconds", 8)
-    up = subprocess.Popen(
-        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview"],
-        cwd=project.dir,
-        env=project.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    up = project.start_up()
     deadline = time.monotonic() + 60
     while not any(r["route"] == "peak.create_service" for r in writes(sb)):
         assert time.monotonic() < deadline, "the create never reached the sandbox"
