@@ -53,6 +53,7 @@ from tests.harness import (  # noqa: E402
     interrupt_by_default,
     platform_requests,
     point_at_sandbox,
+    process_tree,
 )
 
 CATALOG_PROGRAM = ROOT / "tests" / "engine" / "programs" / "catalog"
@@ -198,23 +199,6 @@ def children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-    found, stack = [], list(children.get(root, []))
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
-
-
 def _process_kind(pid: int) -> str | None:
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -243,7 +227,7 @@ def cpu_by_process(action: Any) -> dict[str, float]:
 
     def sample() -> None:
         while not done.is_set():
-            for pid in _descendants(os.getpid()):
+            for pid in process_tree(os.getpid()):
                 kind = _process_kind(pid)
                 try:
                     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -67,7 +67,7 @@ def widen_host(thread: threading.Thread | None = None, report: Any = None) -> bo
         executor = host_executor(thread or threading.current_thread())
         if executor is None or executor._max_workers != SDK_POOL_SIZE:
             found = "no thread pool" if executor is None else f"a pool of {executor._max_workers}"
-            (report or _say)(
+            (report or host.say)(
                 f"pulumi-ml-platforms: the dynamic-provider host does not look as expected ({found}); "
                 f"running at its own concurrency"
             )
@@ -78,20 +78,16 @@ def widen_host(thread: threading.Thread | None = None, report: Any = None) -> bo
         return True
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def set_max_concurrency(value: Any) -> None:
     """Cap the remote operations (create, read, update, delete) that run at once in this process."""
     global _limit, _limit_size
     try:
         size = int(str(value))
     except ValueError:
-        _say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={value!r}: not a whole number")
+        host.say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={value!r}: not a whole number")
         return
     if size < 1:
-        _say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={size}: must be at least 1")
+        host.say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={size}: must be at least 1")
         return
     with _state_lock:
         if size != _limit_size:

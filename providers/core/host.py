@@ -49,7 +49,7 @@ def _watch(stdin_fd: int, exit_process: Callable[[int], object]) -> None:
             pass
     except OSError:
         return  # not a pipe we can follow after all
-    _say("pulumi-ml-platforms: the Pulumi engine is gone; ending the provider host")
+    say("pulumi-ml-platforms: the Pulumi engine is gone; ending the provider host")
     exit_process(ENGINE_GONE_STATUS)
 
 
@@ -60,6 +60,7 @@ def _is_pipe(fd: int) -> bool:
         return False
 
 
-def _say(message: str) -> None:
-    with contextlib.suppress(OSError, ValueError):  # the engine's end of stderr is closed too
+def say(message: str) -> None:
+    """One line on the host's stderr, which the engine shows; nothing if the engine has gone."""
+    with contextlib.suppress(OSError, ValueError):
         print(message, file=sys.stderr, flush=True)
