@@ -436,6 +436,11 @@ def marginal_preview_cost(rows: dict[str, Any]) -> dict[str, dict[str, float]]:
     return figures
 
 
+def ratio_quartiles(ours: list[float], other: list[float]) -> list[float]:
+    """Quartiles of the back-to-back pairs' ratios, ours over the other stack."""
+    return quartiles([o / f for o, f in zip(ours, other, strict=True)])
+
+
 def scaling_verdict(rows: dict[str, Any]) -> dict[str, Any]:
     """Whether cost stays flat from the second-smallest size to the largest (40 -> 160 by default).
 
@@ -527,20 +532,12 @@ def scaling(sizes: list[int], latency: float, preview_pairs: int = 7) -> dict[st
             row["same_data_preview_s"] = round(statistics.median(walls["echo"]), 2)
             row["same_data_preview_cpu_s"] = round(statistics.median(cpus["echo"]), 2)
             row["preview_ratio_to_same_data"] = paired_ratio(walls["ours"], walls["echo"])
-            row["preview_ratio_to_same_data_quartiles"] = quartiles(
-                [o / e for o, e in zip(walls["ours"], walls["echo"], strict=True)]
-            )
+            row["preview_ratio_to_same_data_quartiles"] = ratio_quartiles(walls["ours"], walls["echo"])
             row["preview_cpu_ratio_to_same_data"] = paired_ratio(cpus["ours"], cpus["echo"])
-            row["preview_cpu_ratio_to_same_data_quartiles"] = quartiles(
-                [o / e for o, e in zip(cpus["ours"], cpus["echo"], strict=True)]
-            )
-            row["preview_ratio_quartiles"] = quartiles(
-                [o / f for o, f in zip(walls["ours"], walls["floor"], strict=True)]
-            )
+            row["preview_cpu_ratio_to_same_data_quartiles"] = ratio_quartiles(cpus["ours"], cpus["echo"])
+            row["preview_ratio_quartiles"] = ratio_quartiles(walls["ours"], walls["floor"])
             row["preview_cpu_ratio"] = paired_ratio(cpus["ours"], cpus["floor"])
-            row["preview_cpu_ratio_quartiles"] = quartiles(
-                [o / f for o, f in zip(cpus["ours"], cpus["floor"], strict=True)]
-            )
+            row["preview_cpu_ratio_quartiles"] = ratio_quartiles(cpus["ours"], cpus["floor"])
             row["destroy_ratio"] = round(row["destroy_s"] / row["noop_destroy_s"], 3)
             row["up_requests_per_resource"] = round(up_requests / size, 2)
             row["destroy_requests_per_resource"] = round(destroy_requests / size, 2)
