@@ -24,6 +24,7 @@ from .errors import (
 from .fields import Field, ForceNew, Secret, ServerDefault, WriteOnly
 from .provider import Observed, PlatformProvider
 from .resource import OutputsModel, PlatformResource, ResourceArgs
+from .step import Step
 from .waiter import Deadline, WaitFor
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "ServerDefault",
     "ServerError",
     "Settings",
+    "Step",
     "TransportError",
     "WaitFor",
     "WaitTimeoutError",

@@ -1,21 +1,52 @@
-"""Patterns every resource's lifecycle shares, written once: writes sent exactly once in effect,
-create-or-take-over by identity, delete that rides out "busy", and calls queued behind a busy object.
+"""Every resource's lifecycle, written once.
 
-Each takes small callables that hold the platform's specifics (how to find the object, whether
-it matches the inputs, how to create it), so a resource file stays its declarations plus those.
+The primitives: writes sent exactly once in effect, create-or-take-over by identity, delete that
+rides out "busy", and calls queued behind a busy object. Above them, ``Lifecycle``: what a type
+declares about its objects (how to get, find, create, converge and delete one, its statuses and
+what they mean), from which the waits, take-over with the ownership rule, delete-and-wait, cleanup
+after a failed create and the "gone; run refresh" error are derived. A resource file keeps only
+what is truly its platform's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, Generic
 
-from .errors import ConflictError, NotFoundError, Operation, OutcomeUnknownError
-from .retry import RetryLoop, call_with_retries
-from .waiter import Deadline, progress
+from typing_extensions import TypeVar
 
+from .errors import (
+    ApiError,
+    BadRequestError,
+    ConflictError,
+    FailedStateError,
+    NotFoundError,
+    Operation,
+    OutcomeUnknownError,
+    ProviderError,
+)
+from .resource import ResourceArgs
+from .retry import RetryLoop, call_with_retries, operation_deadline
+from .step import Step
+from .waiter import Deadline, WaitFor, progress
+
+# How long cleaning up after a failed create may take when the step's own deadline is spent.
+CLEANUP_SECONDS = 300.0
 R = TypeVar("R")
 W = TypeVar("W")
+ArgsT = TypeVar("ArgsT", bound="ResourceArgs")
+ClientT = TypeVar("ClientT")
+WireT = TypeVar("WireT", default=Any)
+
+
+class InUseError(ConflictError):
+    """A delete refused because other objects still use this one: it does not clear by itself."""
+
+
+def is_conflict(error: ApiError) -> bool:
+    return isinstance(error, ConflictError)
 
 
 def write_once(
@@ -55,15 +86,16 @@ def create_or_take_over(
     discard: Callable[[W], None] | None = None,
     converge: Callable[[W], None] | None = None,
     what: str = "object",
+    hint: str = "",
     deadline: Deadline | None = None,
 ) -> str:
     """The id of the object this resource now manages: an existing one taken over, or a new one.
 
-    An object with this identity and exactly these inputs is what an interrupted or failed earlier
-    run left behind: it is taken over, so a retry neither duplicates nor orphans it. Another one is
-    taken over (and brought to the inputs by ``converge``) only when the user set ``adopt``. A
-    leftover in a failed state is discarded and created anew. The create itself goes through
-    ``write_once``, looking again by identity after a lost answer.
+    An object with this identity that ``same`` recognises as this resource's own (what an
+    interrupted or failed earlier run left behind) is taken over, so a retry neither duplicates nor
+    orphans it. Another one is taken over (and brought to the inputs by ``converge``) only when the
+    user set ``adopt``. A leftover in a failed state is discarded and created anew. The create
+    itself goes through ``write_once``, looking again by identity after a lost answer.
     """
 
     def take_over(found: W) -> str | None:
@@ -74,8 +106,9 @@ def create_or_take_over(
             return None
         if not (matches or adopt):
             raise ConflictError(
-                f"a {what} with this identity already exists ({ident(found)}) with other settings; "
-                "set adopt_existing=True to manage it, or choose another name",
+                f"a {what} with this identity already exists ({ident(found)}) and this resource did not "
+                f"create it{hint}; set adopt_existing=True to manage it (destroy then deletes it), or choose "
+                "another name",
                 operation,
             )
         progress(f"{operation.describe()}: taking over existing {what} {ident(found)}")
@@ -95,8 +128,8 @@ def create_or_take_over(
             return None
         if not same(found) and not adopt:
             raise ConflictError(
-                f"the create's answer was lost, and a {what} with this identity but other settings "
-                f"exists ({ident(found)}); set adopt_existing=True to manage it",
+                f"the create's answer was lost, and a {what} with this identity that this resource did "
+                f"not create exists ({ident(found)}); set adopt_existing=True to manage it",
                 operation,
             )
         if not same(found) and converge is not None:
@@ -113,12 +146,14 @@ def delete_riding_conflicts(
     delete: Callable[[], object],
     wait_gone: Callable[[], object],
     deadline: Deadline | None = None,
+    busy: Callable[[ApiError], bool] = is_conflict,
 ) -> None:
     """Delete and wait until gone; gone already is success.
 
-    ``settle`` waits until the object is in no transitional state (None: gone). A 409 means it
-    moved into one between our read and the delete: settle again and retry, until the deadline.
-    A lost answer is safe here: the delete is sent again and a 404 then means it took effect.
+    ``settle`` waits until the object is in no transitional state (None: gone). A refusal that
+    ``busy`` recognises (409 by default) means it moved into one between our read and the delete:
+    settle again and retry, until the deadline. A lost answer is safe here: the delete is sent again
+    and a 404 then means it took effect.
     """
     loop = RetryLoop(operation, deadline)
     while True:
@@ -129,8 +164,10 @@ def delete_riding_conflicts(
             delete()
         except NotFoundError:
             return
-        except ConflictError as busy:
-            loop.pause_or_give_up(busy, f"busy ({busy.cause})")
+        except ApiError as refused:
+            if not busy(refused):
+                raise
+            loop.pause_or_give_up(refused, f"busy ({refused.cause})")
             continue
         wait_gone()
         return
@@ -142,17 +179,377 @@ def retry_conflicts(
     *,
     settle: Callable[[], object] = lambda: None,
     deadline: Deadline | None = None,
+    busy: Callable[[ApiError], bool] = is_conflict,
 ) -> R:
-    """Run ``call``; while the platform refuses it as busy (409), wait with ``settle`` and run it again.
+    """Run ``call``; while the platform refuses it as busy (409, or what ``busy`` recognises), wait
+    with ``settle`` and run it again.
 
     This is how several resources (or stacks) writing to one busy object queue up and converge
-    instead of failing. A 409 that outlasts the deadline fails with the attempts and time spent.
+    instead of failing. A refusal that outlasts the deadline fails with the attempts and time spent.
     """
     loop = RetryLoop(operation, deadline)
     while True:
         loop.attempts += 1
         try:
             return call()
-        except ConflictError as busy:
+        except ApiError as refused:
+            if not busy(refused):
+                raise
             settle()
-            loop.pause_or_give_up(busy, f"busy ({busy.cause})")
+            loop.pause_or_give_up(refused, f"busy ({refused.cause})")
+
+
+# ---- the lifecycle a type declares, and what core derives from it --------------------------------
+
+
+def present(obj: Any, paths: Mapping[str, str]) -> dict[str, Any]:
+    """The fields the answer carries, by field name, from dotted wire attribute paths.
+
+    A field whose path the answer lacks (a key never sent, as opposed to a null) is left out, so
+    the recorded input stands for it (the tolerant reader): pydantic models tell the two apart
+    with ``model_fields_set``, plain dicts by their keys.
+    """
+    found: dict[str, Any] = {}
+    for name, path in paths.items():
+        value: Any = obj
+        for part in path.split("."):
+            if isinstance(value, Mapping):
+                if part not in value:
+                    break
+                value = value[part]
+            elif value is not None and part in getattr(value, "model_fields_set", ()):
+                value = getattr(value, part)
+            else:
+                break
+        else:
+            found[name] = value
+    return found
+
+
+def words(label: str) -> str:
+    """`CodeStudioTemplate` -> `code studio template`: how messages name a type's objects."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", label).lower()
+
+
+class Lifecycle(Generic[ArgsT, ClientT, WireT]):
+    """A type's lifecycle, declared once; the waits, take-over, delete and their errors derive from it.
+
+    A type states how to get its object (``fetch``, raising ``NotFoundError`` when gone), find it by
+    identity (``find``), read its status (``status_of``) and which statuses are pending, target,
+    failed and delete-failed, how to create, converge and delete it, what a refused delete means
+    (``in_use``), and whether its objects carry an owner mark (``owner_of``).
+    """
+
+    resource_label: ClassVar[str]
+    platform: ClassVar[str]
+    # Inputs that make the remote object unique (its name): found by them, and a replace keeping
+    # them deletes first.
+    identity_fields: ClassVar[tuple[str, ...]] = ()
+    # A composite id's parts (`project/code_studio_id`); a part named `*_number` is an integer.
+    id_fields: ClassVar[tuple[str, ...]] = ()
+    pending: ClassVar[frozenset[str]] = frozenset()
+    target: ClassVar[frozenset[str]] = frozenset()
+    failed: ClassVar[frozenset[str]] = frozenset()
+    delete_failed: ClassVar[frozenset[str]] = frozenset()
+    # What a refused delete (409) of a settled object means, as advice; None: it is busy, ride it out.
+    in_use: ClassVar[str | None] = None
+    # Where on the object this provider leaves its owner mark (a phrase for the docs), when the platform
+    # has a place for one; without one a found object is never taken as this resource's own, only adopted.
+    mark_place: ClassVar[str | None] = None
+    # Flat wire-to-field mappings read by `present`: field name -> dotted attribute path.
+    wire_fields: ClassVar[Mapping[str, str]] = {}
+
+    # ---- declared per type ---------------------------------------------------------------------
+
+    def fetch(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT:
+        """The object by id (``known``: its recorded or desired inputs); ``NotFoundError`` when gone."""
+        raise NotImplementedError
+
+    def find(self, step: Step[ClientT], args: ArgsT) -> WireT | None:
+        """The object with this identity, or None (``NotFoundError`` counts as None)."""
+        return None
+
+    def ident_of(self, found: WireT) -> str:
+        raise NotImplementedError
+
+    def status_of(self, obj: WireT) -> str:
+        return "PRESENT"
+
+    def failure_of(self, obj: WireT) -> str | None:
+        """The platform's reason for a failed status."""
+        return None
+
+    def owner_of(self, obj: WireT) -> str | None:
+        """The owner mark on the object, if it carries one."""
+        return None
+
+    def send_create(self, step: Step[ClientT], args: ArgsT) -> str:
+        """Send the create (marked with ``step.owner`` where the platform has a place); the new id."""
+        raise NotImplementedError
+
+    def converge(
+        self, step: Step[ClientT], ident: str, current: WireT, args: ArgsT, prior: Mapping[str, Any]
+    ) -> WireT | None:
+        """Bring the live object ``current`` to the inputs (an update, or an object taken over; ``prior``
+        holds the recorded inputs, empty after a take-over). Returns the object once it reached a
+        target status, or None to have core wait for one."""
+        return None
+
+    def send_delete(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def observe(self, step: Step[ClientT], ident: str, obj: WireT, known: Mapping[str, Any]) -> dict[str, Any]:
+        """What the answer says, by Args and Outputs field names; fields it lacks are left out."""
+        return present(obj, self.wire_fields)
+
+    def prepare_delete(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
+        """Bring the object to where it may be deleted (None: gone already); settled by default."""
+        return self.wait_settled(step, ident, known) if self.pending else self.get_or_none(step, ident, known)
+
+    # ---- derived -------------------------------------------------------------------------------
+
+    @property
+    def what(self) -> str:
+        return words(self.resource_label)
+
+    @property
+    def marks_owner(self) -> bool:
+        return self.mark_place is not None
+
+    def split_id(self, ident: str) -> tuple[Any, ...]:
+        """A composite id's parts (integers where the part is a number)."""
+        parts = ident.split("/")
+        numbers = [name.endswith("_number") for name in self.id_fields]
+        if len(parts) != len(self.id_fields) or any(
+            is_number and not part.isdigit() for part, is_number in zip(parts, numbers, strict=True)
+        ):
+            raise ProviderError(
+                f"{ident!r} is not a {self.platform} {self.resource_label} id of the form {'/'.join(self.id_fields)}"
+            )
+        return tuple(int(part) if is_number else part for part, is_number in zip(parts, numbers, strict=True))
+
+    def join_id(self, *parts: Any) -> str:
+        return "/".join(str(part) for part in parts)
+
+    def get_or_none(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
+        try:
+            return self.fetch(step, ident, known)
+        except NotFoundError:
+            return None
+
+    def find_or_none(self, step: Step[ClientT], args: ArgsT) -> WireT | None:
+        try:
+            return self.find(step, args)
+        except NotFoundError:
+            return None
+
+    def state(self, obj: WireT | None) -> str:
+        return "GONE" if obj is None else self.status_of(obj)
+
+    def gone_error(self, step: Step[ClientT]) -> NotFoundError:
+        return NotFoundError(f"the {self.what} no longer exists; run `pulumi refresh` to recreate it", step.operation)
+
+    def wait_settled(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
+        """Until the object is in no pending status (None: gone); writes are refused meanwhile."""
+        return WaitFor(
+            step.operation,
+            "a settled status",
+            lambda: self.get_or_none(step, ident, known),
+            lambda obj: obj is None or self.status_of(obj) not in self.pending,
+            self.state,
+        ).run(step.deadline)
+
+    def live(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT:
+        """The settled object, or the error that tells the user to refresh."""
+        found = self.wait_settled(step, ident, known)
+        if found is None:
+            raise self.gone_error(step)
+        return found
+
+    def wait_target(
+        self,
+        step: Step[ClientT],
+        ident: str,
+        known: Mapping[str, Any],
+        done: Callable[[WireT], bool] | None = None,
+    ) -> WireT:
+        """Until a target status (and ``done``, a documented signal such as a revision); a failed
+        status raises with the platform's reason."""
+
+        def failure(obj: WireT | None) -> str | None:
+            if obj is None:
+                return f"the {self.what} disappeared"
+            if self.status_of(obj) in self.failed and (done is None or done(obj)):
+                return self.failure_of(obj) or "the platform gave no reason"
+            return None
+
+        goal = " or ".join(sorted(self.target)) or "a settled status"
+        waited = WaitFor(
+            step.operation,
+            goal,
+            lambda: self.get_or_none(step, ident, known),
+            lambda obj: (
+                obj is not None
+                and (self.status_of(obj) in self.target if self.target else self.status_of(obj) not in self.pending)
+                and (done is None or done(obj))
+            ),
+            self.state,
+            failure,
+        ).run(step.deadline)
+        assert waited is not None
+        return waited
+
+    def wait_deleted(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> None:
+        def failure(obj: WireT | None) -> str | None:
+            if obj is not None and self.status_of(obj) in self.delete_failed:
+                return self.failure_of(obj) or "the platform gave no reason"
+            return None
+
+        WaitFor(
+            step.operation,
+            "deletion",
+            lambda: self.get_or_none(step, ident, known),
+            lambda obj: obj is None,
+            self.state,
+            failure,
+        ).run(step.deadline)
+
+    def busy(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> Callable[[ApiError], bool]:
+        """What a refusal that clears by itself looks like: a 409, or a 422 while the object is in a
+        pending status (Peak documents 422 for writes to a busy object)."""
+
+        def refused_as_busy(error: ApiError) -> bool:
+            if isinstance(error, ConflictError):
+                return True
+            if isinstance(error, BadRequestError) and error.status == 422 and self.pending:
+                current = self.get_or_none(step, ident, known)
+                return current is not None and self.status_of(current) in self.pending
+            return False
+
+        return refused_as_busy
+
+    def write_riding_busy(
+        self,
+        step: Step[ClientT],
+        ident: str,
+        known: Mapping[str, Any],
+        send: Callable[[], R],
+        landed: Callable[[], R | None],
+    ) -> R:
+        """A write to a live object, sent once in effect (``landed`` looks after a lost answer), queued
+        behind the object's pending statuses and other writers until the deadline."""
+        return retry_conflicts(
+            step.operation,
+            lambda: write_once(step.operation, send, landed, step.deadline),
+            settle=lambda: self.wait_settled(step, ident, known),
+            deadline=step.deadline,
+            busy=self.busy(step, ident, known),
+        )
+
+    def delete_and_wait(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> None:
+        """Delete and wait until gone, riding out busy states; gone already is success. A refused
+        delete of an object in use fails at once with the type's advice."""
+
+        busy = self.busy(step, ident, known)
+
+        def delete() -> None:
+            try:
+                self.send_delete(step, ident, known)
+            except ConflictError as refused:
+                if self.in_use is None:
+                    raise
+                raise InUseError(f"{refused.cause}; {self.in_use}", step.operation) from None
+
+        delete_riding_conflicts(
+            step.operation,
+            settle=lambda: self.prepare_delete(step, ident, known),
+            delete=delete,
+            # Without pending statuses a delete takes effect at once: nothing to wait for.
+            wait_gone=lambda: self.wait_deleted(step, ident, known) if self.pending else None,
+            deadline=step.deadline,
+            busy=lambda error: not isinstance(error, InUseError) and busy(error),
+        )
+
+    def take_over_or_create(self, step: Step[ClientT], args: ArgsT) -> tuple[str, bool]:
+        """(id, created): this resource's own leftover taken over, an object adopted, or a new one.
+
+        Own means carrying this resource's owner mark. A type whose platform has no place for a mark
+        cannot prove that, so what it finds is only adopted (``adopt_existing``); within one create,
+        an object that appears after a create whose answer was lost, where none was before, is ours.
+        """
+        adopt = bool(getattr(args, "adopt_existing", False))
+        sent: list[bool] = []
+
+        def find() -> WireT | None:
+            found = self.find_or_none(step, args)
+            if found is not None and self.pending:
+                settled = self.wait_settled(step, self.ident_of(found), args.to_dict())
+                return settled
+            return found
+
+        def ours(found: WireT) -> bool:
+            if self.marks_owner:
+                return step.owner is not None and self.owner_of(found) == step.owner
+            return bool(sent)
+
+        def create() -> str:
+            sent.append(True)
+            return self.send_create(step, args)
+
+        hint = "" if self.marks_owner else f" ({self.platform} keeps no mark of which stack made it)"
+        ident = create_or_take_over(
+            step.operation,
+            find=find,
+            same=ours,
+            adopt=adopt,
+            ident=self.ident_of,
+            create=create,
+            failed=lambda found: self.status_of(found) in self.failed,
+            discard=lambda found: self.delete_and_wait(
+                step.doing("replacing failed"), self.ident_of(found), args.to_dict()
+            ),
+            what=self.what,
+            hint=hint,
+            deadline=step.deadline,
+        )
+        # After a create was sent, the id is the new object's (answered, or found after a lost answer).
+        return ident, bool(sent)
+
+    def create_and_settle(self, step: Step[ClientT], args: ArgsT) -> tuple[str, WireT]:
+        """Create (or take over), converge what was taken over, and wait for a target status."""
+        ident, created = self.take_over_or_create(step, args)
+        step = step.on(ident)
+        known = args.to_dict()
+        with self.cleaned_up_on_failure(step, ident, known, created):
+            obj = None if created else self.converge(step, ident, self.live(step, ident, known), args, {})
+            return ident, obj or self.wait_target(step, ident, known)
+
+    @contextlib.contextmanager
+    def cleaned_up_on_failure(
+        self, step: Step[ClientT], ident: str, known: Mapping[str, Any], created: bool
+    ) -> Iterator[None]:
+        """A create that fails after its object exists leaves nothing the next run cannot account for.
+
+        A new object in a failed status is deleted. One that merely ran out of time stays when it
+        carries this resource's mark (the next `up` takes it over and waits on); without a place for
+        a mark the next run could not tell it from someone else's, so it is deleted too, as Terraform
+        replaces a resource whose create timed out.
+        """
+        try:
+            yield
+        except ProviderError as failure:
+            if not created or not (isinstance(failure, FailedStateError) or not self.marks_owner):
+                raise
+            cleanup = step.doing("cleaning up")
+            cleanup.say(f"the create failed; deleting the new {self.what} so nothing is left behind")
+            grace = Step(step.client, cleanup.operation, Deadline.after(CLEANUP_SECONDS), step.owner)
+            try:
+                with operation_deadline(grace.deadline):
+                    self.delete_and_wait(grace, ident, known)
+            except ProviderError as left:
+                failure.cause += (
+                    f"; deleting the new {self.what} failed too ({left.cause}): it is left as {ident}; delete it, "
+                    "or set adopt_existing=True to take it over"
+                )
+                failure.args = (str(failure),)
+            raise

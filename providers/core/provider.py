@@ -1,33 +1,39 @@
 """The base provider: check, diff, create, read, update, delete and configure for every resource.
 
-A resource supplies its Args and Outputs models and four small hooks that talk to its platform;
-everything the engine asks of a dynamic provider is implemented here once, from the field
-markers. Provider instances carry no pickled state: settings and clients live only in the
-provider process, set by ``configure`` and built lazily.
+A resource supplies its Args and Outputs models, its client and its declared lifecycle
+(``core.lifecycle.Lifecycle``); everything the engine asks of a dynamic provider is implemented
+here once, from the field markers, each step handed a ``Step`` (client, operation, deadline).
+Provider instances carry no pickled state: settings and clients live only in the provider
+process, set by ``configure`` and built lazily.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
-from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, ClassVar, Generic, cast
 
 import pulumi.dynamic as dyn
+from typing_extensions import TypeVar
 
 from . import concurrency
 from .config import Settings
 from .errors import Operation, ProviderError
 from .fields import ServerDefault, WriteOnly, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
+from .lifecycle import Lifecycle
+from .ownership import OWNER_KEY
 from .resource import OutputsModel, ResourceArgs
 from .retry import operation_deadline
 from .schema import fields_with
+from .step import Step
 from .waiter import Deadline
 
 ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
 ClientT = TypeVar("ClientT")
+WireT = TypeVar("WireT", default=Any)
 
 DEFAULT_TIMEOUT_SECONDS = 900.0
 # Bookkeeping kept in outputs (as the Terraform bridge keeps its own `__meta`): which optional
@@ -39,19 +45,20 @@ Observed = dict[str, Any]
 """What the platform reports about an object, keyed by Args and Outputs field names."""
 
 
-class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
+class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, Generic[ArgsT, ClientT, WireT]):
+    """A type's provider: its Args and Outputs models, its client, and its declared ``Lifecycle``.
+
+    The engine methods are written here once. The four steps default to the declared lifecycle
+    (create or take over, then settle; read; converge then settle; delete and wait); a type overrides
+    one only where its platform works differently.
+    """
+
     args_model: ClassVar[type[ResourceArgs]]
     outputs_model: ClassVar[type[OutputsModel]]
-    platform: ClassVar[str]
-    resource_label: ClassVar[str]
-    # Fields that make the remote object unique (its name): a replace keeping them deletes first.
-    identity_fields: ClassVar[tuple[str, ...]] = ()
     # The pickled provider is a reference to its class and nothing else (credentials come from
     # stack config at configure time; tests/unit/test_core_misc.py holds it to that), so it need
     # not be a secret: the engine then encrypts and decrypts two fewer values per resource.
     serialize_as_secret_always = False
-
-    # ---- hooks a resource implements ----------------------------------------------------------
 
     # `module:Class` of the platform's client: imported only when a request is due, so programs and
     # previews never load the HTTP stack, boto3 or the wire models.
@@ -62,21 +69,31 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
         client_type = getattr(importlib.import_module(module), name)
         return cast(ClientT, client_type.from_settings(settings))
 
-    @abstractmethod
-    def create_remote(self, client: ClientT, args: ArgsT, deadline: Deadline) -> tuple[str, Observed]: ...
+    # ---- the four steps, from the declared lifecycle --------------------------------------------
 
-    @abstractmethod
-    def read_remote(self, client: ClientT, ident: str, prior: Mapping[str, Any]) -> Observed | None:
+    def create_remote(self, step: Step[ClientT], args: ArgsT) -> tuple[str, Observed]:
+        ident, obj = self.create_and_settle(step, args)
+        return ident, self.observe(step.on(ident), ident, obj, args.to_dict())
+
+    def read_remote(self, step: Step[ClientT], ident: str, prior: Mapping[str, Any]) -> Observed | None:
         """The object as the platform reports it, or None when it no longer exists."""
+        obj = self.get_or_none(step, ident, prior)
+        return None if obj is None else self.observe(step, ident, obj, prior)
 
-    @abstractmethod
-    def update_remote(
-        self, client: ClientT, ident: str, prior: Mapping[str, Any], args: ArgsT, deadline: Deadline
-    ) -> Observed: ...
+    def update_remote(self, step: Step[ClientT], ident: str, prior: Mapping[str, Any], args: ArgsT) -> Observed:
+        # Converged against the live object, not state, so changes made out of band are put back too.
+        known = args.to_dict()
+        obj = self.converge(step, ident, self.live(step, ident, prior), args, prior)
+        obj = obj or self.wait_target(step, ident, known)
+        return self.observe(step, ident, obj, known)
 
-    @abstractmethod
-    def delete_remote(self, client: ClientT, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
+    def delete_remote(self, step: Step[ClientT], ident: str, prior: Mapping[str, Any]) -> None:
         """Delete and wait until gone; an object already gone is success."""
+        self.delete_and_wait(step, ident, prior)
+
+    def label_of(self, args: ArgsT) -> str:
+        """How messages name an object before it has an id: its identity inputs."""
+        return "/".join(str(getattr(args, name)) for name in self.identity_fields) or "new"
 
     # ---- configuration and clients ------------------------------------------------------------
 
@@ -108,9 +125,13 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         concurrency.ensure_host_widened()
-        outcome = check_inputs(self.args_model, news, ignored=self.outputs_model.field_specs())
+        owner = news.get(OWNER_KEY)
+        outcome = check_inputs(self.args_model, news, ignored=(*self.outputs_model.field_specs(), OWNER_KEY))
         failures = [dyn.CheckFailure(f.path, f.reason) for f in outcome.failures]
-        return dyn.CheckResult(outcome.inputs, failures)
+        inputs = dict(outcome.inputs)
+        if owner is not None:
+            inputs[OWNER_KEY] = owner
+        return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         result = diff_inputs(self.args_model, olds, news, self.identity_fields)
@@ -122,14 +143,14 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         args = self.validated(props)
-        with concurrency.operation_slot(), operation_deadline(self.deadline(args)) as deadline:
-            ident, observed = self.create_remote(self.client(), args, deadline)
+        with self.step("creating", self.label_of(args), args.to_dict(), props.get(OWNER_KEY)) as step:
+            ident, observed = self.create_remote(step, args)
         return dyn.CreateResult(ident, self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         prior = self.prior(props)
-        with concurrency.operation_slot(), operation_deadline(self.deadline_from(prior)):
-            observed = self.read_remote(self.client(), id_, prior)
+        with self.step("reading", id_, prior) as step:
+            observed = self.read_remote(step, id_, prior)
         if observed is None:
             # An empty id tells the engine the object is gone: refresh drops it from state.
             return dyn.ReadResult("", {})
@@ -149,17 +170,27 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         args = self.validated(news)
-        with concurrency.operation_slot(), operation_deadline(self.deadline(args)) as deadline:
-            observed = self.update_remote(self.client(), id_, self.prior(olds), args, deadline)
+        with self.step("updating", id_, args.to_dict(), news.get(OWNER_KEY)) as step:
+            observed = self.update_remote(step, id_, self.prior(olds), args)
         # Every output is returned: an update that returns none erases them from state.
         return dyn.UpdateResult(self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         prior = self.prior(props)
-        with concurrency.operation_slot(), operation_deadline(self.deadline_from(prior)) as deadline:
-            self.delete_remote(self.client(), id_, prior, deadline)
+        with self.step("deleting", id_, prior) as step:
+            self.delete_remote(step, id_, prior)
 
     # ---- helpers -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def step(
+        self, action: str, ident: str, values: Mapping[str, Any], owner: str | None = None
+    ) -> Iterator[Step[ClientT]]:
+        """One remote step: a slot under the concurrency cap, its deadline (also the thread's, for the
+        transport), and the context every hook is handed."""
+        deadline = self.deadline_from(values)
+        with concurrency.operation_slot(), operation_deadline(deadline):
+            yield Step(self.client(), self.operation(action, ident), deadline, owner)
 
     def operation(self, action: str, ident: str) -> Operation:
         return Operation(action, self.platform, self.resource_label, ident)
@@ -176,9 +207,6 @@ class PlatformProvider(dyn.ResourceProvider, ABC, Generic[ArgsT, ClientT]):
     def prior(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Prior outputs from state, numbers normalized, without the pickled provider."""
         return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY}
-
-    def deadline(self, args: ResourceArgs) -> Deadline:
-        return self.deadline_from(args.to_dict())
 
     def deadline_from(self, values: Mapping[str, Any]) -> Deadline:
         seconds = values.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 import pulumi
 import pulumi.dynamic
 
-from .fields import Secret
+from .fields import Field, Secret, WriteOnly
+from .ownership import OWNER_KEY, owner_mark
 from .schema import Model, Problem, fields_with
+
+
+def own_annotations(cls: type) -> dict[str, Any]:
+    """The class's own annotations dict (never a base class's, which a class without any would show)."""
+    if "__annotations__" not in vars(cls):
+        cls.__annotations__ = {}
+    annotations: dict[str, Any] = vars(cls)["__annotations__"]
+    return annotations
 
 
 class ResourceArgs(Model):
@@ -18,6 +27,34 @@ class ResourceArgs(Model):
     validate; the provider's ``check`` validates every value once it is known, and names the
     field that is wrong.
     """
+
+    def __init_subclass__(
+        cls, timeout: float | None = None, waits_for: str = "", adoptable: str | None = None, **kwargs: Any
+    ) -> None:
+        """The settings every type shares, declared here once: ``timeout`` (seconds; ``waits_for`` says
+        on what) gives the type `timeout_seconds`, ``adoptable`` (what is found, e.g. "a service with
+        this name") gives it `adopt_existing`. Both are provider-side only and come last."""
+        super().__init_subclass__(**kwargs)
+        if timeout is not None:
+            waits = f", waiting for {waits_for}" if waits_for else ""
+            own_annotations(cls)["timeout_seconds"] = Annotated[float, WriteOnly()]
+            cls.timeout_seconds = Field(  # type: ignore[attr-defined]
+                default=float(timeout),
+                gt=0,
+                le=86400,
+                description=f"How long create, update and delete may take, in seconds{waits}. Dynamic types "
+                "take it from here (Pulumi's customTimeouts never reach dynamic providers); the provider "
+                "plugin's types honour customTimeouts when set.",
+            )
+        if adoptable is not None:
+            own_annotations(cls)["adopt_existing"] = Annotated[bool, WriteOnly()]
+            cls.adopt_existing = Field(  # type: ignore[attr-defined]
+                default=False,
+                description=f"When {adoptable} already exists and this resource did not create it, take it over "
+                "and bring it to these inputs instead of failing; destroy then deletes it. What this resource's "
+                "own interrupted run left is taken over without it where the platform can carry an owner mark "
+                "(see Ownership).",
+            )
 
     def __init__(self, **inputs: Any) -> None:
         self._set_fields(inputs)
@@ -57,6 +94,12 @@ class PlatformResource(pulumi.dynamic.Resource, Generic[ArgsT]):
         if provider is not None:
             cls.args_type = provider.args_model
             cls.outputs_type = provider.outputs_model
+            # Every input and output is an attribute of the resource, typed for `inspect` here; for type
+            # checkers, the generated `<Resource>Attributes` base declares the same (a test holds both).
+            own = own_annotations(cls)
+            for model in (cls.args_type, cls.outputs_type):
+                for name in model.field_specs():
+                    own.setdefault(name, pulumi.Output[Any])
 
     def __init__(
         self,
@@ -72,6 +115,10 @@ class PlatformResource(pulumi.dynamic.Resource, Generic[ArgsT]):
         # Every output key must be present in props, or the SDK drops it from the resource object.
         for name in (*self.args_type.field_specs(), *self.outputs_type.field_specs()):
             props.setdefault(name, None)
+        # The mark this resource leaves on what it creates (providers never learn the URN).
+        props[OWNER_KEY] = owner_mark(
+            pulumi.get_project(), pulumi.get_stack(), f"pulumi-python:{self._resource_type_name}", resource_name
+        )
         for name in fields_with(self.args_type, Secret):
             if props.get(name) is not None:
                 # The engine stores inputs as the program hands them over: a value the program did not
