@@ -10,22 +10,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from providers.sandbox import abeja as abeja_platform
-from providers.sandbox import appconfig as appconfig_platform
-from providers.sandbox import dataiku as dataiku_platform
-from providers.sandbox import peak
-from providers.sandbox.core.app import PlatformFactory, SandboxApp
+from providers.sandbox.core.app import SandboxApp
+from providers.sandbox.core.platform import Server
 from providers.sandbox.core.server import ServerThread
-
-PLATFORMS: tuple[PlatformFactory, ...] = (
-    peak.create_platform,
-    # platforms: abeja
-    abeja_platform.create_platform,
-    # platforms: dataiku
-    dataiku_platform.create_platform,
-    # platforms: appconfig
-    appconfig_platform.create_platform,
-)
+from providers.sandbox.platforms import PLATFORMS
 
 
 class SandboxError(Exception):
@@ -136,11 +124,14 @@ class Sandbox(SandboxControl):
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, state_file: str | Path | None = None) -> None:
         self.app = SandboxApp(PLATFORMS, state_file=state_file)
-        self._server = ServerThread(self.app, host, port)
-        # AppConfig is moto, served by its own threaded server on a second port, behind this app's
-        # faults, request log and lock; on the next port when the port is chosen (a stable endpoint).
-        self._appconfig_server = appconfig_platform.attach(self.app, host, port + 1 if port else 0)
-        super().__init__(f"http://{host}:{self._server.port}")
+        main = ServerThread(self.app, host, port)
+        self._servers: list[Server] = [main]
+        # Platforms served on a server of their own (AppConfig: moto's) share this app's faults, log
+        # and lock; each takes the next port when the port is chosen, so its endpoint is stable too.
+        builders = [platform.server for platform in self.app.platforms.values() if platform.server]
+        for offset, build in enumerate(builders, start=1):
+            self._servers.append(build(self.app, host, port + offset if port else 0))
+        super().__init__(f"http://{host}:{main.port}")
 
     def environment(self) -> dict[str, str]:
         """The variables that point a stack, the providers or a patched SDK at this sandbox."""
@@ -151,14 +142,14 @@ class Sandbox(SandboxControl):
 
     def start(self) -> Sandbox:
         """Start serving; returns self."""
-        self._server.start()
-        self._appconfig_server.start()
+        for server in self._servers:
+            server.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and release the ports."""
-        self._server.stop()
-        self._appconfig_server.stop()
+        for server in self._servers:
+            server.stop()
 
     def __enter__(self) -> Sandbox:
         return self.start()

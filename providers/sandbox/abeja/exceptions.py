@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from providers.sandbox.core.http import HttpError
+from providers.sandbox.core.validation import FieldError
 
 # Messages the shared app produces before a platform handler runs (routing, auth, faults).
 _APP_CODES = {
@@ -16,17 +17,6 @@ _APP_CODES = {
     "Method Not Allowed": "method_not_allowed",
     "injected fault": "injected_fault",
 }
-
-
-def error_body(message: str) -> dict[str, Any]:
-    """The platform's body for an error raised outside an ABEJA handler (routing, auth, faults)."""
-    if message.startswith(("missing credentials", "invalid credentials")):
-        code = "unauthorized"
-    elif message.startswith("internal error"):
-        code = "internal_server_error"
-    else:
-        code = _APP_CODES.get(message, "bad_request")
-    return {"error": code, "error_description": message, "error_detail": {}}
 
 
 class AbejaError(HttpError):
@@ -67,3 +57,19 @@ class NotFound(AbejaError):
 
     status = 404
     code = "not_found"
+
+
+def error_body(error: HttpError) -> dict[str, Any]:
+    """The platform's body for any error: its own carry their code and details; the sandbox's (routing,
+    auth, faults, request bodies) get the code their message or status stands for."""
+    if isinstance(error, AbejaError):
+        return error.body()
+    if isinstance(error, FieldError):
+        return BadRequest(error.message).body()
+    if error.message.startswith(("missing credentials", "invalid credentials")):
+        code = "unauthorized"
+    elif error.message.startswith("internal error"):
+        code = "internal_server_error"
+    else:
+        code = _APP_CODES.get(error.message, "bad_request")
+    return {"error": code, "error_description": error.message, "error_detail": {}}

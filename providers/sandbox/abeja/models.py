@@ -20,17 +20,21 @@ from __future__ import annotations
 import base64
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
 from providers.sandbox.abeja.exceptions import BadRequest, Forbidden, NotFound
+from providers.sandbox.core.backend import StateBackend
 from providers.sandbox.core.clock import Clock
-from providers.sandbox.core.transitions import Transition, Transitions
+from providers.sandbox.core.failures import State
+from providers.sandbox.core.transitions import Transition
+from providers.sandbox.core.validation import FieldError, optional_int, optional_object, optional_str, optional_str_map
 
 PLATFORM = "abeja"
+Read = TypeVar("Read")
 
 # Fixed ids of what every reset restores, so samples, the demo and a first stack can use them.
 SANDBOX_USER_ID = "1100000000001"
@@ -210,7 +214,7 @@ class Organization(BaseModel):
         }
 
 
-class AbejaState(BaseModel):
+class AbejaState(State):
     organizations: dict[str, Organization] = Field(default_factory=dict)
     run_seq: int = 0
 
@@ -220,13 +224,14 @@ class RunsPage(BaseModel):
     next_page_token: str | None = None
 
 
-class AbejaBackend:
+class AbejaBackend(StateBackend[AbejaState]):
     """Every organization's objects. Reads of runs advance their pending steps."""
 
-    def __init__(self, transitions: Transitions | None = None) -> None:
-        self.transitions = transitions or Transitions()
-        self.state = AbejaState()
-        self.reset()
+    state_type = AbejaState
+
+    def initial(self) -> AbejaState:
+        """The seeded organizations, deployment, versions, channels and training models."""
+        return AbejaState(organizations={org.organization_id: org for org in seed(self.transitions.clock)})
 
     # ---- organizations and access ----------------------------------------------------------------
 
@@ -524,16 +529,6 @@ class AbejaBackend:
 
     # ---- state ----------------------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Back to the seeded organizations, deployment, versions, channels and training models."""
-        self.state = AbejaState(organizations={org.organization_id: org for org in seed(self.transitions.clock)})
-
-    def dump(self) -> dict[str, Any]:
-        return self.state.model_dump(mode="json")
-
-    def load(self, data: dict[str, Any]) -> None:
-        self.state = AbejaState.model_validate(data)
-
     def _now(self) -> str:
         return timestamp(self.transitions.clock())
 
@@ -606,41 +601,28 @@ def seed(clock: Clock) -> list[Organization]:
 # ---- readers of body fields (400 naming the field) ---------------------------------------------------
 
 
+def _field(read: Callable[..., Read], body: Mapping[str, Any], name: str, **bounds: int | None) -> Read:
+    """A body field read by a core reader; a bad value is the platform's 400 naming the field."""
+    try:
+        return read(body, name, **bounds)
+    except FieldError as error:
+        raise BadRequest.field(name, error.message.removeprefix(f"{name} ")) from None
+
+
 def _str(body: Mapping[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise BadRequest.field(name, "must be a string")
-    return value
+    return _field(optional_str, body, name)
 
 
 def _int(body: Mapping[str, Any], name: str, minimum: int, maximum: int | None) -> int | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest.field(name, "must be an integer")
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
-        raise BadRequest.field(name, f"must be an integer {bound}")
-    return value
+    return _field(optional_int, body, name, minimum=minimum, maximum=maximum)
 
 
 def _str_map(body: Mapping[str, Any], name: str) -> dict[str, str] | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise BadRequest.field(name, "must be an object of string values")
-    return dict(value)
+    return _field(optional_str_map, body, name)
 
 
 def _object(body: Mapping[str, Any], name: str) -> dict[str, Any] | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise BadRequest.field(name, "must be an object")
-    return dict(value)
+    return _field(optional_object, body, name)
 
 
 def _token(offset: int) -> str:

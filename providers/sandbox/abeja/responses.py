@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
 from providers.sandbox.abeja.exceptions import AbejaError, BadRequest
 from providers.sandbox.abeja.models import AbejaBackend, RunsPage
 from providers.sandbox.core.http import HttpError, Request, Response
-
-Handler = Callable[["AbejaResponses", Request], Response]
-
-
-def _platform_errors(handler: Handler) -> Handler:
-    """Answer the backend's errors with their code and `error_detail`, as the platform does."""
-
-    @functools.wraps(handler)
-    def serve(self: AbejaResponses, request: Request) -> Response:
-        try:
-            return handler(self, request)
-        except AbejaError as error:
-            return Response(error.status, error.body())
-        except HttpError as error:
-            # The shared request helpers (body not JSON, not an object) raise plain 400s.
-            return Response(error.status, BadRequest(error.message).body())
-
-    return serve
 
 
 class AbejaResponses:
@@ -36,40 +15,33 @@ class AbejaResponses:
 
     # ---- organizations ---------------------------------------------------------------------------
 
-    @_platform_errors
     def list_organizations(self, request: Request) -> Response:
         organizations = self.backend.organizations_of(request.tenant_id())
         return Response(200, {"organizations": [org.wire() for org in organizations]})
 
-    @_platform_errors
     def get_organization(self, request: Request) -> Response:
         return Response(200, self.backend.organization(request.tenant_id(), request.params["org"]).wire())
 
     # ---- deployments -----------------------------------------------------------------------------
 
-    @_platform_errors
     def create_deployment(self, request: Request) -> Response:
         p = request.params
         deployment = self.backend.create_deployment(request.tenant_id(), p["org"], request.json_object())
         return Response(200, deployment.wire())
 
-    @_platform_errors
     def list_deployments(self, request: Request) -> Response:
         deployments = self.backend.list_deployments(request.tenant_id(), request.params["org"])
         return Response(200, {"entries": [d.wire() for d in deployments]})
 
-    @_platform_errors
     def get_deployment(self, request: Request) -> Response:
         p = request.params
         return Response(200, self.backend.deployment(request.tenant_id(), p["org"], p["dep"]).wire())
 
-    @_platform_errors
     def patch_deployment(self, request: Request) -> Response:
         p = request.params
         body = request.json_object()
         return Response(200, self.backend.patch_deployment(request.tenant_id(), p["org"], p["dep"], body).wire())
 
-    @_platform_errors
     def delete_deployment(self, request: Request) -> Response:
         p = request.params
         self.backend.delete_deployment(request.tenant_id(), p["org"], p["dep"])
@@ -77,31 +49,26 @@ class AbejaResponses:
 
     # ---- versions --------------------------------------------------------------------------------
 
-    @_platform_errors
     def create_version(self, request: Request) -> Response:
         p = request.params
         version = self.backend.create_version(request.tenant_id(), p["org"], p["dep"], request.json_object())
         upload = f"{_origin(request)}/abeja/uploads/{p['org']}/{p['dep']}/{version.version_id}"
         return Response(200, {**version.wire(), "upload_url": upload})
 
-    @_platform_errors
     def list_versions(self, request: Request) -> Response:
         p = request.params
         versions = self.backend.list_versions(request.tenant_id(), p["org"], p["dep"])
         return Response(200, {"entries": [v.wire() for v in versions]})
 
-    @_platform_errors
     def get_version(self, request: Request) -> Response:
         p = request.params
         return Response(200, self.backend.version(request.tenant_id(), p["org"], p["dep"], p["ver"]).wire())
 
-    @_platform_errors
     def delete_version(self, request: Request) -> Response:
         p = request.params
         self.backend.delete_version(request.tenant_id(), p["org"], p["dep"], p["ver"])
         return Response(200, {"message": f"{p['ver']} deleted"})
 
-    @_platform_errors
     def upload_source(self, request: Request) -> Response:
         """The presigned URL's PUT: S3 answers 200 with an empty body; the SDK reads no JSON from it."""
         p = request.params
@@ -110,13 +77,11 @@ class AbejaResponses:
 
     # ---- channels --------------------------------------------------------------------------------
 
-    @_platform_errors
     def create_channel(self, request: Request) -> Response:
         org = self.backend.organization(request.tenant_id(), request.params["org"])
         channel = self.backend.create_channel(request.tenant_id(), org.organization_id, request.json_object())
         return Response(200, {**org.wire(), "channel": channel.wire()})
 
-    @_platform_errors
     def list_channels(self, request: Request) -> Response:
         user, org_id = request.tenant_id(), request.params["org"]
         org = self.backend.organization(user, org_id)
@@ -136,17 +101,14 @@ class AbejaResponses:
             },
         )
 
-    @_platform_errors
     def get_channel(self, request: Request) -> Response:
         user, p = request.tenant_id(), request.params
         org = self.backend.organization(user, p["org"])
         return Response(200, {**org.wire(), "channel": self.backend.channel(user, p["org"], p["channel"]).wire()})
 
-    @_platform_errors
     def archive_channel(self, request: Request) -> Response:
         return self._set_archived(request, True)
 
-    @_platform_errors
     def unarchive_channel(self, request: Request) -> Response:
         return self._set_archived(request, False)
 
@@ -158,30 +120,25 @@ class AbejaResponses:
 
     # ---- triggers and runs -----------------------------------------------------------------------
 
-    @_platform_errors
     def create_trigger(self, request: Request) -> Response:
         p = request.params
         trigger = self.backend.create_trigger(request.tenant_id(), p["org"], p["dep"], request.json_object())
         return Response(200, trigger.wire())
 
-    @_platform_errors
     def list_triggers(self, request: Request) -> Response:
         p = request.params
         triggers = self.backend.list_triggers(request.tenant_id(), p["org"], p["dep"])
         return Response(200, {"entries": [t.wire() for t in triggers]})
 
-    @_platform_errors
     def get_trigger(self, request: Request) -> Response:
         p = request.params
         return Response(200, self.backend.trigger(request.tenant_id(), p["org"], p["dep"], p["trigger"]).wire())
 
-    @_platform_errors
     def delete_trigger(self, request: Request) -> Response:
         p = request.params
         self.backend.delete_trigger(request.tenant_id(), p["org"], p["dep"], p["trigger"])
         return Response(200, {"message": f"{p['trigger']} deleted"})
 
-    @_platform_errors
     def trigger_runs(self, request: Request) -> Response:
         p = request.params
         page = self.backend.trigger_runs(
@@ -194,7 +151,6 @@ class AbejaResponses:
         )
         return Response(200, _runs_body(page))
 
-    @_platform_errors
     def deployment_runs(self, request: Request) -> Response:
         p = request.params
         page = self.backend.deployment_runs(
@@ -202,7 +158,6 @@ class AbejaResponses:
         )
         return Response(200, _runs_body(page))
 
-    @_platform_errors
     def method_not_allowed(self, request: Request) -> Response:
         """Triggers have no update: PUT and PATCH answer 405 with the platform's error object."""
         raise _MethodNotAllowed("triggers cannot be updated; delete the trigger and create a new one")
@@ -218,10 +173,7 @@ class AbejaResponses:
         file_id = document.get("file_id")
         if file_id is not None and not isinstance(file_id, str):
             raise HttpError("file_id must be a string", 400)
-        try:
-            runs = self.backend.file_arrived(org, channel, file_id, bool(document.get("fail")))
-        except AbejaError as error:
-            raise HttpError(error.message, error.status) from None
+        runs = self.backend.file_arrived(org, channel, file_id, bool(document.get("fail")))
         return Response(201, {"runs": [run.wire() for run in runs]})
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from providers.sandbox.appconfig import urls
+from providers.sandbox.appconfig.exceptions import error_body, error_code
 from providers.sandbox.appconfig.models import (
     ACCOUNT_ID,
     CLOCK,
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
 # Dummy credentials: moto checks no signature; this key maps to its default account.
 ACCESS_KEY_ID = "sandbox-appconfig"
 SECRET_ACCESS_KEY = "sandbox-appconfig-secret"
+# StartDeployment's sensitive member: the platform receives it, the request log does not keep it.
+SENSITIVE_MEMBERS = ("DynamicExtensionParameters",)
 
 urls.install()
 
@@ -69,7 +72,6 @@ __all__ = [
     "SEED_STRATEGY_ID",
     "SEED_VERSION_NUMBER",
     "AppConfigControl",
-    "attach",
     "create_platform",
 ]
 
@@ -125,6 +127,12 @@ class AppConfigBackend:
         # Moto's objects are not serialisable: a state file keeps the other platforms only.
         return None
 
+    def serve(self, app: SandboxApp, host: str, port: int) -> AppConfigServer:
+        """Moto's server for this platform of `app`, bound now, behind the app's pipeline."""
+        server = AppConfigServer(ControlledApp(app), host, port)
+        self.endpoint = server.url
+        return server
+
     def environment(self, url: str) -> dict[str, str]:
         return {
             "AWS_ENDPOINT_URL_APPCONFIG": self.endpoint or url,
@@ -169,27 +177,23 @@ class AppConfigBackend:
 
 
 def create_platform(transitions: Transitions) -> Platform:
-    """AppConfig as a sandbox platform: no routes on the sandbox's own port (moto serves them on its
-    own, see `attach`), control routes, reset and the environment."""
+    """AppConfig as a sandbox platform: no routes on the sandbox's own port (moto serves them on a
+    server of its own, see `AppConfigBackend.serve`), control routes, reset and the environment."""
     state = AppConfigBackend()
     return Platform(
         name=PLATFORM,
         backend=state,
         routes=[],
         control_routes=urls.control_routes(state.set_clock, state.get_clock, state.alarm),
-        credential=lambda _request: None,
-        error_body=lambda message: {"__type": "InternalServerException", "message": message},
+        # Moto checks no signature: every caller is the one account.
+        credential=lambda _request: ACCOUNT_ID,
+        default_tokens={ACCOUNT_ID: ACCOUNT_ID},
+        error_body=lambda error: error_body(error.message, error.status),
+        error_headers=lambda error: {"x-amzn-ErrorType": error_code(error.status)},
         environment=state.environment,
+        server=state.serve,
+        sensitive=SENSITIVE_MEMBERS,
     )
-
-
-def attach(app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> AppConfigServer:
-    """Moto's server for the AppConfig platform of `app`, bound now, sharing its faults, log and lock."""
-    server = AppConfigServer(ControlledApp(app), host, port)
-    platform = app.platforms[PLATFORM]
-    assert isinstance(platform.backend, AppConfigBackend)
-    platform.backend.endpoint = server.url
-    return server
 
 
 class AppConfigControl:

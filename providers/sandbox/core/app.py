@@ -1,7 +1,8 @@
 """The sandbox WSGI application: every platform under `/<platform>/`, the control plane under `/_sandbox/`.
 
-For a platform request it, in order: routes (404/405), takes an armed fault, authenticates (401),
-runs the handler under one lock, saves the state file, and logs the request (never its headers).
+For a platform request `serve` runs one pipeline, whichever server received it: take an armed fault,
+authenticate (401), run the handler under one lock, save the state file, and log the request (never
+its headers). Routing happens before: here from the path, on a platform's own server from its table.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from providers.sandbox.core.transitions import Transitions
 logger = logging.getLogger("providers.sandbox")
 
 PlatformFactory = Callable[[Transitions], Platform]
-StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+StartResponse = Callable[..., Any]
 STATE_FORMAT = 1
 
 
@@ -61,12 +62,13 @@ class SandboxApp:
         request = Request.from_environ(environ)
         if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
             response = self._serve_control(request)
+        elif (platform := self.platforms.get(request.path.split("/")[1])) is None:
+            response = Response(404, _detail_body("Not Found"))
+            self._log(request, None, None, response, fault=False)
         else:
-            response = self._serve_platform(request)
-        body = response.encode()
-        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-        start_response(_status_line(response.status), headers + list(response.headers.items()))
-        return [body]
+            match = self._routers[platform.name].match(request.method, request.path[len(platform.name) + 1 :])
+            response = self.serve(platform, request, match)
+        return respond(response, start_response)
 
     def reset(self) -> None:
         """Clear all platform state, faults, transition modes and the request log; keep tokens."""
@@ -103,6 +105,35 @@ class SandboxApp:
             self.tokens.load(snapshot.get("tokens", {}))
             self.transitions.load(snapshot.get("transitions", {}))
 
+    def serve(self, platform: Platform, request: Request, match: RouteMatch) -> Response:
+        """A platform request, routed: faults, auth, the handler under the lock, state file, log."""
+        with self.lock:
+            self._in_flight += 1
+            request.in_flight = self._in_flight
+        try:
+            credential = platform.credential(request)
+            request.tenant = self.tokens.tenant(platform.name, credential)
+            unauthorised = None if request.tenant else _unauthorised_message(credential)
+            with self.lock:
+                fault = self.faults.take(request.method, request.path, platform.name)
+            if fault is not None and fault.delay_seconds:
+                time.sleep(fault.delay_seconds)
+            failing = fault if fault is not None and fault.status is not None else None
+            if failing is not None and failing.when == "before":
+                response = failing.response(platform)
+            else:
+                with self.lock:
+                    response = self._run(platform, match, request, unauthorised)
+                    self._save()
+                if failing is not None:
+                    response = failing.response(platform)
+            response.headers = {**platform.headers, **response.headers}
+            self._log(request, platform, match, response, fault=failing is not None)
+            return response
+        finally:
+            with self.lock:
+                self._in_flight -= 1
+
     def _save(self) -> None:
         if self.state_file is not None:
             self.state_file.save(self.snapshot())
@@ -110,53 +141,20 @@ class SandboxApp:
     def _serve_control(self, request: Request) -> Response:
         match = self._control.match(request.method, request.path.removeprefix(CONTROL_PREFIX))
         with self.lock:
-            response = self._run(match, request, _detail_body)
+            try:
+                response = self._handle(match, request, None)
+            except HttpError as error:
+                response = Response(error.status, _detail_body(error.message))
             self._save()
         return response
 
-    def _serve_platform(self, request: Request) -> Response:
-        with self.lock:
-            self._in_flight += 1
-            request.in_flight = self._in_flight
+    def _run(self, platform: Platform, match: RouteMatch, request: Request, unauthorised: str | None) -> Response:
         try:
-            return self._serve_platform_counted(request)
-        finally:
-            with self.lock:
-                self._in_flight -= 1
+            return self._handle(match, request, unauthorised)
+        except HttpError as error:
+            return platform.error_response(error)
 
-    def _serve_platform_counted(self, request: Request) -> Response:
-        platform = self.platforms.get(request.path.split("/")[1])
-        if platform is None:
-            response = Response(404, _detail_body("Not Found"))
-            self._log(request, None, None, response, fault=False)
-            return response
-        match = self._routers[platform.name].match(request.method, request.path[len(platform.name) + 1 :])
-        credential = platform.credential(request)
-        request.tenant = self.tokens.tenant(platform.name, credential)
-        unauthorised = None if request.tenant else _unauthorised_message(credential)
-        with self.lock:
-            fault = self.faults.take(request.method, request.path, platform.name)
-        if fault is not None and fault.delay_seconds:
-            time.sleep(fault.delay_seconds)
-        failing = fault if fault is not None and fault.status is not None else None
-        if failing is not None and failing.when == "before":
-            response = failing.response(platform.error_body)
-        else:
-            with self.lock:
-                response = self._run(match, request, platform.error_body, unauthorised)
-                self._save()
-            if failing is not None:
-                response = failing.response(platform.error_body)
-        self._log(request, platform.name, match, response, fault=failing is not None)
-        return response
-
-    def _run(
-        self,
-        match: RouteMatch,
-        request: Request,
-        error_body: Callable[[str], Any],
-        unauthorised: str | None = None,
-    ) -> Response:
+    def _handle(self, match: RouteMatch, request: Request, unauthorised: str | None) -> Response:
         try:
             if match.route is None:
                 raise HttpError(HTTPStatus(match.status).phrase, match.status)
@@ -164,30 +162,39 @@ class SandboxApp:
                 raise HttpError(unauthorised, 401)
             request.params = match.params
             return match.route.handler(request)
-        except HttpError as error:
-            return Response(error.status, error_body(error.message))
+        except HttpError:
+            raise
         except Exception:
             # A bug in an emulator: answer it, log it, keep serving the other requests.
             logger.exception("sandbox: unhandled error serving %s %s", request.method, request.path)
-            return Response(500, error_body("internal error in the sandbox (see its log)"))
+            raise HttpError("internal error in the sandbox (see its log)", 500) from None
 
     def _log(
-        self, request: Request, platform: str | None, match: RouteMatch | None, response: Response, fault: bool
+        self, request: Request, platform: Platform | None, match: RouteMatch | None, response: Response, fault: bool
     ) -> None:
+        body = request.json_or_none()
+        if isinstance(body, dict) and platform is not None:
+            body = {k: ("[redacted]" if k in platform.sensitive else v) for k, v in body.items()}
         with self.lock:
             self.log.record(
                 now=self.clock(),
-                platform=platform,
+                platform=platform.name if platform else None,
                 tenant=request.tenant,
                 method=request.method,
                 path=request.path,
                 query=request.query,
                 status=response.status,
-                route=match.route.name if match and match.route else None,
-                body=request.json_or_none(),
+                route=(match.route.name or None) if match and match.route else None,
+                body=body,
                 fault=fault,
                 in_flight=request.in_flight,
             )
+
+
+def respond(response: Response, start_response: StartResponse) -> list[bytes]:
+    """Send a Response through WSGI."""
+    start_response(_status_line(response.status), response.header_list())
+    return [response.encode()]
 
 
 def _unauthorised_message(credential: str | None) -> str:

@@ -1,6 +1,6 @@
 """The control plane under `/_sandbox/`: JSON in, JSON out, no auth, not logged.
 
-Platforms add their own routes under `/_sandbox/<platform>/` (e.g. scheduled failures).
+Platforms add their own routes under `/_sandbox/<platform>/`, and their kinds of scheduled failures.
 """
 
 from __future__ import annotations
@@ -109,4 +109,5 @@ def control_routes(app: SandboxApp) -> list[Route]:
     ]
     for platform in app.platforms.values():
         routes += [replace(route, pattern=f"/{platform.name}{route.pattern}") for route in platform.control_routes]
+        routes += [kind.route(platform.name) for kind in platform.failures]
     return routes

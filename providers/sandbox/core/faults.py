@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from providers.sandbox.core.http import Response
+from providers.sandbox.core.http import HttpError, Response
 from providers.sandbox.core.validation import (
     FieldError,
     lookup,
@@ -15,6 +14,9 @@ from providers.sandbox.core.validation import (
     optional_int,
     optional_str,
 )
+
+if TYPE_CHECKING:
+    from providers.sandbox.core.platform import Platform
 
 When = Literal["before", "after"]
 
@@ -47,11 +49,14 @@ class Fault:
             return False
         return self.method in ("*", method) and re.search(self.path, path) is not None
 
-    def response(self, error_body: Callable[[str], Any]) -> Response:
+    def response(self, platform: Platform) -> Response:
         """The answer this fault sends instead of the real one, in the platform's error format."""
-        headers = {} if self.retry_after is None else {"Retry-After": _header_number(self.retry_after)}
-        body = error_body("injected fault") if self.body is None else self.body
-        return Response(self.status or 200, body, headers)
+        response = platform.error_response(HttpError("injected fault", self.status or 200))
+        if self.body is not None:
+            response.body = self.body
+        if self.retry_after is not None:
+            response.headers["Retry-After"] = _header_number(self.retry_after)
+        return response
 
 
 def parse_fault(fault_id: str, document: dict[str, Any]) -> Fault:

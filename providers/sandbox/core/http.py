@@ -1,4 +1,5 @@
-"""Request and response objects, and the route table shared by every emulated platform."""
+"""Request and response objects, the one reader of request bodies, and the route table shared by every
+emulated platform."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote
 
@@ -20,6 +23,46 @@ class HttpError(Exception):
         self.message = message
         if status is not None:
             self.status = status
+
+
+def json_object(body: bytes | str, required: bool = True) -> dict[str, Any]:
+    """A request body as a JSON object, or a 400 naming what is wrong with it (`{}` when empty and not
+    `required`)."""
+    if not body.strip():
+        if required:
+            raise HttpError("request body is required (a JSON object)", 400)
+        return {}
+    try:
+        document = json.loads(body)
+    except ValueError as error:
+        raise HttpError(f"request body is not valid JSON: {error}", 400) from None
+    if not isinstance(document, dict):
+        raise HttpError("request body must be a JSON object", 400)
+    return document
+
+
+def multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The text fields and the file parts (by field name) of a `multipart/form-data` body, or a 400."""
+    if not content_type.startswith("multipart/form-data"):
+        raise HttpError("expected a multipart/form-data body", 400)
+    if not body:
+        raise HttpError("request body is empty", 400)
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
+    )
+    if not message.is_multipart():
+        raise HttpError("multipart body could not be parsed", 400)
+    fields: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if isinstance(name, str) and part.get_filename() is not None:
+            files[name] = data
+        elif isinstance(name, str):
+            fields[name] = data.decode("utf-8")
+    return fields, files
 
 
 @dataclass
@@ -89,15 +132,11 @@ class Request:
 
     def json_object(self) -> dict[str, Any]:
         """The body as a JSON object, or a 400 naming what is wrong with it."""
-        if not self.body.strip():
-            raise HttpError("request body is required (a JSON object)", 400)
-        try:
-            document = json.loads(self.body)
-        except ValueError as error:
-            raise HttpError(f"request body is not valid JSON: {error}", 400) from None
-        if not isinstance(document, dict):
-            raise HttpError("request body must be a JSON object", 400)
-        return document
+        return json_object(self.body)
+
+    def form(self) -> tuple[dict[str, str], dict[str, bytes]]:
+        """A multipart body's text fields and file parts, or a 400."""
+        return multipart(self.headers.get("content-type", ""), self.body)
 
     def tenant_id(self) -> str:
         """The tenant the credential belongs to; only routes that require auth may ask."""
@@ -108,15 +147,25 @@ class Request:
 
 @dataclass
 class Response:
-    """A JSON answer; `body=None` sends an empty body."""
+    """A JSON answer (`body=None` sends an empty body), or `raw` bytes sent as they are with their own
+    `Content-Type` among the headers."""
 
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
 
     def encode(self) -> bytes:
-        """The body as UTF-8 JSON bytes."""
+        """The bytes to send."""
+        if self.raw is not None:
+            return self.raw
         return b"" if self.body is None else json.dumps(self.body).encode("utf-8")
+
+    def header_list(self) -> list[tuple[str, str]]:
+        """Every header to send, `Content-Type` and `Content-Length` included."""
+        body = self.encode()
+        kind = [] if self.raw is not None else [("Content-Type", "application/json")]
+        return [*kind, ("Content-Length", str(len(body))), *self.headers.items()]
 
 
 Handler = Callable[[Request], Response]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from providers.sandbox.core.http import Request, Route
+from providers.sandbox.core.failures import FailureKind
+from providers.sandbox.core.http import HttpError, Request, Response, Route
+
+if TYPE_CHECKING:
+    from providers.sandbox.core.app import SandboxApp
 
 
 class Backend(Protocol):
@@ -22,6 +26,14 @@ class Backend(Protocol):
         """Replace all state with data saved by `dump`."""
 
 
+class Server(Protocol):
+    """A second server a platform runs beside the sandbox's own (AppConfig: moto's)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class Platform:
     """One emulated platform, served under `/<name>/` and controlled under `/_sandbox/<name>/`.
@@ -34,12 +46,26 @@ class Platform:
     routes: list[Route]
     credential: Callable[[Request], str | None]
     """Extracts the raw credential from a request (None when absent)."""
-    error_body: Callable[[str], Any]
-    """Renders an error message as the platform's real error body."""
+    error_body: Callable[[HttpError], Any]
+    """Renders an error (the platform's own, or the sandbox's: routing, auth, faults) as its real body."""
     environment: Callable[[str], dict[str, str]]
     """The environment variables that point a client at this platform, given the sandbox URL."""
     default_tokens: dict[str, str] = field(default_factory=dict)
     control_routes: list[Route] = field(default_factory=list)
+    failures: list[FailureKind] = field(default_factory=list)
+    """Scheduled lifecycle failures it offers, each at `POST /_sandbox/<name><path>`."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Headers on every answer it sends."""
+    sensitive: tuple[str, ...] = ()
+    """Top-level body members the request log never keeps (`[redacted]`)."""
+    error_headers: Callable[[HttpError], dict[str, str]] = lambda error: {}
+    server: Callable[[SandboxApp, str, int], Server] | None = None
+    """Builds a second server (given the app, host and port; port 0: the OS picks), started and stopped
+    with the sandbox, for a platform that is not served on the sandbox's own port."""
+
+    def error_response(self, error: HttpError) -> Response:
+        """The platform's answer to an error."""
+        return Response(error.status, self.error_body(error), {**self.headers, **self.error_headers(error)})
 
 
 class Tokens:

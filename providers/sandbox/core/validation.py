@@ -85,6 +85,14 @@ def optional_str_map(document: Mapping[str, Any], path: str) -> dict[str, str] |
     return dict(value)
 
 
+def optional_object(document: Mapping[str, Any], path: str) -> dict[str, Any] | None:
+    """An object field."""
+    value = lookup(document, path)
+    if value is not None and not isinstance(value, Mapping):
+        raise FieldError(f"{path} must be an object")
+    return None if value is None else dict(value)
+
+
 def optional_str_list(document: Mapping[str, Any], path: str) -> list[str] | None:
     """A list of strings."""
     value = lookup(document, path)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 
+from providers.sandbox.core.failures import FailureKind
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.transitions import Transitions
 from providers.sandbox.dataiku import urls
 from providers.sandbox.dataiku.exceptions import error_body
-from providers.sandbox.dataiku.models import PLATFORM, DataikuBackend
-from providers.sandbox.dataiku.responses import DataikuResponses
+from providers.sandbox.dataiku.models import OPERATIONS, PLATFORM, DataikuBackend
+from providers.sandbox.dataiku.responses import DSS_HEADERS, DataikuResponses
 
 ADMIN_KEY = "sandbox-dku-admin-key"
 ANALYST_KEY = "sandbox-dku-analyst-key"
@@ -43,7 +44,15 @@ def environment(url: str) -> dict[str, str]:
 def create_platform(transitions: Transitions) -> Platform:
     """The DSS platform, its tasks advancing under the sandbox's transition modes."""
     responses = DataikuResponses(DataikuBackend(transitions))
-    platform = Platform(PLATFORM, responses.backend, urls.routes(responses), credential, error_body, environment)
-    platform.default_tokens = dict(DEFAULT_TOKENS)
-    platform.control_routes = urls.control_routes(responses)
-    return platform
+    return Platform(
+        name=PLATFORM,
+        backend=responses.backend,
+        routes=urls.routes(responses),
+        control_routes=urls.control_routes(responses),
+        failures=[FailureKind("/failures", OPERATIONS, responses.backend.schedule)],
+        credential=credential,
+        error_body=error_body,
+        environment=environment,
+        default_tokens=DEFAULT_TOKENS,
+        headers=DSS_HEADERS,
+    )

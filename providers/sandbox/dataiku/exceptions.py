@@ -10,18 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from providers.sandbox.core.http import HttpError
+from providers.sandbox.core.validation import FieldError
 
 EXCEPTIONS = "com.dataiku.dip.exceptions."
 UNAUTHORIZED = EXCEPTIONS + "UnauthorizedException"
 UNKNOWN_OBJECT = EXCEPTIONS + "UnknownObjectException"
 GENERIC = EXCEPTIONS + "CodedException"
-
-
-def error_body(message: str) -> dict[str, str]:
-    """The body of errors raised outside the emulator's handlers (routing, auth, injected faults)."""
-    if message.startswith(("missing credentials", "invalid credentials")):
-        return {"errorType": UNAUTHORIZED, "message": message}
-    return {"errorType": GENERIC, "message": message}
 
 
 class DssError(HttpError):
@@ -80,3 +74,15 @@ class TaskFailed(DssError):
 
     status = 500
     error_type = EXCEPTIONS + "TaskFailedException"
+
+
+def error_body(error: HttpError) -> dict[str, str]:
+    """DSS's error JSON for any error: the emulator's own carry their class; a bad field is an
+    InvalidParameterException, a missing credential an UnauthorizedException."""
+    if isinstance(error, DssError):
+        return error.body()
+    if isinstance(error, FieldError):
+        return BadRequest(error.message).body()
+    if error.message.startswith(("missing credentials", "invalid credentials")):
+        return {"errorType": UNAUTHORIZED, "message": error.message}
+    return {"errorType": GENERIC, "message": error.message}

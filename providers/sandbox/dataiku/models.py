@@ -41,7 +41,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from providers.sandbox.core.transitions import Transition, Transitions
+from providers.sandbox.core.backend import StateBackend
+from providers.sandbox.core.failures import State
+from providers.sandbox.core.transitions import Transition
 from providers.sandbox.core.validation import optional_str, optional_str_list
 from providers.sandbox.dataiku.exceptions import (
     BadRequest,
@@ -72,7 +74,7 @@ DEFAULT_PORTS = [8080]
 
 Found = TypeVar("Found")
 FutureKind = Literal["start", "stop", "delete-project", "build"]
-Operation = Literal["start", "stop", "build"]
+OPERATIONS = ("start", "stop", "build")
 
 
 class User(BaseModel):
@@ -207,15 +209,6 @@ class Future(BaseModel):
         return self.has_result or self.error is not None or self.aborted
 
 
-class Failure(BaseModel):
-    """A failure scheduled through the control plane for the next start or stop of a named studio, or
-    the next build of a template with this label."""
-
-    operation: Operation
-    name: str
-    message: str
-
-
 class Knobs(BaseModel):
     """Emulator settings tests change through the control plane."""
 
@@ -225,13 +218,12 @@ class Knobs(BaseModel):
     zones: list[str] = Field(default_factory=lambda: list(DEFAULT_ZONES))
 
 
-class DataikuState(BaseModel):
+class DataikuState(State):
     users: dict[str, User] = Field(default_factory=dict)
     projects: dict[str, Project] = Field(default_factory=dict)
     templates: dict[str, Template] = Field(default_factory=dict)
     code_studios: dict[str, CodeStudio] = Field(default_factory=dict)
     futures: dict[str, Future] = Field(default_factory=dict)
-    failures: list[Failure] = Field(default_factory=list)
     lost_work: list[LostWork] = Field(default_factory=list)
     knobs: Knobs = Field(default_factory=Knobs)
 
@@ -264,12 +256,13 @@ def seeded_state() -> DataikuState:
     )
 
 
-class DataikuBackend:
+class DataikuBackend(StateBackend[DataikuState]):
     """The DSS instance. Reads of a future or of a studio's status advance pending tasks."""
 
-    def __init__(self, transitions: Transitions | None = None) -> None:
-        self.transitions = transitions or Transitions()
-        self.state = seeded_state()
+    state_type = DataikuState
+
+    def initial(self) -> DataikuState:
+        return seeded_state()
 
     # ---- users --------------------------------------------------------------------------------
 
@@ -533,11 +526,6 @@ class DataikuBackend:
         )
         return zone
 
-    def schedule_failure(self, operation: Operation, name: str, message: str) -> Failure:
-        failure = Failure(operation=operation, name=name, message=message)
-        self.state.failures.append(failure)
-        return failure
-
     def configure(self, body: Mapping[str, Any]) -> Knobs:
         knobs = self.state.knobs.model_copy()
         if isinstance(body.get("inline_futures"), bool):
@@ -549,17 +537,6 @@ class DataikuBackend:
             knobs.zones = zones
         self.state.knobs = knobs
         return knobs
-
-    # ---- Backend protocol ---------------------------------------------------------------------
-
-    def reset(self) -> None:
-        self.state = seeded_state()
-
-    def dump(self) -> dict[str, Any]:
-        return self.state.model_dump(mode="json")
-
-    def load(self, data: dict[str, Any]) -> None:
-        self.state = DataikuState.model_validate(data)
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -631,7 +608,7 @@ class DataikuBackend:
         self.state.futures[future.job_id] = future
         return future
 
-    def _task(self, kind: Operation, user: str, studio: CodeStudio) -> Future:
+    def _task(self, kind: FutureKind, user: str, studio: CodeStudio) -> Future:
         future = self._future(kind, user, studio.project_key, studio.id)
         self._schedule_failure_of(future, kind, studio.name)
         studio.job_id = future.job_id
@@ -643,12 +620,11 @@ class DataikuBackend:
             future.transition = self.transitions.start(PLATFORM, "DONE")
         return future
 
-    def _schedule_failure_of(self, future: Future, kind: Operation, name: str) -> None:
-        failure = next((f for f in self.state.failures if f.operation == kind and f.name == name), None)
+    def _schedule_failure_of(self, future: Future, kind: str, name: str) -> None:
+        failure = self.state.take_failure(kind, name)
         if failure is not None:
-            self.state.failures.remove(failure)
             # Kept until the task finishes, so a poll before then still sees it running.
-            future.result = {"scheduledFailure": failure.message}
+            future.result = {"scheduledFailure": failure.reason}
 
     def _advance(self, future: Future) -> None:
         if future.finished() or future.transition is None:

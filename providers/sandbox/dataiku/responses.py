@@ -1,18 +1,16 @@
 """Dataiku DSS's wire layer: requests into backend calls, results into DSS's JSON.
 
-Every answer carries `DSS-Version` and `DSS-API-Version`; every error raised by the backend is
-rendered as DSS's error JSON with its exception class. Null fields are left out, as DSS does.
+Every error raised by the backend is rendered as DSS's error JSON with its exception class (see
+`exceptions.py`). Null fields are left out, as DSS does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from providers.sandbox.core.http import Request, Response
-from providers.sandbox.core.validation import FieldError, optional_choice, optional_str, optional_str_list
-from providers.sandbox.dataiku.exceptions import BadRequest, DssError
-from providers.sandbox.dataiku.models import CodeStudio, Conflicts, DataikuBackend, Future, Operation
+from providers.sandbox.core.validation import FieldError, optional_str, optional_str_list
+from providers.sandbox.dataiku.models import CodeStudio, Conflicts, DataikuBackend, Future
 
 DSS_VERSION = "15.2.0"
 DSS_HEADERS = {"DSS-Version": DSS_VERSION, "DSS-API-Version": "1"}
@@ -25,23 +23,6 @@ def flag(request: Request, name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in ("true", "1", "yes")
-
-
-def dss(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
-    """Add DSS's headers to an answer, and render backend errors as DSS's error JSON."""
-
-    def serve(request: Request) -> Response:
-        try:
-            response = handler(request)
-        except DssError as error:
-            response = Response(error.status, error.body())
-        except FieldError as error:
-            response = Response(400, BadRequest(error.message).body())
-        response.headers.update(DSS_HEADERS)
-        return response
-
-    serve.__doc__ = handler.__doc__
-    return serve
 
 
 class DataikuResponses:
@@ -82,7 +63,7 @@ class DataikuResponses:
     def delete_project(self, request: Request) -> Response:
         """`DELETE /projects/{pk}`: a future, finished inline unless `wait=False`."""
         future = self.backend.delete_project(self.user(request), request.params["pk"], flag(request, "wait", True))
-        return Response(200, future_state(future, inline=future.finished(), peek=False, now=self._now()))
+        return self._future(future, inline=future.finished())
 
     def get_project_part(self, request: Request) -> Response:
         """`GET /projects/{pk}/{metadata|settings|permissions}`."""
@@ -137,7 +118,7 @@ class DataikuResponses:
     def build_template(self, request: Request) -> Response:
         """`POST /admin/code-studios/{tid}/build`: a future."""
         future = self.backend.build_template(self.user(request), request.params["tid"])
-        return Response(200, future_state(future, inline=False, peek=False, now=self._now()))
+        return self._future(future)
 
     # ---- code studios -------------------------------------------------------------------------
 
@@ -181,12 +162,12 @@ class DataikuResponses:
     def restart_code_studio(self, request: Request) -> Response:
         """`POST .../{id}/restart`: a future."""
         future = self.backend.restart_code_studio(self.user(request), request.params["pk"], request.params["id"])
-        return Response(200, future_state(future, inline=future.finished(), peek=False, now=self._now()))
+        return self._future(future, inline=future.finished())
 
     def stop_code_studio(self, request: Request) -> Response:
         """`POST .../{id}/stop`: a future; finished inline when the studio is stopped already."""
         future = self.backend.stop_code_studio(self.user(request), request.params["pk"], request.params["id"])
-        return Response(200, future_state(future, inline=future.finished(), peek=False, now=self._now()))
+        return self._future(future, inline=future.finished())
 
     def change_owner(self, request: Request) -> Response:
         """`POST .../{id}/change-owner?newOwner=`: the updated definition."""
@@ -220,7 +201,7 @@ class DataikuResponses:
         self.user(request)
         peek = flag(request, "peek", False)
         future = self.backend.get_future(request.params["job_id"], peek)
-        return Response(200, future_state(future, inline=False, peek=peek, now=self._now()))
+        return self._future(future, peek=peek)
 
     def abort_future(self, request: Request) -> Response:
         """`DELETE /futures/{jobId}`."""
@@ -255,26 +236,10 @@ class DataikuResponses:
             deleted=optional_str_list(raw, "deleted") or [],
             authors=optional_str_list(raw, "authors") or [],
         )
-        try:
-            found = self.backend.put_zone(
-                project_key, studio, zone, optional_str_list(document, "changed") or [], conflicts
-            )
-        except DssError as error:
-            raise FieldError(error.message) from None
+        found = self.backend.put_zone(
+            project_key, studio, zone, optional_str_list(document, "changed") or [], conflicts
+        )
         return Response(200, found.model_dump())
-
-    def schedule_failure(self, request: Request) -> Response:
-        """`POST /_sandbox/dataiku/failures`: `{operation: start|stop|build, name, message?}`."""
-        document = request.json_object()
-        operation = optional_choice(document, "operation", ("start", "stop", "build"))
-        name = optional_str(document, "name")
-        if operation is None or not name:
-            raise FieldError(
-                "operation (start, stop or build) and name (a studio's, or a template's label) are required"
-            )
-        message = optional_str(document, "message") or "failure injected by the sandbox"
-        failure = self.backend.schedule_failure(cast(Operation, operation), name, message)
-        return Response(201, failure.model_dump())
 
     def configure(self, request: Request) -> Response:
         """`PUT /_sandbox/dataiku/settings`: `{inline_futures?, not_found_status?, zones?}`."""
@@ -284,6 +249,9 @@ class DataikuResponses:
 
     def _now(self) -> int:
         return int(self.backend.transitions.clock() * 1000)
+
+    def _future(self, future: Future, inline: bool = False, peek: bool = False) -> Response:
+        return Response(200, future_state(future, inline=inline, peek=peek, now=self._now()))
 
     def _studio(self, request: Request) -> CodeStudio:
         return self.backend.get_code_studio(request.params["pk"], request.params["id"])

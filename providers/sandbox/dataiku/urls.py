@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from providers.sandbox.core.http import Route
-from providers.sandbox.dataiku.responses import DataikuResponses, dss
+from providers.sandbox.dataiku.responses import DataikuResponses
 
 PREFIX = r"/+(?:dip/+publicapi|public/+api)"
 
@@ -57,9 +57,9 @@ def routes(responses: DataikuResponses) -> list[Route]:
     ]
     parts = PREFIX + r"/+projects/+(?P<pk>[^/]+)/+(?P<part>metadata|settings|permissions)"
     return [
-        *(Route(method, api(path), f"dataiku.{name}", dss(handler)) for method, path, name, handler in table),
-        Route("GET", parts, "dataiku.get_project_part", dss(r.get_project_part)),
-        Route("PUT", parts, "dataiku.put_project_part", dss(r.put_project_part)),
+        *(Route(method, api(path), f"dataiku.{name}", handler) for method, path, name, handler in table),
+        Route("GET", parts, "dataiku.get_project_part", r.get_project_part),
+        Route("PUT", parts, "dataiku.put_project_part", r.put_project_part),
     ]
 
 
@@ -67,6 +67,5 @@ def control_routes(responses: DataikuResponses) -> list[Route]:
     """DSS's control-plane routes, relative to `/_sandbox/dataiku`."""
     return [
         Route("POST", r"/zones", "sandbox.dataiku.put_zone", responses.put_zone),
-        Route("POST", r"/failures", "sandbox.dataiku.schedule_failure", responses.schedule_failure),
         Route("PUT", r"/settings", "sandbox.dataiku.configure", responses.configure),
     ]

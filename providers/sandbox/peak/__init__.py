@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from providers.sandbox.core.failures import FailureKind
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.transitions import Transitions
 from providers.sandbox.peak import press_urls, urls
 from providers.sandbox.peak.exceptions import error_body
-from providers.sandbox.peak.models import PLATFORM, PeakBackend
-from providers.sandbox.peak.press_models import PressBackend
+from providers.sandbox.peak.models import OPERATIONS, PLATFORM, PeakBackend
+from providers.sandbox.peak.press_models import DEPLOY_OUTCOMES, PressBackend
 from providers.sandbox.peak.press_responses import PressResponses
 from providers.sandbox.peak.responses import PeakResponses
 
@@ -54,13 +55,16 @@ class PeakHosts:
 
 def create_platform(transitions: Transitions) -> Platform:
     """The Peak platform, its state advancing under the sandbox's transition modes."""
-    responses = PeakResponses(PeakBackend(transitions))
+    services = PeakResponses(PeakBackend(transitions))
     press = PressResponses(PressBackend(transitions))
     return Platform(
         name=PLATFORM,
-        backend=PeakHosts(responses.backend, press.backend),
-        routes=urls.routes(responses) + press_urls.routes(press),
-        control_routes=urls.control_routes(responses) + press_urls.control_routes(press),
+        backend=PeakHosts(services.backend, press.backend),
+        routes=urls.routes(services) + press_urls.routes(press),
+        failures=[
+            FailureKind("/failures", OPERATIONS, services.backend.schedule),
+            FailureKind("/press/failures", ("deploy", "delete"), press.backend.schedule, DEPLOY_OUTCOMES),
+        ],
         credential=credential,
         error_body=error_body,
         environment=environment,

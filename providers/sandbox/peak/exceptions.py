@@ -5,9 +5,9 @@ from __future__ import annotations
 from providers.sandbox.core.http import HttpError
 
 
-def error_body(message: str) -> dict[str, str]:
+def error_body(error: HttpError) -> dict[str, str]:
     """The body Peak sends with an error status."""
-    return {"detail": message}
+    return {"detail": error.message}
 
 
 class BadRequest(HttpError):

@@ -20,12 +20,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from providers.sandbox.core.clock import utc_iso
-from providers.sandbox.core.transitions import Transition, Transitions
+from providers.sandbox.core.backend import StateBackend
+from providers.sandbox.core.failures import State
+from providers.sandbox.core.paging import Page, paginate
+from providers.sandbox.core.transitions import Transition
 from providers.sandbox.core.validation import (
     lookup,
     optional_bool,
@@ -44,8 +46,7 @@ BUSY_STATUSES = ("CREATING", "DEPLOYING", "DELETING")
 TEST_METHODS = ("get", "post", "put", "patch", "delete")
 NAME_PATTERN = r"[a-z][a-z0-9-]{0,63}"
 DEFAULT_PAGE_SIZE = 25
-
-Operation = Literal["create", "delete"]
+OPERATIONS = ("create", "delete")
 
 
 class Service(BaseModel):
@@ -114,26 +115,16 @@ class Service(BaseModel):
         }
 
 
-class Failure(BaseModel):
-    """A failure scheduled through the control plane for the next create or delete of a name."""
-
-    operation: Operation
-    name: str
-    reason: str
-    tenant: str | None = None
-
-
 class Tenant(BaseModel):
     """One tenant's objects, by id in creation order."""
 
     services: dict[str, Service] = Field(default_factory=dict)
 
 
-class PeakState(BaseModel):
+class PeakState(State):
     """Everything the Peak emulator holds: tenants by name, and the scheduled failures."""
 
     tenants: dict[str, Tenant] = Field(default_factory=dict)
-    failures: list[Failure] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -145,17 +136,6 @@ class ListQuery:
     statuses: tuple[str, ...] = ()
     service_types: tuple[str, ...] = ()
     search_term: str | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of services and the counts that go with it."""
-
-    items: list[Service]
-    total: int
-    page_count: int
-    page_number: int
-    page_size: int
 
 
 Reader = Callable[[Mapping[str, Any], str], Any]
@@ -180,12 +160,10 @@ _FIELDS: tuple[tuple[str, str, Reader], ...] = (
 _NO_REDEPLOY = ("title", "description")
 
 
-class PeakBackend:
+class PeakBackend(StateBackend[PeakState]):
     """Peak Services for every tenant. Reads (describe, list) advance pending transitions."""
 
-    def __init__(self, transitions: Transitions | None = None) -> None:
-        self.transitions = transitions or Transitions()
-        self.state = PeakState()
+    state_type = PeakState
 
     def create_service(self, tenant: str, body: Mapping[str, Any]) -> Service:
         """Create a service in CREATING; it becomes AVAILABLE (or CREATE_FAILED when scheduled)."""
@@ -215,8 +193,9 @@ class PeakBackend:
         services = self.state.tenants.setdefault(tenant, Tenant()).services
         if any(existing.name == name for existing in services.values()):
             raise Conflict(f"service {name} already exists")
-        reason = self._take_failure(tenant, "create", name)
-        service.pending = self.transitions.start(PLATFORM, "CREATE_FAILED" if reason else "AVAILABLE", reason)
+        failure = self.state.take_failure("create", name, tenant)
+        reason = failure.reason if failure else None
+        service.pending = self.transitions.start(PLATFORM, "CREATE_FAILED" if failure else "AVAILABLE", reason)
         services[service.id] = service
         return service
 
@@ -227,7 +206,7 @@ class PeakBackend:
             raise NotFound(f"service {service_id} not found")
         return service
 
-    def list_services(self, tenant: str, query: ListQuery) -> Page:
+    def list_services(self, tenant: str, query: ListQuery) -> Page[Service]:
         """One page of the tenant's services in creation order; every service counts one read."""
         for name, values, choices in (
             ("status", query.statuses, STATUSES),
@@ -247,14 +226,7 @@ class PeakBackend:
             and term in service.name.lower()
         ]
         matching.sort(key=lambda service: service.created_at)
-        start = (query.page_number - 1) * query.page_size
-        return Page(
-            items=matching[start : start + query.page_size],
-            total=len(matching),
-            page_count=math.ceil(len(matching) / query.page_size),
-            page_number=query.page_number,
-            page_size=query.page_size,
-        )
+        return paginate(matching, query.page_number, query.page_size)
 
     def update_service(self, tenant: str, service_id: str, body: Mapping[str, Any]) -> Service:
         """Apply a partial update; a change to a deployed setting redeploys (DEPLOYING → AVAILABLE)."""
@@ -281,10 +253,12 @@ class PeakBackend:
         service = self._find(tenant, service_id)
         if service.status in BUSY_STATUSES:
             raise Conflict(f"service {service.name} cannot be deleted while {service.status}")
-        reason = self._take_failure(tenant, "delete", service.name)
+        failure = self.state.take_failure("delete", service.name, tenant)
         service.status, service.last_error = "DELETING", None
         service.updated_at, service.updated_by = self._stamp(tenant)
-        service.pending = self.transitions.start(PLATFORM, "DELETE_FAILED" if reason else None, reason)
+        service.pending = self.transitions.start(
+            PLATFORM, "DELETE_FAILED" if failure else None, failure.reason if failure else None
+        )
         return service
 
     def test_service(self, tenant: str, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -303,33 +277,15 @@ class PeakBackend:
             raise BadRequest(f"httpMethod must be one of {', '.join(TEST_METHODS)}")
         if service.status != "AVAILABLE":
             raise Unprocessable(f"service {name} is {service.status}; only AVAILABLE services can be tested")
-        started = utc_iso(self.transitions.clock())
+        started = self.now_iso()
         echo = json.dumps({"method": method.upper(), "path": path, "payload": payload})
         return {
             "responseBody": echo,
             "responseStatus": 200,
             "reqStartTime": started,
-            "reqEndTime": utc_iso(self.transitions.clock()),
+            "reqEndTime": self.now_iso(),
             "responseSize": f"{max(1, math.ceil(len(echo) / 1024))}KB",
         }
-
-    def schedule_failure(self, operation: Operation, name: str, reason: str, tenant: str | None = None) -> Failure:
-        """Make the next create or delete of `name` (in `tenant`, or any) end in a *_FAILED status."""
-        failure = Failure(operation=operation, name=name, reason=reason, tenant=tenant)
-        self.state.failures.append(failure)
-        return failure
-
-    def reset(self) -> None:
-        """Forget every service and scheduled failure."""
-        self.state = PeakState()
-
-    def dump(self) -> dict[str, Any]:
-        """All state as JSON-ready data."""
-        return self.state.model_dump(mode="json")
-
-    def load(self, data: dict[str, Any]) -> None:
-        """Replace all state with what `dump` returned."""
-        self.state = PeakState.model_validate(data)
 
     def _services(self, tenant: str) -> dict[str, Service]:
         return self.state.tenants.get(tenant, Tenant()).services
@@ -352,16 +308,9 @@ class PeakBackend:
         service.status, service.last_error = transition.target, transition.error
         return service
 
-    def _take_failure(self, tenant: str, operation: Operation, name: str) -> str | None:
-        for failure in self.state.failures:
-            if failure.operation == operation and failure.name == name and failure.tenant in (None, tenant):
-                self.state.failures.remove(failure)
-                return failure.reason
-        return None
-
     def _stamp(self, tenant: str) -> tuple[str, str]:
         """The current time and the user that changes are attributed to."""
-        return utc_iso(self.transitions.clock()), f"sandbox@{tenant}.peak.ai"
+        return self.now_iso(), f"sandbox@{tenant}.peak.ai"
 
 
 def _read_fields(body: Mapping[str, Any]) -> dict[str, Any]:

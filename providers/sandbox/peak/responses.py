@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from providers.sandbox.core.http import Request, Response
-from providers.sandbox.core.validation import FieldError, optional_choice, optional_str
-from providers.sandbox.peak.exceptions import BadRequest
-from providers.sandbox.peak.models import DEFAULT_PAGE_SIZE, ListQuery, Operation, PeakBackend
+from providers.sandbox.core.paging import page_param
+from providers.sandbox.peak.models import DEFAULT_PAGE_SIZE, ListQuery, PeakBackend
 
 
 class PeakResponses:
@@ -19,24 +16,15 @@ class PeakResponses:
     def list_services(self, request: Request) -> Response:
         """The services list; the legacy webapps client (no `featureType=services`) gets `webapps` keys."""
         query = ListQuery(
-            page_size=_page_param(request, "pageSize", DEFAULT_PAGE_SIZE),
-            page_number=_page_param(request, "pageNumber", 1),
+            page_size=page_param(request, "pageSize", DEFAULT_PAGE_SIZE),
+            page_number=page_param(request, "pageNumber", 1),
             statuses=tuple(request.list_param("status")),
             service_types=tuple(request.list_param("serviceType")),
             search_term=request.first("searchTerm") or None,
         )
         page = self.backend.list_services(request.tenant_id(), query)
         key = "services" if request.first("featureType") == "services" else "webapps"
-        return Response(
-            200,
-            {
-                key: [service.summary() for service in page.items],
-                f"{key}Count": page.total,
-                "pageCount": page.page_count,
-                "pageNumber": page.page_number,
-                "pageSize": page.page_size,
-            },
-        )
+        return Response(200, page.envelope([service.summary() for service in page.items], [key], [f"{key}Count"]))
 
     def create_service(self, request: Request) -> Response:
         """`{"id"}` of the new service."""
@@ -71,29 +59,3 @@ class PeakResponses:
     def telemetry(self, request: Request) -> Response:
         """The SDK's usage report after every call: accepted and dropped."""
         return Response(200, {})
-
-    def schedule_failure(self, request: Request) -> Response:
-        """Control plane: `{"operation": "create"|"delete", "name", "reason", "tenant"?}`."""
-        document = request.json_object()
-        operation = optional_choice(document, "operation", ("create", "delete"))
-        name = optional_str(document, "name")
-        if operation is None:
-            raise FieldError("operation is required (create or delete)")
-        if not name:
-            raise FieldError("name is required")
-        failure = self.backend.schedule_failure(
-            cast(Operation, operation),
-            name,
-            optional_str(document, "reason") or "failure injected by the sandbox",
-            optional_str(document, "tenant"),
-        )
-        return Response(201, failure.model_dump())
-
-
-def _page_param(request: Request, name: str, default: int) -> int:
-    value = request.first(name)
-    if value is None or value == "":
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise BadRequest(f"{name} must be an integer >= 1")
-    return int(value)

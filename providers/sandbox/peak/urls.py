@@ -7,31 +7,24 @@ from providers.sandbox.core.http import Route
 from providers.sandbox.peak.responses import PeakResponses
 
 SERVICE_HOST = "/service"
-PRESS_HOST = "/press"
 WEBAPPS = SERVICE_HOST + "/webapps/api/v1/webapps"
+TENANT_METADATA = SERVICE_HOST + "/tenant-management/api/v1/external/tenants/tenant-metadata"
 
 
 def routes(responses: PeakResponses) -> list[Route]:
     """Every Peak route, named `peak.<operation>` in the request log."""
     r = responses
+    table = [
+        ("GET", rf"{WEBAPPS}/?", "list_services", r.list_services),
+        ("POST", rf"{WEBAPPS}/?", "create_service", r.create_service),
+        ("GET", rf"{WEBAPPS}/(?P<service_id>[^/]+)", "describe_service", r.describe_service),
+        ("PATCH", rf"{WEBAPPS}/(?P<service_id>[^/]+)", "update_service", r.update_service),
+        ("DELETE", rf"{WEBAPPS}/(?P<service_id>[^/]+)", "delete_service", r.delete_service),
+        ("POST", rf"{WEBAPPS}/(?P<service_name>[^/]+)/test", "test_service", r.test_service),
+        ("GET", TENANT_METADATA, "tenant_metadata", r.tenant_metadata),
+    ]
     return [
-        Route("GET", rf"{WEBAPPS}/?", "peak.list_services", r.list_services),
-        Route("POST", rf"{WEBAPPS}/?", "peak.create_service", r.create_service),
-        Route("GET", rf"{WEBAPPS}/(?P<service_id>[^/]+)", "peak.describe_service", r.describe_service),
-        Route("PATCH", rf"{WEBAPPS}/(?P<service_id>[^/]+)", "peak.update_service", r.update_service),
-        Route("DELETE", rf"{WEBAPPS}/(?P<service_id>[^/]+)", "peak.delete_service", r.delete_service),
-        Route("POST", rf"{WEBAPPS}/(?P<service_name>[^/]+)/test", "peak.test_service", r.test_service),
-        Route(
-            "GET",
-            rf"{SERVICE_HOST}/tenant-management/api/v1/external/tenants/tenant-metadata",
-            "peak.tenant_metadata",
-            r.tenant_metadata,
-        ),
+        *(Route(method, pattern, f"peak.{name}", handler) for method, pattern, name, handler in table),
         # Telemetry is fire-and-forget in the SDK; it is accepted with or without a valid token.
         Route("POST", rf"{SERVICE_HOST}/resource-usage/api/v1/telemetry", "peak.telemetry", r.telemetry, auth=False),
     ]
-
-
-def control_routes(responses: PeakResponses) -> list[Route]:
-    """Peak's control-plane routes, relative to `/_sandbox/peak`."""
-    return [Route("POST", r"/failures", "sandbox.peak.schedule_failure", responses.schedule_failure)]
