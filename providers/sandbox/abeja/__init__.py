@@ -20,9 +20,6 @@ per read under the sandbox's transition mode.
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from providers.sandbox.abeja import urls
 from providers.sandbox.abeja.exceptions import error_body
 from providers.sandbox.abeja.models import ORGANIZATION_ID, OTHER_USER_ID, PLATFORM, SANDBOX_USER_ID, AbejaBackend
@@ -43,19 +40,11 @@ DEFAULT_TOKENS = {
 
 def credential(request: Request) -> str | None:
     """A Bearer token as is; Basic credentials as their decoded `user-<id>:<token>`."""
-    header = request.headers.get("authorization") or ""
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer":
-        return value.strip() or None
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        user, _, secret = decoded.partition(":")
-        # Only the prefixed kinds the SDK builds; a bare id is not a credential.
-        return decoded if user.startswith(("user-", "datasource-")) and secret else None
-    return None
+    scheme, value = request.authorization()
+    user, _, secret = value.partition(":")
+    # Only the prefixed kinds the SDK builds; a bare id is not a credential.
+    basic = value if user.startswith(("user-", "datasource-")) and secret else None
+    return {"bearer": value or None, "basic": basic}.get(scheme)
 
 
 def environment(url: str) -> dict[str, str]:

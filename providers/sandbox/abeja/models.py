@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field
 
 from providers.sandbox.abeja.exceptions import BadRequest, Forbidden, NotFound
-from providers.sandbox.core.backend import StateBackend
+from providers.sandbox.core.backend import StateBackend, found
 from providers.sandbox.core.clock import Clock
 from providers.sandbox.core.failures import State
 from providers.sandbox.core.transitions import Transition
@@ -87,19 +87,8 @@ class Version(BaseModel):
     modified_at: str
 
     def wire(self) -> dict[str, Any]:
-        return {
-            "deployment_id": self.deployment_id,
-            "version_id": self.version_id,
-            "version": self.version,
-            "handler": self.handler,
-            "image": self.image,
-            "user_parameters": dict(self.user_parameters),
-            "training_job_id": None,
-            "job_definition_id": None,
-            "job_definition_version": None,
-            "created_at": self.created_at,
-            "modified_at": self.modified_at,
-        }
+        unknown = dict.fromkeys(("training_job_id", "job_definition_id", "job_definition_version"))
+        return {**self.model_dump(exclude={"uploaded"}), **unknown}
 
 
 class Trigger(BaseModel):
@@ -182,16 +171,7 @@ class Channel(BaseModel):
     updated_at: str
 
     def wire(self) -> dict[str, Any]:
-        return {
-            "channel_id": self.channel_id,
-            "name": self.name,
-            "description": self.description,
-            "storage_type": self.storage_type,
-            "display_name": self.name,
-            "archived": self.archived,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+        return {**self.model_dump(), "display_name": self.name}
 
 
 class Organization(BaseModel):
@@ -207,10 +187,7 @@ class Organization(BaseModel):
     def wire(self) -> dict[str, Any]:
         return {
             "id": self.organization_id,
-            "organization_id": self.organization_id,
-            "name": self.name,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
+            **self.model_dump(include={"organization_id", "name", "created_at", "updated_at"}),
         }
 
 
@@ -237,9 +214,9 @@ class AbejaBackend(StateBackend[AbejaState]):
 
     def organization(self, user: str, organization_id: str) -> Organization:
         """The organization, if this user may act on it: 404 when unknown, 403 when not a member."""
-        organization = self.state.organizations.get(organization_id)
-        if organization is None:
-            raise NotFound(f"organization {organization_id} not found")
+        organization = found(
+            self.state.organizations, organization_id, NotFound(f"organization {organization_id} not found")
+        )
         if user not in organization.members:
             raise Forbidden(f"you are not a member of organization {organization_id}")
         return organization
@@ -269,10 +246,8 @@ class AbejaBackend(StateBackend[AbejaState]):
         return deployment
 
     def deployment(self, user: str, organization_id: str, deployment_id: str) -> Deployment:
-        deployment = self.organization(user, organization_id).deployments.get(deployment_id)
-        if deployment is None:
-            raise NotFound(f"deployment {deployment_id} not found")
-        return deployment
+        deployments = self.organization(user, organization_id).deployments
+        return found(deployments, deployment_id, NotFound(f"deployment {deployment_id} not found"))
 
     def list_deployments(self, user: str, organization_id: str) -> list[Deployment]:
         return list(self.organization(user, organization_id).deployments.values())
@@ -323,10 +298,8 @@ class AbejaBackend(StateBackend[AbejaState]):
         return version
 
     def version(self, user: str, organization_id: str, deployment_id: str, version_id: str) -> Version:
-        version = self.deployment(user, organization_id, deployment_id).versions.get(version_id)
-        if version is None:
-            raise NotFound(f"version {version_id} not found")
-        return version
+        versions = self.deployment(user, organization_id, deployment_id).versions
+        return found(versions, version_id, NotFound(f"version {version_id} not found"))
 
     def list_versions(self, user: str, organization_id: str, deployment_id: str) -> list[Version]:
         return list(self.deployment(user, organization_id, deployment_id).versions.values())
@@ -370,10 +343,8 @@ class AbejaBackend(StateBackend[AbejaState]):
         return channel
 
     def channel(self, user: str, organization_id: str, channel_id: str) -> Channel:
-        channel = self.organization(user, organization_id).channels.get(channel_id)
-        if channel is None:
-            raise NotFound(f"channel {channel_id} not found")
-        return channel
+        channels = self.organization(user, organization_id).channels
+        return found(channels, channel_id, NotFound(f"channel {channel_id} not found"))
 
     def list_channels(self, user: str, organization_id: str, filter_archived: bool) -> list[Channel]:
         channels = self.organization(user, organization_id).channels.values()
@@ -439,10 +410,8 @@ class AbejaBackend(StateBackend[AbejaState]):
         return trigger
 
     def trigger(self, user: str, organization_id: str, deployment_id: str, trigger_id: str) -> Trigger:
-        trigger = self.deployment(user, organization_id, deployment_id).triggers.get(trigger_id)
-        if trigger is None:
-            raise NotFound(f"trigger {trigger_id} not found")
-        return trigger
+        triggers = self.deployment(user, organization_id, deployment_id).triggers
+        return found(triggers, trigger_id, NotFound(f"trigger {trigger_id} not found"))
 
     def list_triggers(self, user: str, organization_id: str, deployment_id: str) -> list[Trigger]:
         return list(self.deployment(user, organization_id, deployment_id).triggers.values())

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import botocore.session  # type: ignore[import-untyped]
+from botocore import xform_name  # type: ignore[import-untyped]
 from moto.appconfig import urls as moto_urls
 
 from providers.sandbox.appconfig.responses import SandboxAppConfigResponse
@@ -13,7 +15,6 @@ from providers.sandbox.core.http import Request, Response, Route
 
 APP = r"/applications/(?P<app_id>[^/]+)"
 ENV = APP + r"/environments/(?P<environment_id>[^/]+)"
-PROFILE = APP + r"/configurationprofiles/(?P<config_profile_id>[^/]+)"
 
 # Added to moto's table (its keys are regexes with a `{0}` slot for the host).
 EXTRA_URL_PATHS = (
@@ -27,41 +28,22 @@ EXTRA_URL_PATHS = (
     "{0}/deployementstrategies/(?P<deployment_strategy_id>[^/]+)$",
 )
 
-# (method, path regex, route name) for every AppConfig operation the sandbox serves.
-ROUTE_NAMES: tuple[tuple[str, str, str], ...] = (
-    ("GET", r"/applications", "list_applications"),
-    ("POST", r"/applications", "create_application"),
-    ("GET", APP, "get_application"),
-    ("PATCH", APP, "update_application"),
-    ("DELETE", APP, "delete_application"),
-    ("GET", APP + r"/environments", "list_environments"),
-    ("POST", APP + r"/environments", "create_environment"),
-    ("GET", ENV, "get_environment"),
-    ("PATCH", ENV, "update_environment"),
-    ("DELETE", ENV, "delete_environment"),
-    ("GET", ENV + r"/deployments", "list_deployments"),
-    ("POST", ENV + r"/deployments", "start_deployment"),
-    ("GET", ENV + r"/deployments/[^/]+", "get_deployment"),
-    ("DELETE", ENV + r"/deployments/[^/]+", "stop_deployment"),
-    ("GET", r"/deploymentstrategies", "list_deployment_strategies"),
-    ("POST", r"/deploymentstrategies", "create_deployment_strategy"),
-    ("GET", r"/deploymentstrategies/[^/]+", "get_deployment_strategy"),
-    ("PATCH", r"/deploymentstrategies/[^/]+", "update_deployment_strategy"),
-    ("DELETE", r"/deployementstrategies/[^/]+", "delete_deployment_strategy"),
-    ("GET", APP + r"/configurationprofiles", "list_configuration_profiles"),
-    ("POST", APP + r"/configurationprofiles", "create_configuration_profile"),
-    ("GET", PROFILE, "get_configuration_profile"),
-    ("PATCH", PROFILE, "update_configuration_profile"),
-    ("DELETE", PROFILE, "delete_configuration_profile"),
-    ("GET", PROFILE + r"/hostedconfigurationversions", "list_hosted_configuration_versions"),
-    ("POST", PROFILE + r"/hostedconfigurationversions", "create_hosted_configuration_version"),
-    ("GET", PROFILE + r"/hostedconfigurationversions/[^/]+", "get_hosted_configuration_version"),
-    ("DELETE", PROFILE + r"/hostedconfigurationversions/[^/]+", "delete_hosted_configuration_version"),
-    ("GET", r"/tags/.+", "list_tags_for_resource"),
-    ("POST", r"/tags/.+", "tag_resource"),
-    ("DELETE", r"/tags/.+", "untag_resource"),
+# Botocore's model is the API's documentation: every operation with its method and URI template.
+MODEL = botocore.session.get_session().get_service_model("appconfig")
+OPERATIONS = tuple(
+    (
+        http["method"],
+        re.compile(re.sub(r"\{\w+(\+?)\}", lambda m: ".+" if m[1] else "[^/]+", http["requestUri"].split("?")[0])),
+        name,
+    )
+    for name in MODEL.operation_names
+    for http in [MODEL.operation_model(name).http]
 )
-_COMPILED = tuple((method, re.compile(pattern), name) for method, pattern, name in ROUTE_NAMES)
+
+
+def operation(method: str, path: str) -> str | None:
+    """The model's name of the AppConfig operation a request calls (None: none)."""
+    return next((name for verb, pattern, name in OPERATIONS if verb == method and pattern.fullmatch(path)), None)
 
 
 def route_name(method: str, path: str) -> str | None:
@@ -69,10 +51,8 @@ def route_name(method: str, path: str) -> str | None:
     if method == "POST" and path == "/":
         # STS (query protocol), which moto serves beside AppConfig: callers learn their account from it.
         return "sts.get_caller_identity"
-    for route_method, pattern, name in _COMPILED:
-        if route_method == method and pattern.fullmatch(path):
-            return f"appconfig.{name}"
-    return None
+    name = operation(method, path)
+    return f"appconfig.{xform_name(name)}" if name else None
 
 
 def install() -> None:

@@ -3,6 +3,7 @@ sandbox's transition modes and clock, and the failures scheduled for it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 from providers.sandbox.core.clock import utc_iso
@@ -10,6 +11,14 @@ from providers.sandbox.core.failures import ScheduledFailure, State
 from providers.sandbox.core.transitions import Transitions
 
 S = TypeVar("S", bound=State)
+T = TypeVar("T")
+
+
+def found(table: Mapping[str, T], key: str, missing: Exception) -> T:
+    """`table[key]`, or raise `missing` (the platform's error for an unknown object)."""
+    if key not in table:
+        raise missing
+    return table[key]
 
 
 class StateBackend(Generic[S]):

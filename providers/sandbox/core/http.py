@@ -3,6 +3,8 @@ emulated platform."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -137,6 +139,17 @@ class Request:
     def form(self) -> tuple[dict[str, str], dict[str, bytes]]:
         """A multipart body's text fields and file parts, or a 400."""
         return multipart(self.headers.get("content-type", ""), self.body)
+
+    def authorization(self) -> tuple[str, str]:
+        """The `Authorization` header as (scheme in lower case, credentials); Basic credentials come
+        decoded (`user:password`), or empty when they do not decode."""
+        scheme, _, value = self.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                value = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                value = ""
+        return scheme.lower(), value.strip()
 
     def tenant_id(self) -> str:
         """The tenant the credential belongs to; only routes that require auth may ask."""

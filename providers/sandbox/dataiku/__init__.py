@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from providers.sandbox.core.failures import FailureKind
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
@@ -22,18 +19,9 @@ DEFAULT_TOKENS = {ADMIN_KEY: "admin", ANALYST_KEY: "analyst"}
 
 def credential(request: Request) -> str | None:
     """The API key: Basic user name (as `DSSClient` sends it), Basic password, or Bearer."""
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer":
-        return value.strip() or None
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    user, _, password = decoded.partition(":")
-    return user or password or None
+    scheme, value = request.authorization()
+    user, _, password = value.partition(":")
+    return {"bearer": value, "basic": user or password}.get(scheme) or None
 
 
 def environment(url: str) -> dict[str, str]:

@@ -41,7 +41,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from providers.sandbox.core.backend import StateBackend
+from providers.sandbox.core.backend import StateBackend, found
 from providers.sandbox.core.failures import State
 from providers.sandbox.core.transitions import Transition
 from providers.sandbox.core.validation import optional_str, optional_str_list
@@ -560,10 +560,7 @@ class DataikuBackend(StateBackend[DataikuState]):
         return self._lookup(self.state.templates, template_id, f"Code studio template {template_id} does not exist")
 
     def _lookup(self, table: Mapping[str, Found], key: str, missing: str) -> Found:
-        found = table.get(key)
-        if found is None:
-            raise self._missing(missing)
-        return found
+        return found(table, key, self._missing(missing))
 
     def _running(self, project_key: str, studio_id: str, action: str) -> CodeStudio:
         studio = self.code_studio_status(project_key, studio_id)
