@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 import botocore.session  # type: ignore[import-untyped]
-from botocore import xform_name  # type: ignore[import-untyped]
+from botocore import xform_name
 from moto.appconfig import urls as moto_urls
 
 from providers.sandbox.appconfig.responses import SandboxAppConfigResponse
