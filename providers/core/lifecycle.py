@@ -302,6 +302,14 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         """What the answer says, by Args and Outputs field names; fields it lacks are left out."""
         return present(obj, self.wire_fields)
 
+    def turn(self, step: Step[ClientT], values: Mapping[str, Any]) -> contextlib.AbstractContextManager[None]:
+        """What a step waits for before it takes a slot under the concurrency cap (nothing by default).
+
+        A type whose platform takes one write at a time to some object (an AppConfig environment takes
+        one deployment at a time) queues its steps here, so a step waiting for its turn holds no slot.
+        """
+        return contextlib.nullcontext()
+
     def prepare_delete(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
         """Bring the object to where it may be deleted (None: gone already); settled by default."""
         return self.wait_settled(step, ident, known) if self.pending else self.get_or_none(step, ident, known)

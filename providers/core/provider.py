@@ -20,7 +20,7 @@ from typing_extensions import TypeVar
 
 from . import concurrency
 from .config import Settings
-from .errors import Operation, ProviderError
+from .errors import Operation, ProviderError, WaitTimeoutError
 from .fields import ServerDefault, WriteOnly, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
 from .lifecycle import Lifecycle
@@ -43,6 +43,24 @@ _CLIENT_LOCK = threading.Lock()
 
 Observed = dict[str, Any]
 """What the platform reports about an object, keyed by Args and Outputs field names."""
+
+
+@contextlib.contextmanager
+def slot_within(step: Step[Any]) -> Iterator[None]:
+    """A slot under the concurrency cap, waited for no longer than the step's deadline."""
+    slot = concurrency.operation_slot()
+    if not slot.acquire(blocking=False):
+        step.say(f"waiting for a free slot under the concurrency cap ({concurrency.CONFIG_KEY})")
+        if not slot.acquire(timeout=max(0.0, step.deadline.remaining())):
+            raise WaitTimeoutError(
+                f"timed out after {step.deadline.seconds:g}s waiting for a free slot under the concurrency cap "
+                f"({concurrency.CONFIG_KEY})",
+                step.operation,
+            )
+    try:
+        yield
+    finally:
+        slot.release()
 
 
 class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, Generic[ArgsT, ClientT, WireT]):
@@ -186,11 +204,13 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
     def step(
         self, action: str, ident: str, values: Mapping[str, Any], owner: str | None = None
     ) -> Iterator[Step[ClientT]]:
-        """One remote step: a slot under the concurrency cap, its deadline (also the thread's, for the
-        transport), and the context every hook is handed."""
+        """One remote step: its turn where the type queues (``turn``), a slot under the concurrency cap,
+        its deadline (also the thread's, for the transport), and the context every hook is handed."""
         deadline = self.deadline_from(values)
-        with concurrency.operation_slot(), operation_deadline(deadline):
-            yield Step(self.client(), self.operation(action, ident), deadline, owner)
+        step = Step(self.client(), self.operation(action, ident), deadline, owner)
+        # The type's turn first (a step queued for it holds no slot), then the slot, both within the deadline.
+        with self.turn(step, values), slot_within(step), operation_deadline(deadline):
+            yield step
 
     def operation(self, action: str, ident: str) -> Operation:
         return Operation(action, self.platform, self.resource_label, ident)
