@@ -1,7 +1,9 @@
 """Read-only functions for Pulumi programs: look up a deployment's triggers and a trigger's runs.
 
 Results carry the names of the environment variables, never their values: a run's and a
-trigger's environment may hold secrets, and a function's result is stored in plain text.
+trigger's environment may hold secrets, and a function's result is stored in plain text. The
+Trigger's owner mark (`PULUMI_ML_PLATFORMS_OWNER`) is left out of them: it is the provider's, not
+the user's. Only fields ABEJA documents in list answers are returned.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import pulumi
 import pulumi.runtime
 
 from ..core import ConfigError, Settings
+from .trigger import OWNER_ENV
 
 if TYPE_CHECKING:
     from .client import AbejaClient
@@ -22,6 +25,10 @@ def _client() -> AbejaClient:
 
     # runtime.get_config returns secret keys' plain values without wrapping; they never leave this process.
     return AbejaClient.from_settings(Settings(lookup=pulumi.runtime.get_config))
+
+
+def _env_names(env: dict[str, str] | None) -> list[str]:
+    return sorted(name for name in env or {} if name != OWNER_ENV)
 
 
 def _organization(client: AbejaClient, organization_id: str | None) -> str:
@@ -35,8 +42,9 @@ def get_deployment_triggers(
     deployment_id: pulumi.Input[str], organization_id: pulumi.Input[str | None] = None
 ) -> pulumi.Output[list[dict[str, Any]]]:
     """The triggers of a deployment: ``trigger_id``, ``model_version_id``, ``model_version``,
-    ``input_service_id``, ``output_service_id``, ``retry_count``, ``distribution``, ``model_id``,
-    ``env_names``, ``created_at``. Runs in previews too, once its inputs are known."""
+    ``input_service_id``, ``output_service_id``, ``retry_count``, ``model_id``, ``env_names``,
+    ``created_at`` (not ``distribution``: list answers do not document it). Runs in previews too, once
+    its inputs are known."""
 
     def run(values: list[Any]) -> list[dict[str, Any]]:
         deployment, organization = values
@@ -50,9 +58,8 @@ def get_deployment_triggers(
                 "input_service_id": t.input_service_id,
                 "output_service_id": t.output_service_id,
                 "retry_count": t.retry_count,
-                "distribution": t.distribution,
                 "model_id": t.model_alias,
-                "env_names": sorted(t.user_env_vars or {}),
+                "env_names": _env_names(t.user_env_vars),
                 "created_at": t.created_at,
             }
             for t in triggers
@@ -84,7 +91,7 @@ def get_trigger_runs(
                 "input_data": r.input_data,
                 "model_version_id": r.model_version_id,
                 "retry_count": r.retry_count,
-                "env_names": sorted(r.user_env_vars or {}),
+                "env_names": _env_names(r.user_env_vars),
                 "created_at": r.created_at,
                 "modified_at": r.modified_at,
             }

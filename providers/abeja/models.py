@@ -25,6 +25,7 @@ class TriggerWire(WireModel):
     output_service_name: str | None = None
     output_service_id: str | None = None
     retry_count: int | None = None
+    # Documented in the create answer only, not in get or list: the provider never reads it.
     distribution: int | None = None
     user_env_vars: dict[str, str] | None = None
     created_at: str | None = None

@@ -1,12 +1,16 @@
 """ABEJA Platform Trigger: runs a deployment's code version for every file that lands in a datalake channel.
 
-The platform has no update call, so every input that reaches the API replaces the trigger (with a
-new trigger id). Replacement order: the old trigger is deleted before the new one is created,
-because two live triggers on one channel would both fire and every file would start two runs.
-The price is a short window in which a file that lands starts no run. A user who prefers no gap
-over no duplicates sets `create_before_delete=True`: the new trigger is created first and the
-old one deleted after it (Pulumi's `delete_before_replace` resource option can only force the
-delete-first order, so the choice is an input).
+ABEJA cannot change a trigger: every input it receives replaces it (with a new trigger id), deleting the
+old one first, since two live triggers on one channel would start every run twice (the price: a file
+landing meanwhile starts none). `create_before_delete=True` takes the other order (Pulumi's
+`delete_before_replace` option can only force delete-first, so the choice is an input).
+
+ABEJA keeps no tags; the one free place its answers echo is the environment, so a new trigger carries
+the owner mark as the variable `PULUMI_ML_PLATFORMS_OWNER` (reserved in `environment`, never shown in
+`environment` or `user_env_vars`; runs see it). A create takes over a trigger with exactly these
+settings carrying this resource's mark (its interrupted run's); with `adopt_existing=True` also one
+without a mark; one marked by another stack or resource never. Settings are judged by what get and
+list document, so never by `distribution`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import pulumi.dynamic as dyn
 
 from ..core import (
     ConfigError,
-    Deadline,
     Field,
     ForceNew,
     NotFoundError,
@@ -30,10 +33,11 @@ from ..core import (
     PlatformResource,
     ResourceArgs,
     ServerDefault,
+    Step,
     WriteOnly,
 )
-from ..core.lifecycle import create_or_take_over, delete_riding_conflicts
-from ..core.waiter import progress
+from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, present
+from .attributes import TriggerAttributes
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent.
@@ -41,6 +45,8 @@ if TYPE_CHECKING:
     from .models import TriggerWire
 
 ENV_NAME_PATTERN = r"^[a-zA-Z_][a-zA-Z0-9_]*$"
+# The environment variable that carries the owner mark of the resource that created the trigger.
+OWNER_ENV = "PULUMI_ML_PLATFORMS_OWNER"
 # Set by the platform inside every run; a user value would be overridden or break the run.
 RESERVED_ENV_NAMES = frozenset(
     {
@@ -57,7 +63,12 @@ RESERVED_ENV_PREFIXES = ("TRAINING_JOB_",)
 ID_PATTERN = r"^[0-9A-Za-z_-]+$"
 
 
-class TriggerArgs(ResourceArgs):
+class TriggerArgs(
+    ResourceArgs,
+    timeout=300,
+    waits_for="the platform to answer",
+    adoptable="an unmarked trigger with exactly these settings (documented ones: all but `distribution`)",
+):
     """Inputs of an ABEJA Platform Trigger. Every input the platform receives replaces the trigger."""
 
     organization_id: Annotated[str | None, ForceNew(), ServerDefault()] = Field(
@@ -91,10 +102,11 @@ class TriggerArgs(ResourceArgs):
         pattern=ID_PATTERN,
         description="Datalake channel id runs write results to; set together with `output_service_name`.",
     )
-    distribution: Annotated[int | None, ForceNew()] = Field(
+    distribution: Annotated[int | None, ForceNew(), WriteOnly()] = Field(
         default=None,
         ge=0,
-        description="Queue key: runs whose key has the same remainder share a queue; round-robin when unset.",
+        description="Queue key: runs whose key has the same remainder share a queue; round-robin when unset. "
+        "ABEJA does not document it in get and list answers, so it is never read back or compared.",
     )
     retry_count: Annotated[int, ForceNew()] = Field(
         default=5, ge=0, le=9, description="How many times a failed run is retried, 0 to 9."
@@ -102,25 +114,13 @@ class TriggerArgs(ResourceArgs):
     environment: Annotated[dict[str, str], ForceNew()] = Field(
         default_factory=dict,
         description="Environment variables of each run. Values passed as Pulumi secrets (or the whole map "
-        "as one) stay secret in state; names must not be ones the platform sets itself.",
+        "as one) stay secret in state; names must not be ones the platform sets itself, nor "
+        f"`{OWNER_ENV}` (the provider's owner mark).",
     )
     create_before_delete: Annotated[bool, WriteOnly()] = Field(
         default=False,
         description="On replacement, create the new trigger before deleting the old one (no gap, but both "
         "fire for a moment) instead of the default delete-first order (no duplicate runs).",
-    )
-    timeout_seconds: Annotated[float, WriteOnly()] = Field(
-        default=300.0,
-        gt=0,
-        le=86400,
-        description="How long create and delete keep retrying the platform, in seconds "
-        "(Pulumi's customTimeouts do not reach dynamic providers).",
-    )
-    adopt_existing: Annotated[bool, WriteOnly()] = Field(
-        default=False,
-        description="Replace other triggers of this deployment listening on the same channel with "
-        "different settings (a trigger cannot be changed in place). One with exactly these inputs is "
-        "always taken over.",
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
@@ -134,6 +134,8 @@ class TriggerArgs(ResourceArgs):
                 problems.append((f"environment.{name}", f"name must match {ENV_NAME_PATTERN}"))
             elif name in RESERVED_ENV_NAMES or name.startswith(RESERVED_ENV_PREFIXES):
                 problems.append((f"environment.{name}", "name is reserved: the platform sets it in every run"))
+            elif name == OWNER_ENV:
+                problems.append((f"environment.{name}", "name is reserved: the provider keeps its owner mark there"))
         return problems
 
 
@@ -152,14 +154,38 @@ class TriggerOutputs(OutputsModel):
 
 # ---- wire mapping --------------------------------------------------------------------------------
 
+# What a trigger does, as far as get and list answers tell (reference §2c; not `distribution`): a twin
+# has all of these equal.
+SETTINGS = (
+    "model_version_id",
+    "input_service_name",
+    "input_service_id",
+    "model_id",
+    "output_service_name",
+    "output_service_id",
+    "retry_count",
+    "environment",
+)
+# Every field the trigger object documents; `environment` and `user_env_vars` are read in `observe` (the
+# owner mark taken out).
+SAME_NAMED = ("organization_id", "deployment_id", "trigger_id", "model_version", "created_at", "modified_at")
+WIRE_FIELDS = {name: name for name in (*SAME_NAMED, *SETTINGS[:-1])} | {"model_id": "models.alias"}
 
-def trigger_body(args: TriggerArgs) -> dict[str, Any]:
-    """The create body, keys in the SDK's order; `environment` always sent, as the SDK does."""
+
+def mark_value(owner: str, args: TriggerArgs) -> str:
+    """The owner mark as the trigger carries it, with what the answers never tell (`distribution`), so
+    a create-before-delete replacement that changes only that never takes the old trigger for its own."""
+    return owner if args.distribution is None else f"{owner}/distribution={args.distribution}"
+
+
+def trigger_body(args: TriggerArgs, owner: str | None) -> dict[str, Any]:
+    """The create body, keys in the SDK's order; `environment` always sent (as the SDK does), marked."""
+    environment = {**args.environment, **({OWNER_ENV: mark_value(owner, args)} if owner else {})}
     body: dict[str, Any] = {
         "version_id": args.model_version_id,
         "input_service_name": args.input_service_name,
         "input_service_id": args.input_service_id,
-        "environment": dict(args.environment) or None,
+        "environment": environment or None,
     }
     if args.model_id:
         body["models"] = {"alias": args.model_id}
@@ -172,65 +198,14 @@ def trigger_body(args: TriggerArgs) -> dict[str, Any]:
     return body
 
 
-def configuration(trigger: TriggerWire) -> dict[str, Any]:
-    """What a trigger does, comparable with ``wanted_configuration``."""
-    return {
-        "model_version_id": trigger.model_version_id,
-        "input_service_name": trigger.input_service_name,
-        "input_service_id": trigger.input_service_id,
-        "model_id": trigger.model_alias,
-        "output_service_name": trigger.output_service_name or None,
-        "output_service_id": trigger.output_service_id or None,
-        "retry_count": trigger.retry_count,
-        "distribution": trigger.distribution,
-        "environment": dict(trigger.user_env_vars or {}),
-    }
+def user_environment(trigger: TriggerWire) -> dict[str, str]:
+    return {k: v for k, v in (trigger.user_env_vars or {}).items() if k != OWNER_ENV}
 
 
-def wanted_configuration(args: TriggerArgs) -> dict[str, Any]:
-    return {name: getattr(args, name) for name in configuration_fields()} | {"environment": dict(args.environment)}
-
-
-def configuration_fields() -> tuple[str, ...]:
-    return (
-        "model_version_id",
-        "input_service_name",
-        "input_service_id",
-        "model_id",
-        "output_service_name",
-        "output_service_id",
-        "retry_count",
-        "distribution",
-        "environment",
-    )
-
-
-def observe(trigger: TriggerWire, organization_id: str) -> Observed:
-    """The trigger as Args and Outputs field names."""
-    env = dict(trigger.user_env_vars or {})
-    return {
-        **configuration(trigger),
-        "organization_id": trigger.organization_id or organization_id,
-        "deployment_id": trigger.deployment_id,
-        "trigger_id": trigger.trigger_id,
-        "model_version": trigger.model_version,
-        "created_at": trigger.created_at,
-        "modified_at": trigger.modified_at,
-        "user_env_vars": env,
-    }
-
-
-# ---- finders -------------------------------------------------------------------------------------
-
-
-def get_trigger_or_none(
-    client: AbejaClient, organization_id: str, deployment_id: str, trigger_id: str
-) -> TriggerWire | None:
-    """The trigger, or None when it (or its deployment) no longer exists."""
-    try:
-        return client.get_trigger(organization_id, deployment_id, trigger_id)
-    except NotFoundError:
-        return None
+def same_settings(trigger: TriggerWire, args: TriggerArgs) -> bool:
+    """Whether the trigger does what these inputs ask, judged by what the answers document."""
+    seen = {**present(trigger, WIRE_FIELDS), "environment": user_environment(trigger)}
+    return all(seen.get(name) == getattr(args, name) for name in SETTINGS)
 
 
 def missing_references(client: AbejaClient, organization_id: str, args: TriggerArgs) -> list[str]:
@@ -240,27 +215,26 @@ def missing_references(client: AbejaClient, organization_id: str, args: TriggerA
         client.get_deployment_version(organization_id, args.deployment_id, args.model_version_id)
     except NotFoundError:
         missing.append(f"model_version_id: version {args.model_version_id} is not in deployment {args.deployment_id}")
-    channels = [("input_service_id", args.input_service_id)]
-    if args.output_service_id:
-        channels.append(("output_service_id", args.output_service_id))
-    for field, channel_id in channels:
+    for field in ("input_service_id", "output_service_id"):
         try:
-            client.get_channel(organization_id, channel_id)
+            if getattr(args, field):
+                client.get_channel(organization_id, getattr(args, field))
         except NotFoundError:
-            missing.append(f"{field}: channel {channel_id} does not exist in organization {organization_id}")
+            missing.append(f"{field}: channel {getattr(args, field)} does not exist in organization {organization_id}")
     return missing
 
 
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient"]):
+class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"]):
     args_model = TriggerArgs
     outputs_model = TriggerOutputs
     platform = "ABEJA"
     resource_label = "Trigger"
-
     client_class = "providers.abeja.client:AbejaClient"
+    mark_place = f"the environment variable `{OWNER_ENV}`, which every run of the trigger also sees"
+    wire_fields = WIRE_FIELDS
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         result = super().diff(_id, olds, news)
@@ -269,136 +243,107 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient"]):
             result.delete_before_replace = news.get("create_before_delete") is not True
         return result
 
-    def create_remote(self, client: AbejaClient, args: TriggerArgs, deadline: Deadline) -> tuple[str, Observed]:
-        organization_id = args.organization_id or client.organization_id
-        op = self.operation("creating", f"deployment {args.deployment_id}")
-        if not organization_id:
+    def label_of(self, args: TriggerArgs) -> str:
+        return f"deployment {args.deployment_id}"
+
+    def organization(self, step: Step[AbejaClient], values: Mapping[str, Any]) -> str:
+        chosen = values.get("organization_id") or step.client.organization_id
+        if not chosen:
             raise ConfigError(
-                "organization_id is not set and the stack has no abeja:organizationId (nor ABEJA_ORGANIZATION_ID)", op
+                "organization_id is not set and the stack has no abeja:organizationId (nor ABEJA_ORGANIZATION_ID)",
+                step.operation,
             )
+        return str(chosen)
+
+    def fetch(self, step: Step[AbejaClient], ident: str, known: Mapping[str, Any]) -> TriggerWire:
+        return step.client.get_trigger(self.organization(step, known), str(known.get("deployment_id")), ident)
+
+    def ident_of(self, found: TriggerWire) -> str:
+        return found.trigger_id
+
+    def owner_of(self, obj: TriggerWire) -> str | None:
+        mark = (obj.user_env_vars or {}).get(OWNER_ENV)
+        return mark.split("/")[0] if mark else None
+
+    def converge(
+        self, step: Step[AbejaClient], ident: str, current: TriggerWire, args: TriggerArgs, prior: Mapping[str, Any]
+    ) -> TriggerWire:
+        return current  # nothing the platform knows changes in place
+
+    def send_delete(self, step: Step[AbejaClient], ident: str, known: Mapping[str, Any]) -> None:
+        step.client.delete_trigger(self.organization(step, known), str(known.get("deployment_id")), ident)
+
+    def observe(self, step: Step[AbejaClient], ident: str, obj: TriggerWire, known: Mapping[str, Any]) -> Observed:
+        seen = present(obj, self.wire_fields)
+        if "user_env_vars" in obj.model_fields_set:
+            seen["environment"] = seen["user_env_vars"] = user_environment(obj)
+        seen.setdefault("organization_id", self.organization(step, known))
+        return seen
+
+    def create_remote(self, step: Step[AbejaClient], args: TriggerArgs) -> tuple[str, Observed]:
+        """Check what the trigger points at; take over this resource's own leftover (or, with adopt_existing,
+        an unmarked twin), never one marked by another resource; else create one."""
+        organization_id = self.organization(step, args.to_dict())
         try:
-            siblings = list(client.iter_triggers(organization_id, args.deployment_id))
+            listings = [list(step.client.iter_triggers(organization_id, args.deployment_id))]
         except NotFoundError:
             raise NotFoundError(
                 f"deployment_id: deployment {args.deployment_id} does not exist in organization {organization_id}",
-                op,
+                step.operation,
             ) from None
-        missing = missing_references(client, organization_id, args)
+        missing = missing_references(step.client, organization_id, args)
         if missing:
-            raise NotFoundError("; ".join(missing), op)
-        wanted = wanted_configuration(args)
-        if args.adopt_existing:
-            self._replace_channel_mates(client, organization_id, args, siblings, wanted, deadline)
-        found_first = [next((t for t in siblings if configuration(t) == wanted), None)]
-
+            raise NotFoundError("; ".join(missing), step.operation)
         seen: dict[str, TriggerWire] = {}
+        own = mark_value(step.owner, args) if step.owner else None
+
+        def ours(trigger: TriggerWire) -> bool:
+            return own is not None and (trigger.user_env_vars or {}).get(OWNER_ENV) == own
 
         def find() -> TriggerWire | None:
             # The first look reuses the listing made above; later looks (after a lost answer) list again.
-            if found_first:
-                found = found_first.pop()
-            else:
-                triggers = client.iter_triggers(organization_id, args.deployment_id)
-                found = next((t for t in triggers if configuration(t) == wanted), None)
-            if found is not None:
-                seen[found.trigger_id] = found
-            return found
+            triggers = listings.pop() if listings else step.client.iter_triggers(organization_id, args.deployment_id)
+            candidates = [t for t in triggers if same_settings(t, args) and (ours(t) or self.owner_of(t) is None)]
+            # This resource's own first; then an unmarked one, which only adopt_existing takes over.
+            candidates.sort(key=lambda t: not ours(t))
+            seen.update((t.trigger_id, t) for t in candidates[:1])
+            return candidates[0] if candidates else None
 
         def create() -> str:
-            trigger = client.create_trigger(organization_id, args.deployment_id, trigger_body(args))
+            trigger = step.client.create_trigger(organization_id, args.deployment_id, trigger_body(args, step.owner))
             seen[trigger.trigger_id] = trigger
             return trigger.trigger_id
 
         trigger_id = create_or_take_over(
-            op,
+            step.operation,
             find=find,
-            # Only a trigger with exactly these inputs is found, so whatever is found is ours.
-            same=lambda _trigger: True,
-            adopt=False,
-            ident=lambda trigger: trigger.trigger_id,
+            same=ours,
+            adopt=bool(getattr(args, "adopt_existing", False)),
+            ident=self.ident_of,
             create=create,
-            what="trigger",
-            deadline=deadline,
+            what=self.what,
+            hint=" (it has exactly these settings and no owner mark)",
+            deadline=step.deadline,
         )
-        trigger = seen.get(trigger_id) or client.get_trigger(organization_id, args.deployment_id, trigger_id)
-        return trigger_id, observe(trigger, organization_id)
+        known = args.to_dict()
+        trigger = seen.get(trigger_id) or self.fetch(step, trigger_id, known)
+        return trigger_id, self.observe(step, trigger_id, trigger, known)
 
-    def _replace_channel_mates(
-        self,
-        client: AbejaClient,
-        organization_id: str,
-        args: TriggerArgs,
-        siblings: list[TriggerWire],
-        wanted: Mapping[str, Any],
-        deadline: Deadline,
-    ) -> None:
-        """adopt_existing: triggers on this channel with other settings give way to this one."""
-        for other in siblings:
-            if other.input_service_id == args.input_service_id and configuration(other) != wanted:
-                progress(
-                    f"{self.operation('creating', other.trigger_id).describe()}: adopt_existing: deleting trigger "
-                    f"{other.trigger_id} on channel {args.input_service_id}, which has other settings"
-                )
-                self._delete(client, organization_id, args.deployment_id, other.trigger_id, deadline)
-
-    def read_remote(self, client: AbejaClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
-        organization_id = str(prior.get("organization_id") or client.organization_id)
-        trigger = get_trigger_or_none(client, organization_id, str(prior.get("deployment_id")), ident)
-        return observe(trigger, organization_id) if trigger else None
-
-    def update_remote(
-        self, client: AbejaClient, ident: str, prior: Mapping[str, Any], args: TriggerArgs, deadline: Deadline
-    ) -> Observed:
-        # Every input the platform knows replaces the trigger; only provider-side settings get here.
-        observed = self.read_remote(client, ident, prior)
-        if observed is None:
-            raise NotFoundError(
-                "the trigger no longer exists; run `pulumi refresh` to recreate it",
-                self.operation("updating", ident),
-            )
-        return observed
-
-    def delete_remote(self, client: AbejaClient, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
-        organization_id = str(prior.get("organization_id") or client.organization_id)
-        self._delete(client, organization_id, str(prior.get("deployment_id")), ident, deadline)
-
-    def _delete(
-        self, client: AbejaClient, organization_id: str, deployment_id: str, trigger_id: str, deadline: Deadline
-    ) -> None:
-        # Deletes take effect at once, so nothing is waited for; a trigger already gone answers 404.
+    def delete_remote(self, step: Step[AbejaClient], ident: str, prior: Mapping[str, Any]) -> None:
+        # No status to settle and a DELETE of a trigger already gone answers 404: no read first.
         delete_riding_conflicts(
-            self.operation("deleting", trigger_id),
+            step.operation,
             settle=lambda: True,
-            delete=lambda: client.delete_trigger(organization_id, deployment_id, trigger_id),
+            delete=lambda: self.send_delete(step, ident, prior),
             wait_gone=lambda: None,
-            deadline=deadline,
+            deadline=step.deadline,
         )
 
 
-class Trigger(PlatformResource[TriggerArgs], module="abeja", name="Trigger"):
+class Trigger(TriggerAttributes, PlatformResource[TriggerArgs], module="abeja", name="Trigger"):
     """An ABEJA Platform trigger: each file landing in a datalake channel starts a run of a deployment."""
 
     provider_type = TriggerProvider
-
-    organization_id: pulumi.Output[str]
-    deployment_id: pulumi.Output[str]
-    model_version_id: pulumi.Output[str]
-    input_service_name: pulumi.Output[str]
-    input_service_id: pulumi.Output[str]
-    model_id: pulumi.Output[str | None]
-    output_service_name: pulumi.Output[str | None]
-    output_service_id: pulumi.Output[str | None]
-    distribution: pulumi.Output[int | None]
-    retry_count: pulumi.Output[int]
-    environment: pulumi.Output[dict[str, str]]
-    create_before_delete: pulumi.Output[bool]
-    timeout_seconds: pulumi.Output[float]
-    adopt_existing: pulumi.Output[bool]
-    trigger_id: pulumi.Output[str]
-    model_version: pulumi.Output[str]
-    created_at: pulumi.Output[str]
-    modified_at: pulumi.Output[str]
-    user_env_vars: pulumi.Output[dict[str, str]]
 
     def __init__(
         self,

@@ -74,6 +74,22 @@ def test_triggers_of_a_deployment(mocks, sb):  # type: ignore[no-untyped-def]
     return get_deployment_triggers(DEPLOYMENT_ID).apply(check)
 
 
+@pulumi.runtime.test
+def test_the_owner_mark_and_undocumented_fields_stay_out_of_lookups(mocks, sb):  # type: ignore[no-untyped-def]
+    from providers.abeja.trigger import OWNER_ENV
+
+    trigger = AbejaHttp(sb).create_trigger(environment={"A": "1", OWNER_ENV: "0123456789abcdef"}, distribution=2)
+    file_arrived(sb, file_id="f01")
+
+    def check(values: list) -> None:
+        triggers, runs = values
+        assert triggers[0]["env_names"] == ["A"] and "distribution" not in triggers[0]
+        assert runs[0]["env_names"] == ["A"]
+
+    runs = get_trigger_runs(DEPLOYMENT_ID, trigger["trigger_id"])
+    return pulumi.Output.all(get_deployment_triggers(DEPLOYMENT_ID), runs).apply(check)
+
+
 def test_which_environments_may_hold_secrets() -> None:
     assert environment_may_hold_secrets({"A": pulumi.Output.from_input("x")}, None)
     assert environment_may_hold_secrets(pulumi.Output.from_input({"A": "x"}), None)

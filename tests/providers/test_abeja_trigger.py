@@ -10,8 +10,9 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from providers.abeja.client import AbejaClient
-from providers.abeja.trigger import TriggerOutputs, TriggerProvider
-from providers.core import ConfigError, NotFoundError, Settings
+from providers.abeja.trigger import OWNER_ENV, TriggerOutputs, TriggerProvider
+from providers.core import ConfigError, ConflictError, NotFoundError, Settings
+from providers.core.ownership import OWNER_KEY
 from providers.sandbox import Sandbox
 from tests.sandbox.abeja_support import (
     DEPLOYMENT_ID,
@@ -32,6 +33,8 @@ INPUTS = {
     "environment": {"MODE": "batch"},
 }
 CONFIG = {"abeja:apiToken": SANDBOX_TOKEN, "abeja:organizationId": ORGANIZATION_ID}
+# The owner mark the program hands over as the hidden input `__owner` (ownership.owner_mark's shape).
+OWNER = "0123456789abcdef"
 
 
 @pytest.fixture
@@ -201,9 +204,11 @@ def test_replacement_in_the_default_order_never_has_two_live_triggers(sb: Sandbo
 
 
 def test_take_over_after_a_crash_after_the_post(sb: Sandbox, provider: TriggerProvider, http: AbejaHttp) -> None:
-    inputs = checked(provider, retry_count=2)
+    # Ownership rule ("never touches what it does not own"): only a leftover carrying this resource's
+    # owner mark is taken over, so the crashed run's POST carries it and the create is handed `__owner`.
+    inputs = {**checked(provider, retry_count=2), OWNER_KEY: OWNER}
     # An earlier run's POST landed, then the provider died before recording it.
-    left = http.create_trigger(environment={"MODE": "batch"}, retry_count=2)
+    left = http.create_trigger(environment={"MODE": "batch", OWNER_ENV: OWNER}, retry_count=2)
     other = http.create_trigger(environment={"MODE": "other"}, retry_count=2)
     sb.clear_requests()
     created = provider.create(inputs)
@@ -214,7 +219,8 @@ def test_take_over_after_a_crash_after_the_post(sb: Sandbox, provider: TriggerPr
 
 def test_lost_create_answer_is_found_not_duplicated(sb: Sandbox, provider: TriggerProvider) -> None:
     sb.add_fault(path=r"/triggers$", method="POST", status=502, when="after", platform="abeja")
-    created = provider.create(checked(provider))
+    # Ownership rule: the trigger found after the lost answer is known as ours by its owner mark (`__owner`).
+    created = provider.create({**checked(provider), OWNER_KEY: OWNER})
     assert list(live_triggers(sb)) == [created.id]
     posts = [r for r in sb.requests(platform="abeja") if r["method"] == "POST"]
     assert len(posts) == 1
@@ -226,14 +232,19 @@ def test_create_refused_before_processing_is_sent_again_once(sb: Sandbox, provid
     assert list(live_triggers(sb)) == [created.id]
 
 
-def test_adopt_existing_replaces_channel_mates_with_other_settings(
+def test_adopt_existing_takes_over_an_unmarked_twin_and_deletes_nothing_else(
     sb: Sandbox, provider: TriggerProvider, http: AbejaHttp
 ) -> None:
+    # Ownership rule ("adopt_existing may delete only what it adopts"): channel mates with other settings
+    # are no longer deleted; adopting means taking over an unmarked trigger with exactly these settings.
     stranger = http.create_trigger(environment={"MODE": "old"})
     elsewhere = http.create_trigger(input_service_id=OUTPUT_CHANNEL_ID)
-    created = provider.create(checked(provider, adopt_existing=True))
-    assert set(live_triggers(sb)) == {created.id, elsewhere["trigger_id"]}
-    assert stranger["trigger_id"] not in live_triggers(sb)
+    twin = http.create_trigger(environment={"MODE": "batch"}, retry_count=5)
+    sb.clear_requests()
+    created = provider.create({**checked(provider, adopt_existing=True), OWNER_KEY: OWNER})
+    assert created.id == twin["trigger_id"]
+    assert set(live_triggers(sb)) == {twin["trigger_id"], elsewhere["trigger_id"], stranger["trigger_id"]}
+    assert [m for m, _ in abeja_requests(sb)] == ["GET", "GET", "GET"], "nothing created, nothing deleted"
 
 
 def test_without_adopt_existing_other_triggers_are_left_alone(
@@ -242,6 +253,54 @@ def test_without_adopt_existing_other_triggers_are_left_alone(
     stranger = http.create_trigger(environment={"MODE": "old"})
     created = provider.create(checked(provider))
     assert set(live_triggers(sb)) == {created.id, stranger["trigger_id"]}
+
+
+def test_the_owner_mark_travels_in_the_environment_and_never_shows(
+    sb: Sandbox, provider: TriggerProvider, http: AbejaHttp
+) -> None:
+    inputs = checked(provider)
+    created = provider.create({**inputs, OWNER_KEY: OWNER})
+    assert sb.requests(platform="abeja")[-1]["body"]["environment"] == {"MODE": "batch", OWNER_ENV: OWNER}
+    live = http.call("GET", f"deployments/{DEPLOYMENT_ID}/triggers/{created.id}").json()
+    assert live["user_env_vars"][OWNER_ENV] == OWNER
+    for outs in (created.outs, provider.read(created.id, created.outs).outs):
+        assert outs["environment"] == {"MODE": "batch"} and outs["user_env_vars"] == {"MODE": "batch"}
+    assert provider.diff(created.id, created.outs, inputs).changes is False
+
+
+def test_an_unmarked_twin_is_not_taken_over_without_adopt_existing(
+    sb: Sandbox, provider: TriggerProvider, http: AbejaHttp
+) -> None:
+    twin = http.create_trigger(environment={"MODE": "batch"}, retry_count=5)
+    with pytest.raises(ConflictError, match=twin["trigger_id"]) as refused:
+        provider.create({**checked(provider), OWNER_KEY: OWNER})
+    assert "adopt_existing=True" in str(refused.value)
+    assert list(live_triggers(sb)) == [twin["trigger_id"]]
+
+
+def test_a_twin_marked_by_another_resource_is_left_alone(
+    sb: Sandbox, provider: TriggerProvider, http: AbejaHttp
+) -> None:
+    theirs = http.create_trigger(environment={"MODE": "batch", OWNER_ENV: "fedcba9876543210"}, retry_count=5)
+    for adopt in (False, True):
+        created = provider.create({**checked(provider, adopt_existing=adopt), OWNER_KEY: OWNER})
+        assert created.id != theirs["trigger_id"] and theirs["trigger_id"] in live_triggers(sb)
+        provider.delete(created.id, created.outs)
+    assert list(live_triggers(sb)) == [theirs["trigger_id"]]
+
+
+def test_distribution_is_never_read_back_or_compared(sb: Sandbox, provider: TriggerProvider) -> None:
+    # get and list do not document `distribution`: the recorded input stands, whatever an answer holds.
+    created = provider.create({**checked(provider, distribution=3), OWNER_KEY: OWNER})
+    recorded = {**created.outs, "distribution": 5}
+    read = provider.read(created.id, recorded)
+    assert read.outs["distribution"] == 5 and read.inputs["distribution"] == 5
+    # A create-before-delete replacement that changes only `distribution` makes a new trigger: the old
+    # one (same mark, same documented settings) is not taken for this create's own leftover.
+    moved = provider.create({**checked(provider, distribution=4, create_before_delete=True), OWNER_KEY: OWNER})
+    assert moved.id != created.id
+    provider.delete(created.id, created.outs)
+    assert list(live_triggers(sb)) == [moved.id]
 
 
 @pytest.mark.parametrize(
@@ -283,6 +342,7 @@ def test_missing_output_channel_is_named(sb: Sandbox, provider: TriggerProvider)
         ({"environment": {"ABEJA_API_URL": "x"}}, "environment.ABEJA_API_URL"),
         ({"environment": {"TRAINING_JOB_ID": "x"}}, "environment.TRAINING_JOB_ID"),
         ({"environment": {"OK": 3}}, "environment.OK"),
+        ({"environment": {OWNER_ENV: "x"}}, f"environment.{OWNER_ENV}"),
         ({"deployment_id": None}, "deployment_id"),
         ({"timeout_seconds": 0}, "timeout_seconds"),
         ({"colour": "red"}, "colour"),
