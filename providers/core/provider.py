@@ -159,9 +159,9 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
             delete_before_replace=result.delete_before_replace,
         )
 
-    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+    def create(self, props: dict[str, Any], timeout: float | None = None) -> dyn.CreateResult:
         args = self.validated(props)
-        with self.step("creating", self.label_of(args), args.to_dict(), props.get(OWNER_KEY)) as step:
+        with self.step("creating", self.label_of(args), args.to_dict(), props.get(OWNER_KEY), timeout) as step:
             ident, observed = self.create_remote(step, args)
         return dyn.CreateResult(ident, self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
@@ -186,27 +186,35 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
         }
         return dyn.ReadResult(id_, outs, inputs)
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+    def update(
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any], timeout: float | None = None
+    ) -> dyn.UpdateResult:
         args = self.validated(news)
-        with self.step("updating", id_, args.to_dict(), news.get(OWNER_KEY)) as step:
+        with self.step("updating", id_, args.to_dict(), news.get(OWNER_KEY), timeout) as step:
             observed = self.update_remote(step, id_, self.prior(olds), args)
         # Every output is returned: an update that returns none erases them from state.
         return dyn.UpdateResult(self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any], timeout: float | None = None) -> None:
         prior = self.prior(props)
-        with self.step("deleting", id_, prior) as step:
+        with self.step("deleting", id_, prior, None, timeout) as step:
             self.delete_remote(step, id_, prior)
 
     # ---- helpers -----------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def step(
-        self, action: str, ident: str, values: Mapping[str, Any], owner: str | None = None
+        self,
+        action: str,
+        ident: str,
+        values: Mapping[str, Any],
+        owner: str | None = None,
+        timeout: float | None = None,
     ) -> Iterator[Step[ClientT]]:
         """One remote step: its turn where the type queues (``turn``), a slot under the concurrency cap,
         its deadline (also the thread's, for the transport), and the context every hook is handed."""
-        deadline = self.deadline_from(values)
+        # `timeout`: the engine's customTimeouts, which only the provider plugin is given.
+        deadline = self.deadline_from(values, timeout)
         step = Step(self.client(), self.operation(action, ident), deadline, owner)
         # The type's turn first (a step queued for it holds no slot), then the slot, both within the deadline.
         with self.turn(step, values), slot_within(step), operation_deadline(deadline):
@@ -228,8 +236,9 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
         """Prior outputs from state, numbers normalized, without the pickled provider."""
         return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY}
 
-    def deadline_from(self, values: Mapping[str, Any]) -> Deadline:
-        seconds = values.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
+    def deadline_from(self, values: Mapping[str, Any], timeout: float | None = None) -> Deadline:
+        """The step's deadline: ``timeout`` when given (customTimeouts, in the plugin), else the inputs'."""
+        seconds = timeout or values.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
         return Deadline.after(float(seconds))
 
     def defaults_set(self, args: ResourceArgs) -> tuple[str, ...]:
