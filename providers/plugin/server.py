@@ -1,0 +1,143 @@
+"""`pulumi-resource-mlplatforms`: serves ``MlPlatformsProvider`` to the Pulumi engine over gRPC.
+
+Pulumi's own server (``pulumi.provider.experimental.server``) does the wire work; this module adds
+what the plugin needs around it: the plugin's version, the provider's URN at Configure (whether it
+is the default provider), one error shape (the core's message, not a traceback), progress lines
+sent to the engine's log against the resource they are about (a plugin's stderr is not shown), and
+the same end-with-the-engine rule as the dynamic host (``core.host``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import io
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Coroutine
+from typing import Any, TextIO, TypeVar, cast
+
+import grpc
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
+
+from ..core import host
+from ..core.errors import ProviderError
+from .names import VERSION
+from .provider import MlPlatformsProvider, current_urn
+
+Handler = TypeVar("Handler", bound=Callable[..., Coroutine[Any, Any, Any]])
+
+
+def one_error_shape(method: Handler) -> Handler:
+    """A failed request ends with the core's message (a bug with its traceback), not the server's wrapper."""
+
+    @functools.wraps(method)
+    async def handler(self: Any, request: Any, context: Any) -> Any:
+        try:
+            return await method(self, request, context)
+        except ProviderError as failure:
+            await context.abort(grpc.StatusCode.UNKNOWN, str(failure))
+        except Exception as bug:
+            if isinstance(bug, grpc.aio.AbortError):
+                raise
+            await context.abort(grpc.StatusCode.UNKNOWN, f"{type(bug).__name__}: {bug}\n{traceback.format_exc()}")
+
+    return cast(Handler, handler)
+
+
+class Servicer(ProviderServicer):
+    """Pulumi's servicer, with the provider's URN kept from Configure and one error shape."""
+
+    _provider: MlPlatformsProvider
+
+    async def Configure(self, request: Any, context: Any) -> Any:
+        self._provider.provider_urn = request.urn
+        return await one_error_shape(ProviderServicer.Configure)(self, request, context)
+
+    CheckConfig = one_error_shape(ProviderServicer.CheckConfig)
+    DiffConfig = one_error_shape(ProviderServicer.DiffConfig)
+    GetSchema = one_error_shape(ProviderServicer.GetSchema)
+    Check = one_error_shape(ProviderServicer.Check)
+    Diff = one_error_shape(ProviderServicer.Diff)
+    Create = one_error_shape(ProviderServicer.Create)
+    Read = one_error_shape(ProviderServicer.Read)
+    Update = one_error_shape(ProviderServicer.Update)
+    Delete = one_error_shape(ProviderServicer.Delete)
+
+
+class EngineLog(io.TextIOBase):
+    """stderr for the plugin process: each line goes to the engine's log, under the resource the writing
+    thread works on; the original stderr takes over when the engine cannot be reached."""
+
+    def __init__(self, engine_address: str, fallback: TextIO) -> None:
+        self._fallback = fallback
+        self._pending = threading.local()
+        self._stub: Any = None
+        if engine_address:
+            channel = grpc.insecure_channel(engine_address)
+            self._stub = engine_pb2_grpc.EngineStub(channel)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        buffered = getattr(self._pending, "text", "") + text
+        *lines, rest = buffered.split("\n")
+        self._pending.text = rest
+        for line in lines:
+            if line.strip():
+                self._send(line)
+        return len(text)
+
+    def flush(self) -> None:
+        self._fallback.flush()
+
+    def _send(self, line: str) -> None:
+        if self._stub is not None:
+            try:
+                self._stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=line, urn=current_urn()))
+                return
+            except grpc.RpcError:
+                self._stub = None
+        print(line, file=self._fallback, flush=True)
+
+
+async def serve(engine_address: str, provider: MlPlatformsProvider) -> None:
+    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+
+    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(
+        Servicer(sys.argv[1:], VERSION, provider, engine_address=engine_address), server
+    )
+    port = server.add_insecure_port(address="127.0.0.1:0")
+    await server.start()
+    # The first line on stdout is the port: the engine's handshake.
+    sys.stdout.write(f"{port}\n")
+    sys.stdout.flush()
+    original = sys.stderr
+    sys.stderr = EngineLog(engine_address, sys.__stderr__ or original)
+    # The engine ends a plugin with SIGINT when it is done with it: stop serving, quietly.
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, lambda: stopping.append(loop.create_task(server.stop(None))))
+    try:
+        await server.wait_for_termination()
+    finally:
+        sys.stderr = original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="pulumi-resource-mlplatforms", description=__doc__)
+    parser.add_argument("engine", nargs="?", default="", help="the Pulumi engine's address")
+    options, _unknown = parser.parse_known_args()
+    host.follow_engine()
+    asyncio.run(serve(options.engine, MlPlatformsProvider()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Every catalog type through the provider plugin, in one stack: a preview sends no request, up, a
+no-change preview and a refresh write nothing, `preview --diff` shows in-place changes as updates
+and replacing ones as replaces, and destroy leaves the sandbox empty. The owner mark a type leaves
+on its objects is the one the plugin computes from the URN."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.catalog import RESOURCES
+from providers.core.ownership import owner_mark
+from providers.plugin.names import camel, type_token
+from tests.harness import live_objects, platform_requests, writes
+
+PLUGIN_ENTRIES = RESOURCES
+
+
+def name_of(entry):
+    return f"{entry.platform}-{entry.resource}".lower()
+
+
+def specs(*changes_of):
+    """One resource of each type, with the changes each entry names applied (`in_place`, `replacing`)."""
+    return {
+        name_of(e): {
+            "module": e.module,
+            "resource": e.resource,
+            "inputs": e.inputs(0, *(getattr(e, change) for change in changes_of)),
+        }
+        for e in PLUGIN_ENTRIES
+    }
+
+
+def test_every_type_lives_through_the_plugin(sb, new_project):
+    project = new_project(program="plugin_catalog")
+    project.config("resources", specs())
+    project.preview()
+    assert platform_requests(sb, None) == []
+
+    project.up()
+    state = {r["urn"].rsplit("::", 1)[1]: r for r in project.export()["deployment"]["resources"]}
+    for entry in PLUGIN_ENTRIES:
+        assert state[name_of(entry)]["type"] == type_token(entry.platform, entry.resource)
+
+    sb.clear_requests()
+    project.preview("--expect-no-changes")
+    assert platform_requests(sb, None) == []
+    project.refresh()
+    project.preview("--expect-no-changes")
+    assert writes(sb, None) == []
+
+    project.config("resources", specs("in_place"))
+    in_place = project.preview("--diff").output
+    for entry in PLUGIN_ENTRIES:
+        assert f"~ {type_token(entry.platform, entry.resource)}: (update)" in in_place, entry.resource
+        for field in entry.in_place:
+            assert f"~ {camel(field)}" in in_place, f"{entry.resource}: preview --diff does not name {field}"
+
+    project.config("resources", specs("replacing"))
+    replacing = project.preview("--diff").output
+    for entry in PLUGIN_ENTRIES:
+        assert f"+-{type_token(entry.platform, entry.resource)}: (replace)" in replacing, entry.resource
+    assert writes(sb, None) == []
+
+    project.destroy()
+    for entry in PLUGIN_ENTRIES:
+        assert live_objects(sb, entry.platform, entry.resource) == [], entry.resource
+
+
+@pytest.mark.parametrize("entry", [e for e in RESOURCES if (e.platform, e.resource) == ("abeja", "Trigger")])
+def test_the_owner_mark_comes_from_the_urn(sb, new_project, entry):
+    project = new_project(program="plugin_catalog")
+    project.config(
+        "resources", {"marked": {"module": entry.module, "resource": entry.resource, "inputs": entry.inputs(0)}}
+    )
+    project.up()
+    mark = owner_mark("plugin-catalog-test", "test", type_token(entry.platform, entry.resource), "marked")
+    (trigger,) = live_objects(sb, entry.platform, entry.resource)
+    assert mark in str(trigger)
+    project.destroy()
