@@ -252,8 +252,10 @@ class PeakPressClient(PeakClient):
         if family == "app":
             answer = self.transport.request(op, "POST", url, body={**release, "parameters": parameters})
         else:
-            fields = {"spec": _json_field(dict(release)), "parameters": _json_field(parameters)}
-            fields["autoRunOnDeploy"] = _json_field(auto_run_on_deploy)
+            # As the SDK: parameters only when given; an unset autoRunOnDeploy goes as "null".
+            fields = {"spec": _json_field(dict(release)), "autoRunOnDeploy": _json_field(auto_run_on_deploy)}
+            if parameters:
+                fields["parameters"] = _json_field(parameters)
             answer = self._send_spec(op, url, family, fields, artifact)
         return str((answer.get("release") or {}).get("version") or release["release"]["version"])
 
@@ -268,14 +270,13 @@ class PeakPressClient(PeakClient):
         family: str,
     ) -> dict[str, Any]:
         # Both spec routes take the spec and its flags as JSON-encoded strings (multipart has no
-        # other types, and the app route was made to match it).
-        fields: dict[str, Any] = {
-            "spec": _json_field(dict(spec)),
-            "featured": _json_field(featured),
-            "scope": scope,
-            "parameters": _json_field(parameters),
-        }
-        if tenants is not None:
+        # other types, and the app route was made to match it). As the SDK (reference §4, §7b): an unset
+        # featured or autoRunOnDeploy goes as "null"; the app route sends parameters "null" too, the block
+        # route only given parameters; tenants only when there are some.
+        fields: dict[str, Any] = {"spec": _json_field(dict(spec)), "featured": _json_field(featured), "scope": scope}
+        if family == "app" or parameters:
+            fields["parameters"] = _json_field(parameters)
+        if tenants:
             fields["tenants"] = _json_field(list(tenants))
         if family == "block":
             fields["autoRunOnDeploy"] = _json_field(auto_run_on_deploy)

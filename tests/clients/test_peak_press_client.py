@@ -61,6 +61,13 @@ def test_block_spec_is_multipart_with_json_encoded_fields_and_the_artifact(sb, p
     assert b'name="featured"\r\n\r\nnull' in body and b'name="autoRunOnDeploy"\r\n\r\nnull' in body
     assert b'name="artifact"; filename="artifact.zip"' in body and b"Content-Type: application/zip" in body
     assert b'name="scope"' not in body, "unset plain fields are left out"
+    assert b'name="parameters"' in body
+
+    # As the SDK (reference §4, §7b): no parameters part when none are given, no tenants part when empty.
+    press.create_spec("block", spec_body("blk-bare"), tenants=[])
+    bare = sent[-1].body if isinstance(sent[-1].body, bytes) else b""
+    assert b'name="parameters"' not in bare and b'name="tenants"' not in bare
+    assert b'name="featured"\r\n\r\nnull' in bare
     spec = press.get_spec("block", spec_id)
     assert (spec.featured, spec.scope, spec.metadata.status) == (False, "private", "available")
     assert spec.latest_release is not None and spec.latest_release.artifact is not None
@@ -68,6 +75,7 @@ def test_block_spec_is_multipart_with_json_encoded_fields_and_the_artifact(sb, p
     version = press.create_spec_release("block", spec_id, {"release": {"version": "1.1.0"}, "config": {}})
     assert version == "1.1.0"
     assert sent[-1].headers["Content-Type"].startswith("multipart/form-data")
+    assert b'name="parameters"' not in sent[-1].body and b'name="autoRunOnDeploy"\r\n\r\nnull' in sent[-1].body
     release = press.get_spec_release("block", spec_id, "1.1.0")
     assert release.version == "1.1.0" and release.artifact is None
     assert [r.version for r in press.iter_spec_releases("block", spec_id)] == ["1.1.0", "1.0.0"]
