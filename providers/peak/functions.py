@@ -120,7 +120,8 @@ def list_press_spec_release_deployments(
     sort: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The deployments of a spec (of one release when ``version``), by the release their latest
-    revision uses: ``{id, kind, name, status, release_version, revision}``."""
+    revision uses: ``{id, kind, name, status, release_version, revision}`` (``release_version`` is the
+    deployment's `spec.release.version`, which Peak documents)."""
     deployments = _press_client().iter_spec_release_deployments(
         spec_id, version=version, status=status, name=name, sort=sort
     )
@@ -130,7 +131,7 @@ def list_press_spec_release_deployments(
             "kind": deployment.kind,
             "name": deployment.metadata.name,
             "status": deployment.status,
-            "release_version": deployment.latest_revision.release_version if deployment.latest_revision else None,
+            "release_version": deployment.spec.release.version if deployment.spec and deployment.spec.release else None,
             "revision": deployment.latest_revision.revision if deployment.latest_revision else None,
         }
         for deployment in deployments

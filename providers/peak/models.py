@@ -183,8 +183,8 @@ class PressDeploymentWire(WireModel):
     metadata: PressMetadata
     spec: PressSpecRef | None = None
     latest_revision: PressRevisionWire | None = None
+    # A block's parameter values (hidden ones masked); an app's describe documents none (reference §7f).
     parameters: dict[str, Any] = Field(default_factory=dict)
-    app_parameters: dict[str, Any] | None = None
     parent: PressParent | None = None
 
     @property

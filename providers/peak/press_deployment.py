@@ -10,63 +10,54 @@ How each input changes a deployment:
 - a new revision (`POST .../revisions`, superseding the older one): `release_version`,
   `build_parameters`, `run_parameters`, `block_parameters`, `includes`, `excludes`, `revision_notes`;
 - in place, through the flat metadata update (`PATCH .../{id}`), no new revision: `name`, `title`,
-  `summary`, `description`, `image_url`, `tags`;
-- nothing sent (the provider's own): `timeout_seconds`, `adopt_existing`.
+  `summary`, `description`, `image_url`, `tags`.
 
-A deployment an earlier run left `failed` or `warning` is redeployed (`POST .../redeploy`) when no
-new revision would deploy it again; one left in another failed status (`platform_resource_error`,
-`rollback*`), which the platform does not redeploy, gets a new revision.
-"""
+Parameters are never read back: an app's describe documents none, a block's masks the values its spec
+hides, and the revision describe documents `parameters` without saying how an app's are keyed or
+whether they are masked. So the recorded inputs are what was deployed, and a new revision is made when
+the inputs differ from them (after a take-over, with nothing recorded, whenever parameters are set).
+A deployment left `failed` or `warning` is redeployed (`POST .../redeploy`) when no new revision would
+deploy it again; one left in a failed status the platform does not redeploy from
+(`platform_resource_error`, `rollback*`) gets a new revision."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal
-
-import pulumi
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from ..core import (
     ConflictError,
-    Deadline,
     Field,
     ForceNew,
-    NotFoundError,
-    Observed,
-    Operation,
     OutputsModel,
     PlatformProvider,
     PlatformResource,
     ResourceArgs,
     ServerDefault,
-    WaitFor,
+    Step,
     WriteOnly,
 )
 from ..core.inputs import normalize
-from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, retry_conflicts, write_once
+from ..core.lifecycle import present, write_once
+from ..core.ownership import mark_label, marks_in, without_marks
 from ..core.schema import Model
-from ..core.waiter import progress
+from .attributes import PressDeploymentAttributes
 
 if TYPE_CHECKING:
     from .client import PeakPressClient
     from .models import PressDeploymentWire
 
 PressKind = Literal["app", "block"]
-DONE_STATUSES = frozenset({"deployed", "warning"})
-FAILED_STATUSES = frozenset({"failed", "platform_resource_error", "rollback", "rollback_complete", "rollback_failed"})
-BUSY_STATUSES = frozenset({"deploying", "redeploying", "deleting", "updating"})
-REDEPLOYABLE_STATUSES = frozenset({"failed", "warning"})
-STUCK_STATUSES = FAILED_STATUSES - REDEPLOYABLE_STATUSES
+REDEPLOYABLE = frozenset({"failed", "warning"})
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 VERSION_PATTERN = r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"
+# Args field -> key of the flat metadata (the create body's `metadata`, the metadata update).
 METADATA_FIELDS = {
-    "name": "name",
-    "title": "title",
-    "summary": "summary",
-    "description": "description",
+    **{field: field for field in ("name", "title", "summary", "description", "tags")},
     "image_url": "imageUrl",
-    "tags": "tags",
 }
 APP_ONLY_FIELDS = ("block_parameters", "includes", "excludes")
+NOT_READ_BACK = "Peak does not document them in its answers, so a change made outside Pulumi is not seen."
 
 
 class BlockParameters(Model):
@@ -76,7 +67,9 @@ class BlockParameters(Model):
     run: dict[str, Any] = Field(default_factory=dict, description="Run parameter values by name.")
 
 
-class PressDeploymentArgs(ResourceArgs):
+class PressDeploymentArgs(
+    ResourceArgs, timeout=900, waits_for="the deployment to settle", adoptable="a deployment of this kind and name"
+):
     """Inputs of a Peak Press deployment."""
 
     kind: Annotated[PressKind, ForceNew()] = Field(
@@ -103,20 +96,20 @@ class PressDeploymentArgs(ResourceArgs):
     description: str | None = Field(default=None, description="Markdown description. Changed in place.")
     image_url: str | None = Field(default=None, description="URL of the deployment's image. Changed in place.")
     tags: list[str] = Field(default_factory=list, description="Tag names. Changed in place.")
-    build_parameters: dict[str, Any] = Field(
+    build_parameters: Annotated[dict[str, Any], WriteOnly()] = Field(
         default_factory=dict,
         description="Build parameter values by name (of the block, or the app-level ones of an app). "
-        "Changing them creates a new revision.",
+        f"Changing them creates a new revision. {NOT_READ_BACK}",
     )
-    run_parameters: dict[str, Any] = Field(
+    run_parameters: Annotated[dict[str, Any], WriteOnly()] = Field(
         default_factory=dict,
         description="Run parameter values by name (of the block, or the app-level ones of an app). "
-        "Changing them creates a new revision.",
+        f"Changing them creates a new revision. {NOT_READ_BACK}",
     )
-    block_parameters: dict[str, BlockParameters] = Field(
+    block_parameters: Annotated[dict[str, BlockParameters], WriteOnly()] = Field(
         default_factory=dict,
         description="Apps only: build and run parameter values per block, keyed by block spec name. "
-        "Changing them creates a new revision.",
+        f"Changing them creates a new revision. {NOT_READ_BACK}",
     )
     includes: Annotated[dict[str, str], WriteOnly()] = Field(
         default_factory=dict,
@@ -132,18 +125,6 @@ class PressDeploymentArgs(ResourceArgs):
         default="Deployed with Pulumi",
         description="Notes of the revision a create or a change makes. Changing them creates a new revision.",
         min_length=1,
-    )
-    timeout_seconds: Annotated[float, WriteOnly()] = Field(
-        default=900.0,
-        gt=0,
-        le=86400,
-        description="How long create, update and delete wait for the deployment to settle, in seconds "
-        "(Pulumi's customTimeouts do not reach dynamic providers).",
-    )
-    adopt_existing: Annotated[bool, WriteOnly()] = Field(
-        default=False,
-        description="When a deployment of this kind and name already exists, take it over (and bring it "
-        "to these inputs) instead of failing.",
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
@@ -175,11 +156,23 @@ class PressDeploymentOutputs(OutputsModel):
 
 # ---- wire mapping --------------------------------------------------------------------------------
 
+# What the deployment describe documents (reference §7f), by field; a deployment's `latestRevision`
+# is a revision object (id, revision, status, notes). Parameters are not among them (module doc).
+METADATA_OUTPUTS = ("status", "created_at", "created_by", "updated_at")
+WIRE_FIELDS = {
+    "spec_id": "spec.id",
+    "release_version": "spec.release.version",
+    **{field: f"metadata.{field}" for field in (*METADATA_FIELDS, *METADATA_OUTPUTS)},
+    **{f"revision{part}": f"latest_revision.{part[1:] or 'revision'}" for part in ("", "_id", "_status")},
+    "revision_notes": "latest_revision.notes",
+}
+REVISED_BY_RECORD = ("build_parameters", "run_parameters", "block_parameters", "includes", "excludes")
 
-def metadata_body(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Metadata keys of the create body and of the flat metadata update."""
+
+def metadata_body(values: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Metadata keys of the create body and of the flat metadata update; `marks` join the tags."""
     body = {key: values.get(field) for field, key in METADATA_FIELDS.items()}
-    body["tags"] = [{"name": tag} for tag in values.get("tags") or []]
+    body["tags"] = [{"name": tag} for tag in [*(values.get("tags") or []), *marks]]
     return body
 
 
@@ -187,30 +180,32 @@ def _swaps(mapping: Mapping[str, str] | None) -> list[dict[str, str]]:
     return [{"id": spec_id, "releaseVersion": version} for spec_id, version in sorted((mapping or {}).items())]
 
 
-def _both(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {"build": dict(values.get("build_parameters") or {}), "run": dict(values.get("run_parameters") or {})}
-
-
-def _blocks(values: Mapping[str, Any]) -> dict[str, Any]:
+def _parameters(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`appParameters` and per-block `parameters` of an app, or the flat `parameters` of a block."""
+    both = {"build": dict(values.get("build_parameters") or {}), "run": dict(values.get("run_parameters") or {})}
+    if values.get("kind") != "app":
+        return {"parameters": both}
     blocks = values.get("block_parameters") or {}
-    return {name: {"build": dict(p.get("build") or {}), "run": dict(p.get("run") or {})} for name, p in blocks.items()}
+    per_block = {
+        name: {"build": dict(p.get("build") or {}), "run": dict(p.get("run") or {})} for name, p in blocks.items()
+    }
+    return {"appParameters": both, "parameters": per_block}
 
 
-def create_body(values: Mapping[str, Any]) -> dict[str, Any]:
+def create_body(values: Mapping[str, Any], owner: str | None = None) -> dict[str, Any]:
+    """The create body; `owner` marks the deployment as this resource's in its tags."""
     spec: dict[str, Any] = {"id": values["spec_id"]}
     if values.get("release_version"):
         spec["release"] = {"version": values["release_version"]}
-    body: dict[str, Any] = {
-        "metadata": metadata_body(values),
-        "revision": {"notes": values.get("revision_notes")},
-        "spec": spec,
-    }
     if values.get("kind") == "app":
         spec["includes"], spec["excludes"] = _swaps(values.get("includes")), _swaps(values.get("excludes"))
-        body["appParameters"], body["parameters"] = _both(values), _blocks(values)
-    else:
-        body["parameters"] = _both(values)
-    return body
+    marks = [mark_label(owner)] if owner else []
+    return {
+        "metadata": metadata_body(values, marks),
+        "revision": {"notes": values.get("revision_notes")},
+        "spec": spec,
+        **_parameters(values),
+    }
 
 
 def revision_body(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -220,342 +215,162 @@ def revision_body(values: Mapping[str, Any]) -> dict[str, Any]:
         body["release"] = {"version": values["release_version"]}
     if values.get("kind") == "app":
         body["blocksConfig"] = {"includes": _swaps(values.get("includes")), "excludes": _swaps(values.get("excludes"))}
-        body["appParameters"], body["parameters"] = _both(values), _blocks(values)
-    else:
-        body["parameters"] = _both(values)
-    return body
+    return {**body, **_parameters(values)}
 
 
-def observe(deployment: PressDeploymentWire, kind: str) -> Observed:
-    """The deployment as Args and Outputs field names (includes and excludes are never returned)."""
-    meta = deployment.metadata
-    latest = deployment.latest_revision
-    values = deployment.app_parameters if kind == "app" else deployment.parameters
-    values = values or {}
-    release = latest.release_version if latest and latest.release_version else None
-    if release is None and deployment.spec and deployment.spec.release:
-        release = deployment.spec.release.version
-    return {
-        "kind": kind,
-        "spec_id": deployment.spec.id if deployment.spec else None,
-        "release_version": release,
-        "name": meta.name,
-        "summary": meta.summary,
-        "title": meta.title,
-        "description": meta.description,
-        "image_url": meta.image_url,
-        "tags": meta.tag_names(),
-        "build_parameters": dict(values.get("build") or {}),
-        "run_parameters": dict(values.get("run") or {}),
-        "block_parameters": _blocks({"block_parameters": deployment.parameters}) if kind == "app" else {},
-        "revision_notes": latest.notes if latest else None,
-        "status": deployment.status,
-        "revision": latest.revision if latest else None,
-        "revision_id": latest.id if latest else None,
-        "revision_status": latest.status if latest else None,
-        "blocks": [
-            {
-                "name": block.name,
-                "kind": block.kind,
-                "status": block.status,
-                "deployment_id": block.deployment_id,
-                "platform_id": block.platform_id,
-            }
-            for block in (latest.blocks if latest else [])
-        ],
-        "created_at": meta.created_at,
-        "created_by": meta.created_by,
-        "updated_at": meta.updated_at,
-    }
-
-
-def metadata_patch(values: Mapping[str, Any], current: Observed) -> dict[str, Any]:
-    """The flat metadata keys that differ from the live deployment (cleared ones sent as null)."""
-    desired = metadata_body(values)
+def metadata_patch(
+    values: Mapping[str, Any], current: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The flat metadata keys that differ from the live deployment (cleared ones sent as null);
+    ``current`` carries the live tags marks included, ``marks`` the ones the tags must keep."""
+    desired = metadata_body(values, marks)
     live = metadata_body(current)
     return {key: value for key, value in desired.items() if normalize(value) != normalize(live.get(key))}
 
 
-def needs_revision(values: Mapping[str, Any], current: Observed, prior: Mapping[str, Any]) -> list[str]:
-    """The revision inputs that differ from the live deployment (includes/excludes: from state)."""
-    changed = []
-    for name in ("release_version", "build_parameters", "run_parameters", "block_parameters", "revision_notes"):
-        desired = values.get(name)
-        if name == "release_version" and desired is None:
-            continue
-        if normalize(desired) != normalize(current.get(name)):
-            changed.append(name)
-    for name in ("includes", "excludes"):
-        if normalize(values.get(name) or {}) != normalize(prior.get(name) or {}):
-            changed.append(name)
-    return changed
-
-
-# ---- finder and waiters --------------------------------------------------------------------------
-
-
-def get_deployment_or_none(client: PeakPressClient, kind: str, deployment_id: str) -> PressDeploymentWire | None:
-    try:
-        return client.get_deployment(kind, deployment_id)
-    except NotFoundError:
-        return None
-
-
-def find_deployment_by_name(client: PeakPressClient, kind: str, name: str) -> PressDeploymentWire:
-    """The deployment of this kind named exactly ``name`` (blocks of an app are not candidates)."""
-    for item in client.iter_deployments(kind, name=name):
-        if item.metadata.name == name and item.parent is None:
-            return item
-    raise NotFoundError(f"no {kind} deployment named {name!r}", Operation("finding", "Peak", "PressDeployment", name))
-
-
-def _status(deployment: PressDeploymentWire | None) -> str:
-    return deployment.status if deployment else "gone"
-
-
-def wait_deployment_settled(
-    client: PeakPressClient, kind: str, deployment_id: str, deadline: Deadline, operation: Operation
-) -> PressDeploymentWire | None:
-    """Until the deployment is in no transitional state (or gone); writes are refused meanwhile."""
-    return WaitFor(
-        operation,
-        "a settled status",
-        lambda: get_deployment_or_none(client, kind, deployment_id),
-        lambda d: d is None or d.status not in BUSY_STATUSES,
-        _status,
-    ).run(deadline)
-
-
-def wait_deployment_deployed(
-    client: PeakPressClient,
-    kind: str,
-    deployment_id: str,
-    deadline: Deadline,
-    operation: Operation,
-    revision: int = 0,
-) -> PressDeploymentWire:
-    """Until deployed (or warning) at ``revision`` or later; a failed status raises with its reason."""
-
-    def at_revision(d: PressDeploymentWire | None) -> bool:
-        return d is not None and d.latest_revision is not None and d.latest_revision.revision >= revision
-
-    def failure(d: PressDeploymentWire | None) -> str | None:
-        if d is None:
-            return "the deployment disappeared"
-        return d.failure_reason() if at_revision(d) and d.status in FAILED_STATUSES else None
-
-    waited = WaitFor(
-        operation,
-        "deployed",
-        lambda: get_deployment_or_none(client, kind, deployment_id),
-        lambda d: at_revision(d) and d is not None and d.status in DONE_STATUSES,
-        _status,
-        failure,
-    ).run(deadline)
-    assert waited is not None
-    if waited.status == "warning":
-        progress(f"{operation.describe()}: deployed with status warning")
-    return waited
-
-
-def wait_deployment_deleted(
-    client: PeakPressClient, kind: str, deployment_id: str, deadline: Deadline, operation: Operation
-) -> None:
-    WaitFor(
-        operation,
-        "deletion",
-        lambda: get_deployment_or_none(client, kind, deployment_id),
-        lambda d: d is None,
-        _status,
-        lambda d: d.failure_reason() if d is not None and d.status == "delete_failed" else None,
-    ).run(deadline)
+def needs_revision(values: Mapping[str, Any], current: Mapping[str, Any], prior: Mapping[str, Any]) -> list[str]:
+    """The revision inputs that differ: the release and notes from the live deployment, the
+    parameters and block swaps (never read back) from the recorded inputs."""
+    changed = [
+        name
+        for name in ("release_version", "revision_notes")
+        if values.get(name) is not None and normalize(values.get(name)) != normalize(current.get(name))
+    ]
+    return changed + [
+        name for name in REVISED_BY_RECORD if normalize(values.get(name) or {}) != normalize(prior.get(name) or {})
+    ]
 
 
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class PressDeploymentProvider(PlatformProvider[PressDeploymentArgs, "PeakPressClient"]):
+class PressTags:
+    """Where Peak Press objects (deployments, specs) carry the owner mark: a `mlp-owner-<mark>` tag among
+    their metadata tags, never shown in the `tags` input or output."""
+
+    mark_place: ClassVar[str | None] = "a `mlp-owner-…` tag among its metadata tags"
+    wire_fields: ClassVar[Mapping[str, str]]
+
+    def owner_of(self, obj: Any) -> str | None:
+        return next(iter(marks_in(obj.metadata.tag_names())), None)
+
+    def seen(self, obj: Any) -> dict[str, Any]:
+        """What the answer documents, its tags without marks."""
+        seen = present(obj, self.wire_fields)
+        if "tags" in seen:
+            seen["tags"] = without_marks([tag.name for tag in seen["tags"]])
+        return seen
+
+    def as_is(self, step: Step[Any], obj: Any, prior: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """What is known of the live object (the recorded inputs, overridden by what the answer says; its
+        tags marks included), and the marks its tags must keep: this resource's (so an adopted object is
+        marked as ours), or the ones it carries when the step does not know its owner."""
+        tags = obj.metadata.tag_names()
+        owners = [step.owner] if step.owner else marks_in(tags)
+        return {**prior, **self.seen(obj), "tags": tags}, [mark_label(owner) for owner in owners]
+
+
+class PressDeploymentProvider(
+    PressTags, PlatformProvider[PressDeploymentArgs, "PeakPressClient", "PressDeploymentWire"]
+):
     args_model = PressDeploymentArgs
     outputs_model = PressDeploymentOutputs
     platform = "Peak"
     resource_label = "PressDeployment"
-    identity_fields = ("name",)
-
     client_class = "providers.peak.client:PeakPressClient"
+    identity_fields = ("name",)
+    # `updating` is not documented but the SDK's delete wrapper waits on it too (reference §7g).
+    pending = frozenset({"deploying", "redeploying", "deleting", "updating"})
+    target = frozenset({"deployed", "warning"})
+    failed = frozenset({"failed", "platform_resource_error", "rollback", "rollback_complete", "rollback_failed"})
+    delete_failed = frozenset({"delete_failed"})
+    wire_fields = WIRE_FIELDS
 
-    def create_remote(
-        self, client: PeakPressClient, args: PressDeploymentArgs, deadline: Deadline
-    ) -> tuple[str, Observed]:
-        op = self.operation("creating", args.name)
-        values = args.to_dict()
-        kind = args.kind
-        created: list[str] = []
+    def fetch(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> PressDeploymentWire:
+        return step.client.get_deployment(str(known.get("kind") or "block"), ident)
 
-        def create() -> str:
-            ident = client.create_deployment(kind, create_body(values))
-            created.append(ident)
-            return ident
+    def find(self, step: Step[PeakPressClient], args: PressDeploymentArgs) -> PressDeploymentWire | None:
+        # The name filter is a prefix match; the blocks of an app are not candidates.
+        for item in step.client.iter_deployments(args.kind, name=args.name):
+            if item.metadata.name == args.name and item.parent is None:
+                return step.client.get_deployment(args.kind, item.id)
+        return None
 
-        def find() -> PressDeploymentWire | None:
-            try:
-                found = find_deployment_by_name(client, kind, args.name)
-            except NotFoundError:
-                return None
-            return wait_deployment_settled(client, kind, found.id, deadline, op)
+    def ident_of(self, found: PressDeploymentWire) -> str:
+        return found.id
 
-        def same(found: PressDeploymentWire) -> bool:
-            current = observe(found, kind)
-            return current["spec_id"] == args.spec_id and not (
-                metadata_patch(values, current) or needs_revision(values, current, {})
-            )
+    def status_of(self, obj: PressDeploymentWire) -> str:
+        return obj.status
 
-        deployment_id = create_or_take_over(
-            op,
-            find=find,
-            same=same,
-            adopt=args.adopt_existing,
-            ident=lambda found: found.id,
-            create=create,
-            converge=lambda found: None,  # brought to the inputs below, with the leftovers' redeploy
-            what=f"{kind} deployment",
-            deadline=deadline,
-        )
-        if created:
-            return deployment_id, observe(wait_deployment_deployed(client, kind, deployment_id, deadline, op), kind)
-        # Taken over: what an earlier run left (maybe failed), or an adopted deployment.
-        return deployment_id, self._converge(client, deployment_id, {}, args, deadline, op)
+    def failure_of(self, obj: PressDeploymentWire) -> str | None:
+        return obj.failure_reason()
 
-    def read_remote(self, client: PeakPressClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
-        kind = str(prior.get("kind") or "block")
-        deployment = get_deployment_or_none(client, kind, ident)
-        return observe(deployment, kind) if deployment else None
+    def observe(
+        self, step: Step[PeakPressClient], ident: str, obj: PressDeploymentWire, known: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        latest = obj.latest_revision
+        return {**self.seen(obj), "blocks": [block.model_dump() for block in (latest.blocks if latest else [])]}
 
-    def update_remote(
+    def send_create(self, step: Step[PeakPressClient], args: PressDeploymentArgs) -> str:
+        return step.client.create_deployment(args.kind, create_body(args.to_dict(), step.owner))
+
+    def send_delete(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> None:
+        step.client.delete_deployment(str(known.get("kind") or "block"), ident)
+
+    def converge(
         self,
-        client: PeakPressClient,
+        step: Step[PeakPressClient],
         ident: str,
-        prior: Mapping[str, Any],
+        current: PressDeploymentWire,
         args: PressDeploymentArgs,
-        deadline: Deadline,
-    ) -> Observed:
-        return self._converge(client, ident, prior, args, deadline, self.operation("updating", ident))
-
-    def _converge(
-        self,
-        client: PeakPressClient,
-        ident: str,
         prior: Mapping[str, Any],
-        args: PressDeploymentArgs,
-        deadline: Deadline,
-        op: Operation,
-    ) -> Observed:
-        """Bring a live deployment to the inputs: metadata in place, a revision for the rest, and a
-        redeploy when it was left failed or warning and nothing else would deploy it again."""
+    ) -> PressDeploymentWire | None:
+        """Metadata in place, a revision for the rest, and a redeploy when the deployment was left failed
+        or warning and nothing else would deploy it again. A revision or redeploy is done once the
+        deployment is deployed at that revision number or a later one (documented signals only)."""
         kind, values = args.kind, args.to_dict()
-
-        def settled() -> PressDeploymentWire:
-            found = wait_deployment_settled(client, kind, ident, deadline, op)
-            if found is None:
-                raise NotFoundError("the deployment no longer exists; run `pulumi refresh` to recreate it", op)
-            return found
-
-        current = observe(settled(), kind)
-        if current["spec_id"] != args.spec_id:
+        seen, marks = self.as_is(step, current, prior)
+        if seen.get("spec_id") != args.spec_id:
             # A deployment cannot move to another spec; adopting one of another spec would hide that.
             raise ConflictError(
-                f"deployment {ident} deploys spec {current['spec_id']}, not {args.spec_id}; "
+                f"deployment {ident} deploys spec {seen.get('spec_id')}, not {args.spec_id}; "
                 "choose another name, or delete it first",
-                op,
+                step.operation,
             )
-        patch = metadata_patch(values, current)
+        patch = metadata_patch(values, seen, marks)
         if patch:
-            retry_conflicts(
-                op,
-                lambda: client.update_deployment_metadata(kind, ident, patch),
-                settle=settled,
-                deadline=deadline,
-            )
-        revision = int(current.get("revision") or 0)
-        if needs_revision(values, current, prior) or current["status"] in STUCK_STATUSES:
-            # A failure the platform will not redeploy from is deployed again through a new revision.
-            revision = self._revise(client, ident, kind, values, revision, deadline, op)
-        elif current["status"] in REDEPLOYABLE_STATUSES:
-            progress(f"{op.describe()}: redeploying, the deployment was left {current['status']}")
-            self._redeploy(client, ident, kind, deadline, op)
-        elif not patch:
-            return current
-        return observe(wait_deployment_deployed(client, kind, ident, deadline, op, revision), kind)
+            # The body holds absolute values: sent again after a lost answer, it changes nothing more.
+            send_patch = lambda: step.client.update_deployment_metadata(kind, ident, patch)  # noqa: E731
+            self.write_riding_busy(step, ident, values, send_patch, lambda: None)
+        before, status = revision_of(current), current.status
 
-    def _revise(
-        self,
-        client: PeakPressClient,
-        ident: str,
-        kind: str,
-        values: Mapping[str, Any],
-        before: int,
-        deadline: Deadline,
-        op: Operation,
-    ) -> int:
-        """Create the new revision once, whatever answer is lost; its number."""
+        def newer() -> int | None:
+            number = revision_of(self.fetch(step, ident, values))
+            return number if number > before else None
 
-        def landed() -> int | None:
-            found = get_deployment_or_none(client, kind, ident)
-            latest = found.latest_revision if found else None
-            return latest.revision if latest and latest.revision > before else None
-
-        return write_once(
-            op,
-            lambda: client.create_deployment_revision(kind, ident, revision_body(values)).revision,
-            landed,
-            deadline,
-        )
-
-    def _redeploy(self, client: PeakPressClient, ident: str, kind: str, deadline: Deadline, op: Operation) -> None:
-        def landed() -> bool | None:
-            found = get_deployment_or_none(client, kind, ident)
-            return True if found is None or found.status not in REDEPLOYABLE_STATUSES else None
-
-        write_once(op, lambda: bool(client.create_redeployment(kind, ident)), landed, deadline)
-
-    def delete_remote(self, client: PeakPressClient, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
-        kind = str(prior.get("kind") or "block")
-        op = self.operation("deleting", ident)
-        delete_riding_conflicts(
-            op,
-            settle=lambda: wait_deployment_settled(client, kind, ident, deadline, op),
-            delete=lambda: client.delete_deployment(kind, ident),
-            wait_gone=lambda: wait_deployment_deleted(client, kind, ident, deadline, op),
-            deadline=deadline,
-        )
+        if needs_revision(values, seen, prior) or (status in self.failed and status not in REDEPLOYABLE):
+            # Also how a failure the platform does not redeploy from is deployed again.
+            revise = lambda: step.client.create_deployment_revision(kind, ident, revision_body(values)).revision  # noqa: E731
+            revision = self.write_riding_busy(step, ident, values, revise, newer)
+        elif status in REDEPLOYABLE:
+            step.say(f"redeploying, the deployment was left {status}")
+            # Not ridden as busy: a 409 here means it is no longer failed or warning.
+            left = lambda: True if self.fetch(step, ident, values).status not in REDEPLOYABLE else None  # noqa: E731
+            write_once(step.operation, lambda: bool(step.client.create_redeployment(kind, ident)), left, step.deadline)
+            revision = before
+        else:
+            # Metadata alone redeploys nothing: read back by core (or unchanged).
+            return None if patch else current
+        return self.wait_target(step, ident, values, done=lambda obj: revision_of(obj) >= revision)
 
 
-class PressDeployment(PlatformResource[PressDeploymentArgs], module="peak", name="PressDeployment"):
+def revision_of(obj: PressDeploymentWire) -> int:
+    return obj.latest_revision.revision if obj.latest_revision else 0
+
+
+class PressDeployment(
+    PressDeploymentAttributes, PlatformResource[PressDeploymentArgs], module="peak", name="PressDeployment"
+):
     """A Peak Press deployment of a released app or block spec."""
 
     provider_type = PressDeploymentProvider
-
-    kind: pulumi.Output[str]
-    spec_id: pulumi.Output[str]
-    release_version: pulumi.Output[str]
-    name: pulumi.Output[str]
-    summary: pulumi.Output[str]
-    title: pulumi.Output[str | None]
-    description: pulumi.Output[str | None]
-    image_url: pulumi.Output[str | None]
-    tags: pulumi.Output[list[str]]
-    build_parameters: pulumi.Output[dict[str, Any]]
-    run_parameters: pulumi.Output[dict[str, Any]]
-    block_parameters: pulumi.Output[dict[str, Any]]
-    includes: pulumi.Output[dict[str, str]]
-    excludes: pulumi.Output[dict[str, str]]
-    revision_notes: pulumi.Output[str]
-    timeout_seconds: pulumi.Output[float]
-    adopt_existing: pulumi.Output[bool]
-    status: pulumi.Output[str]
-    revision: pulumi.Output[int]
-    revision_id: pulumi.Output[str]
-    revision_status: pulumi.Output[str]
-    blocks: pulumi.Output[list[dict[str, Any]]]
-    created_at: pulumi.Output[str]
-    created_by: pulumi.Output[str]
-    updated_at: pulumi.Output[str | None]

@@ -6,7 +6,8 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
-from providers.core import ConflictError, FailedStateError, WaitTimeoutError
+from providers.core import BadRequestError, ConflictError, FailedStateError, WaitTimeoutError
+from providers.core.ownership import OWNER_KEY, mark_label
 from providers.peak.client import PeakPressClient
 from providers.peak.press_deployment import PressDeploymentOutputs, PressDeploymentProvider
 from tests.harness import PEAK_TEST_KEY, live_objects, platform_requests, writes
@@ -166,16 +167,18 @@ def test_replace_on_kind_or_spec(sb, provider, change):
     assert diff.delete_before_replace, "the name is kept, so the old deployment goes first"
 
 
-def test_failed_create_reports_the_reason_and_the_next_run_redeploys(sb, provider):
+def test_failed_create_reports_the_reason_deletes_it_and_the_next_run_creates_it_again(sb, provider):
+    # Changed for the core rule "a new object whose create fails is deleted again" (CONTRIBUTING, Own only
+    # what you made): the failed deployment no longer stays for the next run to redeploy; redeploying a
+    # deployment left failed is now the update's (test_update_of_a_failed_deployment_redeploys).
     sb.fail_next("peak/press", operation="deploy", name="press-one", reason="image build failed")
     with pytest.raises(FailedStateError, match="failed: image build failed"):
         provider.create(checked(provider))
-    (left,) = live_objects(sb, "peak", "PressDeployment")
-    assert left["status"] == "failed"
+    assert live_objects(sb, "peak", "PressDeployment") == []
     sb.clear_requests()
     retried = provider.create(checked(provider))
-    assert routes(sb) == ["peak.press.redeploy"], "redeployed, not created again nor replaced"
-    assert retried.id == left["id"] and retried.outs["status"] == "deployed"
+    assert routes(sb) == ["peak.press.create_deployment"], "created again, nothing left to replace"
+    assert retried.outs["status"] == "deployed"
 
 
 def test_update_of_a_failed_deployment_redeploys(sb, provider):
@@ -191,15 +194,19 @@ def test_update_of_a_failed_deployment_redeploys(sb, provider):
 
 
 def test_a_failure_the_platform_does_not_redeploy_gets_a_new_revision(sb, provider):
+    # Changed for the core rule "a new object whose create fails is deleted again": a failed create leaves
+    # nothing, so the deployment is left in platform_resource_error by a failed update instead.
+    created = provider.create(checked(provider))
     sb.fail_next(
         "peak/press", operation="deploy", name="press-one", reason="no capacity", status="platform_resource_error"
     )
+    news = checked(provider, release_version="1.1.0")
     with pytest.raises(FailedStateError, match="platform_resource_error: no capacity"):
-        provider.create(checked(provider))
+        provider.update(created.id, created.outs, news)
     sb.clear_requests()
-    retried = provider.create(checked(provider))
+    retried = provider.update(created.id, created.outs, news)
     assert routes(sb) == ["peak.press.create_revision"]
-    assert retried.outs["status"] == "deployed" and retried.outs["revision"] == 2
+    assert retried.outs["status"] == "deployed" and retried.outs["revision"] == 3
 
 
 def test_warning_is_a_success_with_the_status_in_the_outputs(sb, provider):
@@ -211,19 +218,24 @@ def test_warning_is_a_success_with_the_status_in_the_outputs(sb, provider):
 def test_take_over_after_a_crash_and_adopt(sb, provider, press):
     from providers.peak.press_deployment import create_body
 
-    inputs = checked(provider)
-    press.create_deployment("block", create_body(inputs))
+    # Changed for the ownership rule (never take over what this resource did not make): the leftover of
+    # this resource's interrupted run carries its owner mark, which the create looks for; another
+    # resource (another mark) must adopt it, which marks it as its own (a metadata update).
+    inputs = checked(provider, **{OWNER_KEY: "crashed"})
+    press.create_deployment("block", create_body(inputs, "crashed"))
     sb.clear_requests()
     taken = provider.create(inputs)
-    assert "peak.press.create_deployment" not in routes(sb), "same name and inputs: taken over"
+    assert "peak.press.create_deployment" not in routes(sb), "same name and owner: taken over"
     assert len(live_objects(sb, "peak", "PressDeployment")) == 1
 
     with pytest.raises(ConflictError, match="adopt_existing"):
-        provider.create(checked(provider, run_parameters={"target_url": "other"}))
+        provider.create(checked(provider, run_parameters={"target_url": "other"}, **{OWNER_KEY: "another"}))
     sb.clear_requests()
-    adopted = provider.create(checked(provider, run_parameters={"target_url": "other"}, adopt_existing=True))
+    adopter = {"run_parameters": {"target_url": "other"}, "adopt_existing": True, OWNER_KEY: "another"}
+    adopted = provider.create(checked(provider, **adopter))
     assert adopted.id == taken.id and adopted.outs["run_parameters"] == {"target_url": "other"}
-    assert routes(sb) == ["peak.press.create_revision"]
+    assert routes(sb) == ["peak.press.update_deployment", "peak.press.create_revision"]
+    assert press.get_deployment("block", taken.id).metadata.tag_names() == [mark_label("another")]
 
 
 def test_adopt_refuses_a_deployment_of_another_spec(sb, provider, press):
@@ -250,16 +262,18 @@ def test_adopt_refuses_a_deployment_of_another_spec(sb, provider, press):
 
 def test_lost_create_answer_does_not_duplicate(sb, provider):
     sb.add_fault(path=r"/press/v1/blocks/deployments/?$", method="POST", status=502, when="after")
-    created = provider.create(checked(provider))
+    # With the owner mark (ownership rule): what the lost create left is known to be this resource's.
+    created = provider.create(checked(provider, **{OWNER_KEY: "me"}))
     assert created.outs["status"] == "deployed"
     assert len(live_objects(sb, "peak", "PressDeployment")) == 1
 
 
 def test_timeout_then_the_next_create_resumes_without_duplicate(sb, provider):
     sb.set_transitions("seconds", 1.5)
+    # With the owner mark (ownership rule): the next create knows the timed-out deployment as its own.
     with pytest.raises(WaitTimeoutError, match="last status deploying"):
-        provider.create(checked(provider, timeout_seconds=0.3))
-    retried = provider.create(checked(provider, timeout_seconds=30))
+        provider.create(checked(provider, timeout_seconds=0.3, **{OWNER_KEY: "me"}))
+    retried = provider.create(checked(provider, timeout_seconds=30, **{OWNER_KEY: "me"}))
     assert retried.outs["status"] == "deployed"
     assert routes(sb).count("peak.press.create_deployment") == 1
 
@@ -323,3 +337,77 @@ def test_lookups_hide_paging(sb, provider, press, peak_settings, monkeypatch):
     assert [d["name"] for d in functions.list_press_spec_release_deployments(BLOCK_SPEC, name="press-o")] == [
         "press-old"
     ]
+
+
+def test_the_owner_mark_is_a_tag_that_inputs_and_outputs_never_show(sb, provider, press):
+    created = provider.create(checked(provider, tags=["team"], **{OWNER_KEY: "me"}))
+    assert press.get_deployment("block", created.id).metadata.tag_names() == ["team", mark_label("me")]
+    assert created.outs["tags"] == ["team"] and provider.read(created.id, created.outs).outs["tags"] == ["team"]
+    sb.clear_requests()
+    provider.update(created.id, created.outs, checked(provider, tags=["other"], **{OWNER_KEY: "me"}))
+    assert writes(sb)[0]["body"] == {"tags": [{"name": "other"}, {"name": mark_label("me")}]}, "the mark is kept"
+    # Without the owner (a direct call), a tag change keeps the marks the deployment carries.
+    provider.update(created.id, created.outs, checked(provider, tags=[]))
+    assert press.get_deployment("block", created.id).metadata.tag_names() == [mark_label("me")]
+    with pytest.raises(ConflictError, match=rf"already exists \({created.id}\).*adopt_existing=True"):
+        provider.create(checked(provider, **{OWNER_KEY: "someone-else"}))
+
+
+@pytest.mark.parametrize("answer", ["masked", "missing"])
+def test_parameters_masked_or_missing_in_the_answer_cause_no_revision_and_no_diff(sb, provider, monkeypatch, answer):
+    # Fidelity: a block describe masks hidden values and an app describe documents no parameters, so
+    # they are never read back; only a change of the inputs makes a revision.
+    from providers.peak.models import PressDeploymentWire
+
+    original = PeakPressClient.get_deployment
+
+    def described(self, family, deployment_id):
+        wire = original(self, family, deployment_id).model_dump(by_alias=True, exclude_unset=True)
+        wire.pop("appParameters", None)
+        if answer == "masked":
+            wire["parameters"] = {"build": {}, "run": {"target_url": "********"}}
+        else:
+            wire.pop("parameters", None)
+        return PressDeploymentWire.model_validate(wire)
+
+    monkeypatch.setattr(PeakPressClient, "get_deployment", described)
+    for base in (BLOCK, APP):
+        inputs = checked(provider, base)
+        created = provider.create(inputs)
+        read = provider.read(created.id, created.outs)
+        assert read.outs == created.outs and read.inputs == inputs
+        assert provider.diff(created.id, read.outs, inputs).changes is False
+        sb.clear_requests()
+        provider.update(created.id, read.outs, checked(provider, base, title="T"))
+        assert routes(sb) == ["peak.press.update_deployment"], "metadata alone: no new revision"
+
+
+def test_a_422_busy_delete_is_ridden_out(sb, provider, press, monkeypatch):
+    # Peak documents 422 for Press deletes: refused while another revision deploys, it clears by itself.
+    created = provider.create(checked(provider))
+    sb.set_transitions("reads", 3)
+    original = PeakPressClient.delete_deployment
+    attempts = []
+
+    def delete(self, family, deployment_id):
+        attempts.append(deployment_id)
+        if len(attempts) == 1:
+            press.create_deployment_revision("block", deployment_id, {"revision": {"notes": "by someone"}})
+            raise BadRequestError("deployment is being updated", status=422)
+        return original(self, family, deployment_id)
+
+    monkeypatch.setattr(PeakPressClient, "delete_deployment", delete)
+    provider.delete(created.id, created.outs)
+    assert attempts == [created.id, created.id]
+    assert live_objects(sb, "peak", "PressDeployment") == []
+
+
+def test_a_422_on_a_settled_deployment_is_an_error(sb, provider, monkeypatch):
+    created = provider.create(checked(provider))
+
+    def refuse(self, family, deployment_id):
+        raise BadRequestError("cannot delete", status=422)
+
+    monkeypatch.setattr(PeakPressClient, "delete_deployment", refuse)
+    with pytest.raises(BadRequestError, match="cannot delete"):
+        provider.delete(created.id, created.outs)
