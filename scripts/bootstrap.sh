@@ -8,12 +8,14 @@ cd "$ROOT"
 log() { echo "bootstrap: $*" >&2; }
 
 PYTHON="${PYTHON:-python3}"
-stamp_inputs="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+stamp_inputs="$(cat pyproject.toml constraints.txt sdk/python/pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp_inputs" ]; then
     log "installing the virtualenv (.venv)"
     [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+    # The provider plugin's Python SDK (generated into sdk/python by scripts/gen_plugin.py).
+    .venv/bin/python -m pip install -q -c constraints.txt -e sdk/python
     echo "$stamp_inputs" > .venv/.installed
 fi
 
