@@ -18,42 +18,47 @@ in one stack, a `PressDeployment` whose `spec_id` is this spec's id is deleted b
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-
-import pulumi
 
 from ..core import (
     ConflictError,
-    Deadline,
     Field,
     ForceNew,
-    NotFoundError,
-    Observed,
     Operation,
     OutputsModel,
     PlatformProvider,
     PlatformResource,
     ProviderError,
     ResourceArgs,
+    Step,
     WriteOnly,
 )
 from ..core.inputs import normalize
-from ..core.lifecycle import create_or_take_over, write_once
+from ..core.lifecycle import present, write_once
+from ..core.ownership import mark_label
+from .attributes import BlockSpecAttributes
+from .press_deployment import PressTags, metadata_body
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .client import PeakPressClient
     from .models import PressSpecWire
 
 BlockKind = Literal["workflow", "service"]
 Scope = Literal["private", "public", "shared"]
-RELEASE_FIELDS = ("config", "parameters", "auto_run_on_deploy", "release_notes")
-# The platform refuses artifacts over 10 MB compressed; checked before sending.
+RELEASE_FIELDS = ("config", "parameters", "auto_run_on_deploy", "release_notes", "artifact_path")
+# The platform refuses artifacts over 10 MB compressed; checked while the archive is written.
 MAX_ARTIFACT_BYTES = 10 * 1024 * 1024
+IGNORE_FILE = ".mlpignore"
+# Left out of every archive: version control folders, dotenv files (secrets), and the ignore file.
+ALWAYS_IGNORED = (".git/", ".hg/", ".svn/", ".env", ".env.*", IGNORE_FILE)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 1024 * 1024
 
 
-class BlockSpecArgs(ResourceArgs):
+class BlockSpecArgs(ResourceArgs, timeout=300, adoptable="a block spec of this kind and name"):
     """Inputs of a Peak Press block spec."""
 
     name: Annotated[str, ForceNew()] = Field(
@@ -101,15 +106,10 @@ class BlockSpecArgs(ResourceArgs):
     artifact_path: Annotated[str | None, WriteOnly()] = Field(
         default=None,
         description="Local folder zipped and uploaded as the release's artifact (relative to the project "
-        "directory); its content is read when a release is published.",
-    )
-    timeout_seconds: Annotated[float, WriteOnly()] = Field(
-        default=300.0, gt=0, le=86400, description="How long create, update and delete may take, in seconds."
-    )
-    adopt_existing: Annotated[bool, WriteOnly()] = Field(
-        default=False,
-        description="When a block spec of this kind and name already exists, take it over (publishing "
-        "this release if it is missing) instead of failing.",
+        "directory); its content is read when a release is published. Left out: `.git`, `.hg` and `.svn` "
+        f"folders, `.env` and `.env.*` files, and what the folder's `{IGNORE_FILE}` lists (one glob a line, "
+        "gitignore-style: `/` anchors to the folder, a trailing `/` means folders only, `#` comments); links "
+        "leaving the folder are refused; at most 10 MB zipped.",
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
@@ -119,6 +119,8 @@ class BlockSpecArgs(ResourceArgs):
         )
         if self.tenants and self.scope != "shared":
             problems.append(("tenants", "tenants apply only to a `shared` scope"))
+        if self.artifact_path is not None and not os.path.isdir(os.path.expanduser(self.artifact_path)):
+            problems.append(("artifact_path", f"no folder at this path (relative to {os.getcwd()})"))
         return problems
 
 
@@ -136,290 +138,210 @@ class BlockSpecOutputs(OutputsModel):
 
 # ---- wire mapping --------------------------------------------------------------------------------
 
+# What a spec describe documents (reference §7a: a list item's fields, `scope`, `tenants`), by field, and
+# what the release describe documents of the release inputs and its artifact (§7b).
+WIRE_FIELDS = {
+    **{field: f"metadata.{field}" for field in ("name", "summary", "title", "description", "image_url", "tags")},
+    **{field: field for field in ("kind", "featured", "scope", "tenants")},
+    **{field: f"metadata.{field}" for field in ("status", "created_at", "created_by")},
+    **{f"release_{field}": f"latest_release.{field}" for field in ("version", "notes", "id")},
+}
+RELEASE_WIRE_FIELDS = {
+    **{field: field for field in ("config", "parameters", "auto_run_on_deploy")},
+    "artifact_id": "artifact.id",
+}
 
-def metadata_of(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "name": values.get("name"),
-        "title": values.get("title"),
-        "summary": values.get("summary"),
-        "description": values.get("description"),
-        "imageUrl": values.get("image_url"),
-        "tags": [{"name": tag} for tag in values.get("tags") or []],
-    }
 
-
-def spec_document(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The `spec` field of the create: metadata, the first release and its config."""
+def spec_document(values: Mapping[str, Any], owner: str | None = None) -> dict[str, Any]:
+    """The `spec` field of the create: metadata (marked with `owner`), the first release and its config."""
     return {
         "version": 1,
         "kind": values.get("kind"),
-        "metadata": metadata_of(values),
+        "metadata": metadata_body(values, [mark_label(owner)] if owner else []),
         "release": {"version": values.get("release_version"), "notes": values.get("release_notes")},
         "config": dict(values.get("config") or {}),
     }
 
 
-def observe(spec: PressSpecWire) -> Observed:
-    meta, release = spec.metadata, spec.latest_release
-    parameters = release.parameters if release and isinstance(release.parameters, dict) else {}
-    return {
-        "name": meta.name,
-        "kind": spec.kind,
-        "summary": meta.summary,
-        "title": meta.title,
-        "description": meta.description,
-        "image_url": meta.image_url,
-        "tags": meta.tag_names(),
-        "featured": spec.featured,
-        "scope": spec.scope,
-        "tenants": list(spec.tenants),
-        "release_version": release.version if release else None,
-        "release_notes": release.notes if release else None,
-        "config": dict(release.config) if release and isinstance(release.config, dict) else {},
-        # The platform lists both parts; unset ones read back empty.
-        "parameters": {part: items for part, items in parameters.items() if items},
-        "auto_run_on_deploy": release.auto_run_on_deploy if release else None,
-        "status": meta.status,
-        "release_id": release.id if release else None,
-        "artifact_id": release.artifact.id if release and release.artifact else None,
-        "created_at": meta.created_at,
-        "created_by": meta.created_by,
-    }
+def metadata_update(
+    values: Mapping[str, Any], current: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()
+) -> dict[str, Any] | None:
+    """The nested metadata update bringing the spec to the inputs, or None when nothing differs;
+    ``current`` carries the live tags marks included, ``marks`` the ones the tags must keep."""
+
+    def body(v: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+        metadata = {key: value for key, value in metadata_body(v, marks).items() if key != "name"}
+        return {
+            "metadata": metadata,
+            "featured": v.get("featured"),
+            "scope": v.get("scope"),
+            "tenants": list(v.get("tenants") or []),
+        }
+
+    desired = body(values, marks)
+    return None if normalize(desired) == normalize(body(current)) else desired
 
 
-def metadata_update(values: Mapping[str, Any], current: Observed) -> dict[str, Any] | None:
-    """The nested metadata update bringing the spec to the inputs, or None when nothing differs."""
-    desired = {**metadata_of(values), "featured": values.get("featured"), "scope": values.get("scope")}
-    live = {**metadata_of(current), "featured": current.get("featured"), "scope": current.get("scope")}
-    desired["tenants"], live["tenants"] = list(values.get("tenants") or []), list(current.get("tenants") or [])
-    if normalize(desired) == normalize(live):
-        return None
-    metadata = {k: v for k, v in desired.items() if k not in ("featured", "scope", "tenants", "name")}
-    return {
-        "metadata": metadata,
-        "featured": desired["featured"],
-        "scope": desired["scope"],
-        "tenants": desired["tenants"],
-    }
-
-
-def zip_folder(path: str) -> bytes:
-    """The folder as a zip whose bytes depend only on its files (sorted names, fixed timestamps)."""
+def zip_folder(path: str, operation: Operation | None = None) -> bytes:
+    """The folder as a zip whose bytes depend only on its files (sorted names, fixed timestamps), without
+    what is ignored (see `artifact_path`); fails as soon as the archive passes the platform's 10 MB."""
     # Loaded here, not at import: a program or a preview never zips anything.
     import io
     import zipfile
+    from fnmatch import fnmatchcase
     from pathlib import Path
+
+    def fail(cause: str) -> ProviderError:
+        return ProviderError(f"artifact_path: {cause}", operation)
 
     root = Path(path).expanduser()
     if not root.is_dir():
-        raise ProviderError(f"artifact folder {path!r} does not exist (relative to {os.getcwd()})")
+        raise fail(f"no folder at {path!r} (relative to {os.getcwd()})")
+    listed = (root / IGNORE_FILE).read_text().splitlines() if (root / IGNORE_FILE).is_file() else []
+    rules = [*ALWAYS_IGNORED, *(line.strip() for line in listed if line.strip() and not line.startswith("#"))]
+
+    def ignored(name: str, is_dir: bool) -> bool:
+        return any(
+            fnmatchcase(name if "/" in rule.rstrip("/") else name.rsplit("/", 1)[-1], rule.strip("/"))
+            for rule in rules
+            if is_dir or not rule.endswith("/")
+        )
+
+    def files(folder: Path, relative: str, chain: tuple[Path, ...]) -> Iterator[tuple[str, Path]]:
+        for entry in sorted(folder.iterdir()):
+            name, real = relative + entry.name, entry.resolve()
+            if ignored(name, entry.is_dir()):
+                continue
+            if entry.is_symlink() and (real in chain or (real != chain[0] and chain[0] not in real.parents)):
+                why = "loops back to a folder that holds it" if real in chain else "points outside the folder"
+                raise fail(f"the link {name} {why} ({real})")
+            if entry.is_dir():
+                yield from files(entry, f"{name}/", (*chain, real))
+            elif entry.is_file():
+                yield name, entry
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in sorted(p for p in root.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(file.relative_to(root).as_posix(), _ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, file.read_bytes())
-    data = buffer.getvalue()
-    if len(data) > MAX_ARTIFACT_BYTES:
-        raise ProviderError(f"the artifact of {path!r} is {len(data)} bytes zipped; the platform takes at most 10 MB")
-    return data
-
-
-# ---- finder --------------------------------------------------------------------------------------
-
-
-def find_block_spec_by_name(client: PeakPressClient, name: str) -> PressSpecWire:
-    """The block spec named exactly ``name``, described (with its latest release)."""
-    for item in client.iter_family_specs("block", name=name):
-        if item.metadata.name == name:
-            return client.get_spec("block", item.id)
-    raise NotFoundError(f"no block spec named {name!r}", Operation("finding", "Peak", "BlockSpec", name))
-
-
-def get_block_spec_or_none(client: PeakPressClient, spec_id: str) -> PressSpecWire | None:
-    try:
-        return client.get_spec("block", spec_id)
-    except NotFoundError:
-        return None
+        for name, file in files(root, "", (root.resolve(),)):
+            info = zipfile.ZipInfo(name, _ZIP_DATE)
+            # The size up front, so a big file gets zip64 headers.
+            info.compress_type, info.file_size = zipfile.ZIP_DEFLATED, file.stat().st_size
+            with file.open("rb") as source, archive.open(info, "w") as target:
+                while chunk := source.read(_CHUNK):
+                    target.write(chunk)
+                    if buffer.tell() > MAX_ARTIFACT_BYTES:
+                        raise fail(f"the folder {path!r} zips to more than 10 MB, the platform's limit")
+    return buffer.getvalue()
 
 
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class BlockSpecProvider(PlatformProvider[BlockSpecArgs, "PeakPressClient"]):
+class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressClient", "PressSpecWire"]):
     args_model = BlockSpecArgs
     outputs_model = BlockSpecOutputs
     platform = "Peak"
     resource_label = "BlockSpec"
-    identity_fields = ("name",)
-
     client_class = "providers.peak.client:PeakPressClient"
+    identity_fields = ("name",)
+    in_use = "delete its deployments first"
+    wire_fields = WIRE_FIELDS
 
-    def create_remote(self, client: PeakPressClient, args: BlockSpecArgs, deadline: Deadline) -> tuple[str, Observed]:
-        op = self.operation("creating", args.name)
-        values = args.to_dict()
-        artifact = zip_folder(args.artifact_path) if args.artifact_path else None
+    def fetch(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> PressSpecWire:
+        return step.client.get_spec("block", ident)
 
-        def find() -> PressSpecWire | None:
-            try:
-                found = find_block_spec_by_name(client, args.name)
-            except NotFoundError:
-                return None
-            return found if found.kind == args.kind else None
-
-        def same(found: PressSpecWire) -> bool:
-            current = observe(found)
-            return current["release_version"] == args.release_version and metadata_update(values, current) is None
-
-        def converge(found: PressSpecWire) -> None:
-            self._converge(client, found.id, {}, args, artifact, deadline, op)
-
-        spec_id = create_or_take_over(
-            op,
-            find=find,
-            same=same,
-            adopt=args.adopt_existing,
-            ident=lambda found: found.id,
-            create=lambda: client.create_spec(
-                "block",
-                spec_document(values),
-                featured=args.featured,
-                scope=args.scope,
-                tenants=args.tenants or None,
-                parameters=args.parameters or None,
-                auto_run_on_deploy=args.auto_run_on_deploy,
-                artifact=artifact,
-            ),
-            converge=converge,
-            what="block spec",
-            deadline=deadline,
+    def find(self, step: Step[PeakPressClient], args: BlockSpecArgs) -> PressSpecWire | None:
+        # The name filter is a prefix match; a spec of the other kind is not this one.
+        named = (
+            item for item in step.client.iter_family_specs("block", name=args.name) if item.metadata.name == args.name
         )
-        return spec_id, observe(client.get_spec("block", spec_id))
+        found = next((step.client.get_spec("block", item.id) for item in named), None)
+        return found if found is not None and found.kind == args.kind else None
 
-    def read_remote(self, client: PeakPressClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
-        spec = get_block_spec_or_none(client, ident)
-        return observe(spec) if spec else None
+    def ident_of(self, found: PressSpecWire) -> str:
+        return found.id
 
-    def update_remote(
-        self, client: PeakPressClient, ident: str, prior: Mapping[str, Any], args: BlockSpecArgs, deadline: Deadline
-    ) -> Observed:
-        op = self.operation("updating", ident)
-        artifact = zip_folder(args.artifact_path) if args.artifact_path else None
-        return self._converge(client, ident, prior, args, artifact, deadline, op)
+    def observe(
+        self, step: Step[PeakPressClient], ident: str, obj: PressSpecWire, known: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        if obj.latest_release is None:
+            return self.seen(obj)
+        release = present(step.client.get_spec_release("block", ident, obj.latest_release.version), RELEASE_WIRE_FIELDS)
+        if isinstance(release.get("parameters"), dict):
+            # The platform lists both parts; unset ones read back empty.
+            release["parameters"] = {part: items for part, items in release["parameters"].items() if items}
+        return {**self.seen(obj), **release}
 
-    def _converge(
-        self,
-        client: PeakPressClient,
-        ident: str,
-        prior: Mapping[str, Any],
-        args: BlockSpecArgs,
-        artifact: bytes | None,
-        deadline: Deadline,
-        op: Operation,
-    ) -> Observed:
-        values = args.to_dict()
-        spec = get_block_spec_or_none(client, ident)
-        if spec is None:
-            raise NotFoundError("the block spec no longer exists; run `pulumi refresh` to publish it again", op)
-        current = observe(spec)
-        update = metadata_update(values, current)
-        if update is not None:
-            # Sent again after a lost answer only if the spec does not show it yet: a repeat of an
-            # applied update is refused with "No changes detected".
-            def landed() -> bool | None:
-                spec = get_block_spec_or_none(client, ident)
-                return True if spec is not None and metadata_update(values, observe(spec)) is None else None
-
-            def send() -> bool:
-                client.update_spec_metadata("block", ident, update)
-                return True
-
-            write_once(op, send, landed, deadline)
-        if current["release_version"] != args.release_version:
-            self._publish(client, ident, args, artifact, deadline, op)
-        else:
-            changed = [
-                name
-                for name in (*RELEASE_FIELDS, "artifact_path")
-                if name in prior and normalize(prior.get(name)) != normalize(values.get(name))
-            ]
-            if changed:
-                raise ConflictError(
-                    f"release {args.release_version} is published and cannot change ({', '.join(changed)}); "
-                    "set a new release_version to publish these inputs",
-                    op,
-                )
-        return observe(client.get_spec("block", ident))
-
-    def _publish(
-        self,
-        client: PeakPressClient,
-        ident: str,
-        args: BlockSpecArgs,
-        artifact: bytes | None,
-        deadline: Deadline,
-        op: Operation,
-    ) -> None:
-        """Publish the release once, whatever answer is lost: a release of that version is what landed."""
-        document = {
-            "release": {"version": args.release_version, "notes": args.release_notes},
-            "config": dict(args.config),
+    def release_parts(self, step: Step[PeakPressClient], args: BlockSpecArgs) -> dict[str, Any]:
+        """What a release carries beside its document: parameters, autoRunOnDeploy, the folder's archive."""
+        artifact = zip_folder(args.artifact_path, step.operation) if args.artifact_path else None
+        return {
+            "parameters": args.parameters or None,
+            "auto_run_on_deploy": args.auto_run_on_deploy,
+            "artifact": artifact,
         }
 
-        def landed() -> str | None:
-            spec = get_block_spec_or_none(client, ident)
-            latest = spec.latest_release if spec else None
-            return latest.version if latest and latest.version == args.release_version else None
-
-        write_once(
-            op,
-            lambda: client.create_spec_release(
-                "block",
-                ident,
-                document,
-                parameters=args.parameters or None,
-                auto_run_on_deploy=args.auto_run_on_deploy,
-                artifact=artifact,
-            ),
-            landed,
-            deadline,
+    def send_create(self, step: Step[PeakPressClient], args: BlockSpecArgs) -> str:
+        document, parts = spec_document(args.to_dict(), step.owner), self.release_parts(step, args)
+        return step.client.create_spec(
+            "block", document, featured=args.featured, scope=args.scope, tenants=args.tenants, **parts
         )
 
-    def delete_remote(self, client: PeakPressClient, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
-        op = self.operation("deleting", ident)
-        try:
-            client.delete_spec("block", ident)
-        except NotFoundError:
-            return
-        except ConflictError as in_use:
-            raise ConflictError(f"{in_use.cause}; delete its deployments first", op) from None
+    def send_delete(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> None:
+        step.client.delete_spec("block", ident)
+
+    def converge(
+        self,
+        step: Step[PeakPressClient],
+        ident: str,
+        current: PressSpecWire,
+        args: BlockSpecArgs,
+        prior: Mapping[str, Any],
+    ) -> PressSpecWire | None:
+        """The metadata update, and a release when `release_version` is new; each sent once in effect
+        (after a lost answer, sent again only if the spec does not show it: a repeated metadata update
+        is refused with "No changes detected", a repeated release as existing)."""
+        values = args.to_dict()
+        seen, marks = self.as_is(step, current, prior)
+        publish = seen.get("release_version") != args.release_version
+        changed = [n for n in RELEASE_FIELDS if n in prior and normalize(prior[n]) != normalize(values.get(n))]
+        if changed and not publish:
+            raise ConflictError(
+                f"release {args.release_version} is published and cannot change ({', '.join(changed)}); "
+                "set a new release_version to publish these inputs",
+                step.operation,
+            )
+        update = metadata_update(values, seen, marks)
+        if update is not None:
+
+            def send_update() -> bool:
+                step.client.update_spec_metadata("block", ident, update)
+                return True
+
+            def shown() -> bool | None:
+                live = self.as_is(step, self.fetch(step, ident, {}), seen)[0]
+                return None if metadata_update(values, live, marks) else True
+
+            write_once(step.operation, send_update, shown, step.deadline)
+        if publish:
+            document = {
+                "release": {"version": args.release_version, "notes": args.release_notes},
+                "config": args.config,
+            }
+            parts = self.release_parts(step, args)
+
+            def release() -> str:
+                return step.client.create_spec_release("block", ident, document, **parts)
+
+            def released() -> str | None:
+                latest = self.fetch(step, ident, {}).latest_release
+                return latest.version if latest and latest.version == args.release_version else None
+
+            write_once(step.operation, release, released, step.deadline)
+        return None if update or publish else current
 
 
-class BlockSpec(PlatformResource[BlockSpecArgs], module="peak", name="BlockSpec"):
+class BlockSpec(BlockSpecAttributes, PlatformResource[BlockSpecArgs], module="peak", name="BlockSpec"):
     """A Peak Press block spec published from a local folder, with its releases."""
 
     provider_type = BlockSpecProvider
-
-    name: pulumi.Output[str]
-    kind: pulumi.Output[str]
-    summary: pulumi.Output[str]
-    title: pulumi.Output[str | None]
-    description: pulumi.Output[str | None]
-    image_url: pulumi.Output[str | None]
-    tags: pulumi.Output[list[str]]
-    featured: pulumi.Output[bool]
-    scope: pulumi.Output[str]
-    tenants: pulumi.Output[list[str]]
-    release_version: pulumi.Output[str]
-    release_notes: pulumi.Output[str]
-    config: pulumi.Output[dict[str, Any]]
-    parameters: pulumi.Output[dict[str, Any]]
-    auto_run_on_deploy: pulumi.Output[bool | None]
-    artifact_path: pulumi.Output[str | None]
-    timeout_seconds: pulumi.Output[float]
-    adopt_existing: pulumi.Output[bool]
-    status: pulumi.Output[str]
-    release_id: pulumi.Output[str]
-    artifact_id: pulumi.Output[str | None]
-    created_at: pulumi.Output[str]
-    created_by: pulumi.Output[str]
