@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 
+from providers.sandbox.core.answers import PROFILES
 from providers.sandbox.sandbox import Sandbox
 
 
@@ -17,10 +18,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, the OS picks)")
     parser.add_argument("--state-file", help="JSON file to keep the state in across restarts")
+    parser.add_argument(
+        "--answers",
+        choices=PROFILES,
+        help="answer with every field (full, the default) or only what each platform documents",
+    )
     args = parser.parse_args(argv)
 
     try:
-        sandbox = Sandbox(args.host, args.port, state_file=args.state_file)
+        sandbox = Sandbox(args.host, args.port, state_file=args.state_file, answers=args.answers)
     except (OSError, ValueError) as error:
         print(f"sandbox: cannot start: {error}", file=sys.stderr)
         return 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -50,17 +52,8 @@ class SandboxControl:
     ) -> str:
         """Make the next `count` requests matching `method` and the `path` regex (and `platform`, when given)
         fail or be slow; returns its id."""
-        fault = {
-            "path": path,
-            "method": method,
-            "status": status,
-            "count": count,
-            "delay_seconds": delay_seconds,
-            "retry_after": retry_after,
-            "body": body,
-            "when": when,
-            "platform": platform,
-        }
+        fault: dict[str, Any] = dict(path=path, method=method, status=status, count=count, when=when)
+        fault.update(delay_seconds=delay_seconds, retry_after=retry_after, body=body, platform=platform)
         return str(self._call("POST", "/faults", fault)["id"])
 
     def faults(self) -> list[dict[str, Any]]:
@@ -100,6 +93,38 @@ class SandboxControl:
         """Every platform's state, as JSON data."""
         return dict(self._call("GET", "/state"))
 
+    def set_answers(self, profile: str, platform: str | None = None) -> dict[str, Any]:
+        """Answer as `full` (every field) or `documented` (only what the platform documents), on one
+        platform or (None) all of them; returns the profiles in force. A reset keeps them."""
+        return dict(self._call("PUT", "/answers", {"profile": profile, "platform": platform}))
+
+    def answers(self) -> dict[str, Any]:
+        """The answer profiles in force: `{"profile", "platforms": {name: profile}}`."""
+        return dict(self._call("GET", "/answers"))
+
+    def add_variant(
+        self,
+        platform: str,
+        variant: str,
+        *,
+        routes: str | None = None,
+        field: str | None = None,
+        value: Any = None,
+        count: int | None = None,
+    ) -> str:
+        """Arm a known variant of a platform's answers (e.g. `add_variant("peak", "busy-422")`), for
+        `count` requests it changes (None: until cleared); returns its id. See `variants()["known"]`."""
+        body = {"platform": platform, "variant": variant, "routes": routes, "field": field, "count": count}
+        return str(self._call("POST", "/variants", {**body, **({} if value is None else {"value": value})})["id"])
+
+    def variants(self) -> dict[str, Any]:
+        """The armed variants (`variants`) and the kinds each platform knows (`known`)."""
+        return dict(self._call("GET", "/variants"))
+
+    def clear_variants(self) -> None:
+        """Disarm every variant."""
+        self._call("DELETE", "/variants")
+
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(
@@ -122,9 +147,18 @@ class Sandbox(SandboxControl):
     The socket is bound on construction, so `url` is known before `start()`.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, state_file: str | Path | None = None) -> None:
-        self.app = SandboxApp(PLATFORMS, state_file=state_file)
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, state_file: str | Path | None = None, answers: str | None = None
+    ) -> None:
+        self.app = SandboxApp(PLATFORMS, state_file=state_file, answers=answers)
         main = ServerThread(self.app, host, port)
+        if not _loopback(host):
+            print(
+                f"sandbox: warning: listening on {host}, not a loopback address: whoever reaches it can read and"
+                " change every platform's state and drive the control plane",
+                file=sys.stderr,
+            )
+        self.app.origins = {f"http://{name}:{main.port}" for name in (host, "127.0.0.1", "localhost", "[::1]")}
         self._servers: list[Server] = [main]
         # Platforms served on a server of their own (AppConfig: moto's) share this app's faults, log
         # and lock; each takes the next port when the port is chosen, so its endpoint is stable too.
@@ -158,3 +192,11 @@ class Sandbox(SandboxControl):
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is a loopback address (or `localhost`)."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -20,8 +20,9 @@ def sandbox_session() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def sandbox(sandbox_session: Sandbox) -> Sandbox:
-    """The session's sandbox, reset."""
+    """The session's sandbox, reset, answering in the `full` profile (a reset keeps profiles)."""
     sandbox_session.reset()
+    sandbox_session.set_answers("full")
     return sandbox_session
 
 

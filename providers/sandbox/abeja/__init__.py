@@ -20,10 +20,11 @@ per read under the sandbox's transition mode.
 
 from __future__ import annotations
 
-from providers.sandbox.abeja import urls
+from providers.sandbox.abeja import documented, urls
 from providers.sandbox.abeja.exceptions import error_body
 from providers.sandbox.abeja.models import ORGANIZATION_ID, OTHER_USER_ID, PLATFORM, SANDBOX_USER_ID, AbejaBackend
 from providers.sandbox.abeja.responses import AbejaResponses
+from providers.sandbox.core import answers
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.transitions import Transitions
@@ -68,4 +69,5 @@ def create_platform(transitions: Transitions) -> Platform:
         error_body=error_body,
         environment=environment,
         default_tokens=DEFAULT_TOKENS,
+        documented=answers.documented(documented.TABLE),
     )

@@ -185,10 +185,9 @@ class Organization(BaseModel):
     updated_at: str
 
     def wire(self) -> dict[str, Any]:
-        return {
-            "id": self.organization_id,
-            **self.model_dump(include={"organization_id", "name", "created_at", "updated_at"}),
-        }
+        # Datalake answers name the organization `organization_name` (reference §5e).
+        fields = self.model_dump(include={"organization_id", "name", "created_at", "updated_at"})
+        return {"id": self.organization_id, **fields, "organization_name": self.name}
 
 
 class AbejaState(State):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from providers.sandbox.appconfig import urls
+from providers.sandbox.appconfig import documented, urls
 from providers.sandbox.appconfig.exceptions import error_body, error_code
 from providers.sandbox.appconfig.models import (
     ACCOUNT_ID,
@@ -193,6 +193,7 @@ def create_platform(transitions: Transitions) -> Platform:
         environment=state.environment,
         server=state.serve,
         sensitive=SENSITIVE_MEMBERS,
+        documented=documented.answer,
     )
 
 

@@ -47,6 +47,7 @@ SEED_CONTENT = b'{"greeting": "hello from the sandbox"}'
 
 ACTIVE_STATES = frozenset({"DEPLOYING", "VALIDATING", "BAKING", "ROLLING_BACK"})
 ALARM_ROLLBACK_MINUTES = 1.0
+REVERT_MINUTES = 72 * 60
 DEFAULT_SECONDS_PER_MINUTE = 1.0
 ID_PATTERN = re.compile(r"^[a-z0-9]{4,7}$")
 PREDEFINED_ID_PATTERN = re.compile(r"^AppConfig\.[A-Za-z0-9]{9,40}$")
@@ -556,17 +557,20 @@ class AppConfigExtension:
         return list(reversed(self.get_environment(app_id, env_id).deployments))
 
     def stop_deployment(self, app_id: str, env_id: str, number: int, allow_revert: bool, now: float) -> Deployment:
+        """StopDeployment as botocore's model documents it: only a DEPLOYING deployment, unless AllowRevert
+        is set; then an in-progress one (BAKING, VALIDATING) is ROLLED_BACK, and a COMPLETE one REVERTED
+        within 72 hours of its completion."""
         deployment = self.get_deployment(app_id, env_id, number)
-        state = deployment.state(now)
-        elapsed = now - deployment.started
-        if state in ("DEPLOYING", "BAKING", "VALIDATING"):
+        state, elapsed = deployment.state(now), now - deployment.started
+        completed = deployment.completed_minute(now)
+        if state == "DEPLOYING" or (allow_revert and state in ("BAKING", "VALIDATING")):
             deployment.rollback = Rollback(elapsed, 0.0, "USER", "Deployment stopped by user; rolling back")
-        elif state == "COMPLETE" and allow_revert:
+        elif allow_revert and state == "COMPLETE" and completed is not None and now - completed <= REVERT_MINUTES:
             deployment.rollback = Rollback(elapsed, 0.0, "USER", "Deployment reverted by user", revert=True)
         else:
             raise BadRequest(
-                f"Deployment {number} is {state}: only an active deployment can be stopped "
-                "(or a COMPLETE one reverted with Allow-Revert)"
+                f"Deployment {number} is {state}: StopDeployment works only on a DEPLOYING deployment, unless "
+                "AllowRevert is set (then on a BAKING or VALIDATING one, or a COMPLETE one within 72 hours)"
             )
         return deployment
 

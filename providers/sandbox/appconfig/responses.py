@@ -51,6 +51,23 @@ class SandboxAppConfigResponse(AppConfigResponse):
     def list_applications(self) -> Answer:
         return self._paged([app.to_json() for app in self.appconfig_backend.applications.values()])
 
+    # ---- moto's deletes, made faithful (its not-found is a 200 or a 500) ---------------------------
+
+    def delete_application(self) -> Answer:  # type: ignore[override]
+        self.appconfig_backend.delete_application(self.extension.application(self._get_param("ApplicationId")).id)
+        return _answer(None, 204)
+
+    def delete_configuration_profile(self) -> Answer:  # type: ignore[override]
+        app = self.extension.application(self._get_param("ApplicationId"))
+        profile_id = self._get_param("ConfigurationProfileId")
+        profile = app.config_profiles.get(profile_id)
+        if profile is None:
+            raise NotFound(f"Configuration profile {profile_id} not found", "ConfigurationProfile")
+        if profile.config_versions:
+            raise BadRequest(f"Configuration profile {profile_id} still has hosted configuration versions")
+        del app.config_profiles[profile_id]
+        return _answer(None, 204)
+
     # ---- hosted configuration versions (moto's, made faithful) -------------------------------------
 
     def create_hosted_configuration_version(self) -> tuple[str, dict[str, Any]]:

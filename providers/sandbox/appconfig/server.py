@@ -17,7 +17,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from providers.sandbox.appconfig.models import HOLD, PLATFORM
-from providers.sandbox.appconfig.urls import route_name
+from providers.sandbox.appconfig.urls import answers_json, route_name
 from providers.sandbox.core.app import respond
 from providers.sandbox.core.http import Request, Response, Route, RouteMatch
 
@@ -39,12 +39,14 @@ class ControlledApp:
         environ["wsgi.input"] = io.BytesIO(request.body)
         environ["CONTENT_LENGTH"] = str(len(request.body))
         name = route_name(request.method, request.path)
-        route = Route(request.method, ".*", name or "", lambda _request: self._call_moto(environ), auth=False)
+        structured = answers_json(request.method, request.path)
+        route = Route(request.method, ".*", name or "", lambda _: self._call_moto(environ, structured), auth=False)
         platform = self.sandbox.platforms[PLATFORM]
         return respond(self.sandbox.serve(platform, request, RouteMatch(route, {}, 200)), start_response)
 
-    def _call_moto(self, environ: dict[str, Any]) -> Response:
-        """Moto's answer; a JSON one parsed, so the sandbox can shape it like any platform's."""
+    def _call_moto(self, environ: dict[str, Any], structured: bool) -> Response:
+        """Moto's answer; a JSON document (an error, or a `structured` operation's answer) parsed, so the
+        sandbox can shape it like any platform's (moto labels some `text/html`)."""
         chosen = self.sandbox.transitions.mode_for(PLATFORM)
         HOLD.mode = (chosen.mode, float(chosen.value))
         captured: dict[str, Any] = {}
@@ -62,13 +64,12 @@ class ControlledApp:
                 close()
         status = int(str(captured["status"]).split()[0])
         headers = {k: v for k, v in captured["headers"] if k.lower() != "content-length"}
-        if headers.get("Content-Type", "").startswith("application/json") and body.strip():
+        if (structured or status >= 400) and body.strip():
             try:
                 parsed = json.loads(body)
             except ValueError:
-                parsed = None
-            if parsed is not None:
-                return Response(status, parsed, {k: v for k, v in headers.items() if k.lower() != "content-type"})
+                return Response(status, headers=headers, raw=body)
+            return Response(status, parsed, {k: v for k, v in headers.items() if k.lower() != "content-type"})
         return Response(status, headers=headers, raw=body)
 
 

@@ -46,6 +46,13 @@ def operation(method: str, path: str) -> str | None:
     return next((name for verb, pattern, name in OPERATIONS if verb == method and pattern.fullmatch(path)), None)
 
 
+def answers_json(method: str, path: str) -> bool:
+    """Whether the operation a request calls answers a JSON document (not a blob, the hosted content)."""
+    name = operation(method, path)
+    output = MODEL.operation_model(name).output_shape if name else None
+    return output is not None and not output.serialization.get("payload")
+
+
 def route_name(method: str, path: str) -> str | None:
     """`appconfig.<operation>` for a request, as the request log names it (None: not an AppConfig route)."""
     if method == "POST" and path == "/":

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from providers.sandbox.core.answers import Answers
 from providers.sandbox.core.clock import Clock, system_clock
 from providers.sandbox.core.control import CONTROL_PREFIX, control_routes
 from providers.sandbox.core.faults import Faults
@@ -23,6 +24,7 @@ from providers.sandbox.core.persistence import StateFile
 from providers.sandbox.core.platform import Platform, Tokens
 from providers.sandbox.core.requestlog import RequestLog
 from providers.sandbox.core.transitions import Transitions
+from providers.sandbox.core.variants import Variants
 
 logger = logging.getLogger("providers.sandbox")
 
@@ -39,13 +41,18 @@ class SandboxApp:
         platforms: Sequence[PlatformFactory],
         state_file: str | Path | None = None,
         clock: Clock = system_clock,
+        answers: str | None = None,
     ) -> None:
         self.clock = clock
         self.transitions = Transitions(clock)
         self.platforms = {platform.name: platform for platform in (make(self.transitions) for make in platforms)}
         self.tokens = Tokens(list(self.platforms.values()))
         self.faults = Faults()
+        self.variants = Variants({name: platform.variants for name, platform in self.platforms.items()})
+        self.answers = Answers(self.platforms)
         self.log = RequestLog()
+        self.origins: set[str] = set()
+        """The sandbox's own origins (`http://host:port`): the only ones the control plane serves."""
         # One lock for all state: handlers are quick, and it keeps every backend free of locking.
         self.lock = threading.RLock()
         # Requests being served right now: the log records how many were in flight when each arrived,
@@ -57,6 +64,9 @@ class SandboxApp:
         saved = self.state_file.load() if self.state_file else None
         if saved is not None:
             self.restore(saved)
+        if answers is not None:
+            # Asked for at start: wins over the profile a state file kept.
+            self.answers.set(answers)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request.from_environ(environ)
@@ -64,18 +74,20 @@ class SandboxApp:
             response = self._serve_control(request)
         elif (platform := self.platforms.get(request.path.split("/")[1])) is None:
             response = Response(404, _detail_body("Not Found"))
-            self._log(request, None, None, response, fault=False)
+            self._log(request, None, None, response, False, request.json_or_none())
         else:
             match = self._routers[platform.name].match(request.method, request.path[len(platform.name) + 1 :])
             response = self.serve(platform, request, match)
         return respond(response, start_response)
 
     def reset(self) -> None:
-        """Clear all platform state, faults, transition modes and the request log; keep tokens."""
+        """Clear all platform state, faults, variants, transition modes and the request log; keep
+        tokens and answer profiles."""
         with self.lock:
             for platform in self.platforms.values():
                 platform.backend.reset()
             self.faults.clear()
+            self.variants.clear()
             self.log.clear()
             self.transitions.reset()
 
@@ -92,6 +104,7 @@ class SandboxApp:
                 "platforms": self.state(),
                 "tokens": self.tokens.dump(),
                 "transitions": self.transitions.dump(),
+                "answers": self.answers.dump(),
             }
 
     def restore(self, snapshot: dict[str, Any]) -> None:
@@ -104,9 +117,12 @@ class SandboxApp:
                     self.platforms[name].backend.load(data)
             self.tokens.load(snapshot.get("tokens", {}))
             self.transitions.load(snapshot.get("transitions", {}))
+            self.answers.load(snapshot.get("answers", {}))
 
     def serve(self, platform: Platform, request: Request, match: RouteMatch) -> Response:
-        """A platform request, routed: faults, auth, the handler under the lock, state file, log."""
+        """A platform request, routed: faults, auth, the handler under the lock (with the variants and
+        answer profile in force), state file, log."""
+        sent = request.json_or_none()
         with self.lock:
             self._in_flight += 1
             request.in_flight = self._in_flight
@@ -128,7 +144,7 @@ class SandboxApp:
                 if failing is not None:
                     response = failing.response(platform)
             response.headers = {**platform.headers, **response.headers}
-            self._log(request, platform, match, response, fault=failing is not None)
+            self._log(request, platform, match, response, failing is not None, sent)
             return response
         finally:
             with self.lock:
@@ -142,6 +158,12 @@ class SandboxApp:
         match = self._control.match(request.method, request.path.removeprefix(CONTROL_PREFIX))
         with self.lock:
             try:
+                origin = request.headers.get("origin")
+                if origin is not None and origin.rstrip("/") not in (
+                    self.origins or {f"http://{request.headers.get('host')}"}
+                ):
+                    # A web page (browsers send Origin) must not drive the sandbox; scripts send none.
+                    raise HttpError(f"the control plane does not serve requests from origin {origin}", 403)
                 response = self._handle(match, request, None)
             except HttpError as error:
                 response = Response(error.status, _detail_body(error.message))
@@ -149,10 +171,17 @@ class SandboxApp:
         return response
 
     def _run(self, platform: Platform, match: RouteMatch, request: Request, unauthorised: str | None) -> Response:
+        route = match.route.name if match.route else ""
+        self.variants.apply(platform.name, route, request)
         try:
-            return self._handle(match, request, unauthorised)
+            response = self._handle(match, request, unauthorised)
+            documented = platform.documented and self.answers.profile(platform.name) == "documented"
+            if documented and platform.documented and 200 <= response.status < 300 and response.raw is None:
+                response.body = platform.documented(route, request, response.body)
         except HttpError as error:
-            return platform.error_response(error)
+            response = platform.error_response(error)
+        self.variants.apply(platform.name, route, request, response)
+        return response
 
     def _handle(self, match: RouteMatch, request: Request, unauthorised: str | None) -> Response:
         try:
@@ -170,9 +199,14 @@ class SandboxApp:
             raise HttpError("internal error in the sandbox (see its log)", 500) from None
 
     def _log(
-        self, request: Request, platform: Platform | None, match: RouteMatch | None, response: Response, fault: bool
+        self,
+        request: Request,
+        platform: Platform | None,
+        match: RouteMatch | None,
+        response: Response,
+        fault: bool,
+        body: Any,
     ) -> None:
-        body = request.json_or_none()
         if isinstance(body, dict) and platform is not None:
             body = {k: ("[redacted]" if k in platform.sensitive else v) for k, v in body.items()}
         with self.lock:

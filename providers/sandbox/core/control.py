@@ -1,4 +1,5 @@
-"""The control plane under `/_sandbox/`: JSON in, JSON out, no auth, not logged.
+"""The control plane under `/_sandbox/`: JSON in, JSON out, no auth, not logged. It refuses (403)
+requests that carry an `Origin` other than the sandbox's own: browsers send one, scripts and SDKs none.
 
 Platforms add their own routes under `/_sandbox/<platform>/`, and their kinds of scheduled failures.
 """
@@ -91,6 +92,32 @@ class ControlPlane:
         """`GET /_sandbox/state`."""
         return Response(200, self.app.state())
 
+    def set_answers(self, request: Request) -> Response:
+        """`PUT /_sandbox/answers` with `{"profile": "full"|"documented", "platform"?}` (no platform: all)."""
+        document = request.json_object()
+        try:
+            self.app.answers.set(optional_str(document, "profile") or "", optional_str(document, "platform"))
+        except ValueError as error:
+            raise FieldError(str(error)) from None
+        return Response(200, self.app.answers.dump())
+
+    def get_answers(self, request: Request) -> Response:
+        """`GET /_sandbox/answers`."""
+        return Response(200, self.app.answers.dump())
+
+    def add_variant(self, request: Request) -> Response:
+        """`POST /_sandbox/variants` `{platform, variant, routes?, field?, value?, count?}` → `{"id"}`."""
+        return Response(201, {"id": self.app.variants.add(request.json_object()).id})
+
+    def list_variants(self, request: Request) -> Response:
+        """`GET /_sandbox/variants`: the armed ones, and the kinds each platform knows."""
+        return Response(200, {"variants": self.app.variants.list(), "known": self.app.variants.known()})
+
+    def clear_variants(self, request: Request) -> Response:
+        """`DELETE /_sandbox/variants`."""
+        self.app.variants.clear()
+        return Response(200, {})
+
 
 def control_routes(app: SandboxApp) -> list[Route]:
     """The control plane's route table (paths relative to `/_sandbox`), platform routes included."""
@@ -106,6 +133,11 @@ def control_routes(app: SandboxApp) -> list[Route]:
         Route("DELETE", r"/requests", "sandbox.clear_requests", plane.clear_requests),
         Route("PUT", r"/tokens", "sandbox.add_token", plane.add_token),
         Route("GET", r"/state", "sandbox.state", plane.state),
+        Route("PUT", r"/answers", "sandbox.set_answers", plane.set_answers),
+        Route("GET", r"/answers", "sandbox.get_answers", plane.get_answers),
+        Route("POST", r"/variants", "sandbox.add_variant", plane.add_variant),
+        Route("GET", r"/variants", "sandbox.list_variants", plane.list_variants),
+        Route("DELETE", r"/variants", "sandbox.clear_variants", plane.clear_variants),
     ]
     for platform in app.platforms.values():
         routes += [replace(route, pattern=f"/{platform.name}{route.pattern}") for route in platform.control_routes]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from providers.sandbox.core.failures import FailureKind
 from providers.sandbox.core.http import HttpError, Request, Response, Route
+from providers.sandbox.core.variants import VariantKind
 
 if TYPE_CHECKING:
     from providers.sandbox.core.app import SandboxApp
@@ -59,6 +60,10 @@ class Platform:
     sensitive: tuple[str, ...] = ()
     """Top-level body members the request log never keeps (`[redacted]`)."""
     error_headers: Callable[[HttpError], dict[str, str]] = lambda error: {}
+    documented: Callable[[str, Request, Any], Any] | None = None
+    """The `documented` answer of a route (name, request, full answer), see `core/answers.py`."""
+    variants: dict[str, VariantKind] = field(default_factory=dict)
+    """Known variants of its real answers, armed through `/_sandbox/variants`."""
     server: Callable[[SandboxApp, str, int], Server] | None = None
     """Builds a second server (given the app, host and port; port 0: the OS picks), started and stopped
     with the sandbox, for a platform that is not served on the sandbox's own port."""

@@ -6,8 +6,9 @@ from providers.sandbox.core.failures import FailureKind
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.transitions import Transitions
-from providers.sandbox.dataiku import urls
-from providers.sandbox.dataiku.exceptions import error_body
+from providers.sandbox.core.variants import status_swap
+from providers.sandbox.dataiku import documented, urls
+from providers.sandbox.dataiku.exceptions import error_body, missing_as_500
 from providers.sandbox.dataiku.models import OPERATIONS, PLATFORM, DataikuBackend
 from providers.sandbox.dataiku.responses import DSS_HEADERS, DataikuResponses
 
@@ -15,6 +16,7 @@ ADMIN_KEY = "sandbox-dku-admin-key"
 ANALYST_KEY = "sandbox-dku-analyst-key"
 # A key stands for a user login (personal API keys): the sandbox's "tenant" is the login.
 DEFAULT_TOKENS = {ADMIN_KEY: "admin", ANALYST_KEY: "analyst"}
+MISSING_500 = "a missing object answered 500 `java.lang.IllegalArgumentException: ... does not exist`"
 
 
 def credential(request: Request) -> str | None:
@@ -43,4 +45,6 @@ def create_platform(transitions: Transitions) -> Platform:
         environment=environment,
         default_tokens=DEFAULT_TOKENS,
         headers=DSS_HEADERS,
+        documented=documented.answer,
+        variants={"missing-500": status_swap(MISSING_500, r"dataiku\..*", 404, 500, missing_as_500)},
     )

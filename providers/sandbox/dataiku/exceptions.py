@@ -86,3 +86,8 @@ def error_body(error: HttpError) -> dict[str, str]:
     if error.message.startswith(("missing credentials", "invalid credentials")):
         return {"errorType": UNAUTHORIZED, "message": error.message}
     return {"errorType": GENERIC, "message": error.message}
+
+
+def missing_as_500(body: Any) -> dict[str, Any]:
+    """How DSS often answers a missing object: a 500 whose message says it does not exist."""
+    return {"errorType": "java.lang.IllegalArgumentException", "message": body.get("message", "it does not exist")}

@@ -169,6 +169,8 @@ class CodeStudio(BaseModel):
     job_id: str | None = None
     pulled: dict[str, list[str]] = Field(default_factory=dict)
     """Files pulled back to DSS, per zone (what the DSS side now holds from this studio)."""
+    runtime: str | None = None
+    """The image its pod runs while it runs (DSS calls the pod its runtime)."""
 
     def definition(self) -> dict[str, Any]:
         return {
@@ -225,6 +227,8 @@ class DataikuState(State):
     code_studios: dict[str, CodeStudio] = Field(default_factory=dict)
     futures: dict[str, Future] = Field(default_factory=dict)
     lost_work: list[LostWork] = Field(default_factory=list)
+    images: dict[str, str] = Field(default_factory=dict)
+    """The images templates' builds made, by name: the template each belongs to."""
     knobs: Knobs = Field(default_factory=Knobs)
 
 
@@ -245,6 +249,7 @@ def seeded_state() -> DataikuState:
             "analyst": User(login="analyst", display_name="Analyst"),
         },
         projects={SANDBOX_PROJECT: Project(key=SANDBOX_PROJECT, name="Sandbox project", owner="admin")},
+        images={f"dku-code-studio-{t}:{SEED_BUILT}": t for t in ("vscode", "jupyterlab")},
         templates={
             "vscode": Template(
                 id="vscode", label="VS Code", short_desc="VS Code in the browser", ports=[8080], last_built=SEED_BUILT
@@ -357,11 +362,25 @@ class DataikuBackend(StateBackend[DataikuState]):
         self.state.templates[template_id] = template
         return template
 
-    def delete_template(self, user: str, template_id: str) -> None:
+    def delete_template(self, user: str, template_id: str, runtimes: bool = False, images: bool = False) -> None:
+        """Refused while code studios use the template, unless `runtimes` (DSS's `deleteRuntime`): then
+        their runtimes go (running ones stop, losing unsynced work) and they stay, template-less.
+        `images` (`deleteImages`) deletes the images its builds made; otherwise they stay behind."""
         template = self.get_template(user, template_id)
-        in_use = [cs.id for cs in self.state.code_studios.values() if cs.template_id == template.id]
-        if in_use:
-            raise Conflict(f"Template {template.id} is used by code studios {', '.join(in_use)}")
+        users = [cs for cs in self.state.code_studios.values() if cs.template_id == template.id]
+        if users and not runtimes:
+            ids = ", ".join(cs.id for cs in users)
+            raise Conflict(
+                f"Template {template.id} is used by code studios {ids} (deleteRuntime deletes their runtimes)"
+            )
+        for studio in users:
+            if studio.state != "STOPPED":
+                self._throw_away_zones(studio)
+                self.state.futures.pop(studio.job_id or "", None)
+                studio.job_id = None
+                self._set_state(studio, "STOPPED")
+        if images:
+            self.state.images = {name: owner for name, owner in self.state.images.items() if owner != template.id}
         del self.state.templates[template.id]
 
     def build_template(self, user: str, template_id: str) -> Future:
@@ -577,6 +596,8 @@ class DataikuBackend(StateBackend[DataikuState]):
     def _set_state(self, studio: CodeStudio, state: str) -> None:
         studio.state = state
         studio.last_state_change = self._now()
+        if state == "STOPPED":
+            studio.runtime = None
 
     def _throw_away_zones(self, studio: CodeStudio) -> None:
         for zone in studio.zones.values():
@@ -645,6 +666,7 @@ class DataikuBackend(StateBackend[DataikuState]):
                 future.error = str(scheduled or f"Template {future.target} was deleted")
             else:
                 template.last_built = self._now()
+                self.state.images[f"dku-code-studio-{template.id}:{template.last_built}"] = template.id
                 future.result = {"templateId": future.target, "success": True}
         else:
             self._finish_studio_task(future)
@@ -667,9 +689,10 @@ class DataikuBackend(StateBackend[DataikuState]):
             future.error = f"Code studio template {studio.template_id} has no image: build it first"
             self._set_state(studio, "STOPPED")
             return
-        if future.kind == "start":
+        if future.kind == "start" and template is not None:
             self._set_state(studio, "RUNNING")
             studio.zones = {zone: Zone(id=zone) for zone in self.state.knobs.zones}
+            studio.runtime = f"dku-code-studio-{template.id}:{template.last_built}"
         else:
             self._throw_away_zones(studio)
             self._set_state(studio, "STOPPED")

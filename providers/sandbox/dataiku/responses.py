@@ -18,11 +18,12 @@ PROXY_USER_HEADER = "x-dku-proxyuser"
 
 
 def flag(request: Request, name: str, default: bool) -> bool:
-    """A boolean query parameter: the official client sends `True`/`False`, others `true`/`false`."""
+    """A boolean query parameter, read as Java reads one: `true` in any case is true, anything else false
+    (the official client sends `True`/`False`, others `true`/`false`)."""
     value = request.first(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in ("true", "1", "yes")
+    return value.strip().lower() == "true"
 
 
 class DataikuResponses:
@@ -112,7 +113,8 @@ class DataikuResponses:
 
     def delete_template(self, request: Request) -> Response:
         """`DELETE /admin/code-studios/{tid}`: info messages."""
-        self.backend.delete_template(self.user(request), request.params["tid"])
+        runtimes, images = flag(request, "deleteRuntime", False), flag(request, "deleteImages", False)
+        self.backend.delete_template(self.user(request), request.params["tid"], runtimes, images)
         return Response(200, info_messages())
 
     def build_template(self, request: Request) -> Response:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from providers.sandbox.core import answers
 from providers.sandbox.core.failures import FailureKind
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.transitions import Transitions
-from providers.sandbox.peak import press_urls, urls
+from providers.sandbox.core.variants import filled, status_swap
+from providers.sandbox.peak import documented, press_urls, urls
 from providers.sandbox.peak.exceptions import error_body
 from providers.sandbox.peak.models import OPERATIONS, PLATFORM, PeakBackend
 from providers.sandbox.peak.press_models import DEPLOY_OUTCOMES, PressBackend
@@ -19,6 +21,15 @@ DEFAULT_TOKENS = {
     "sandbox-dev-key": "dev",
     "sandbox-staging-key": "staging",
     "sandbox-test-key": "test",
+}
+
+
+VARIANTS = {
+    # peak-sdk documents 422 for `update_service` and Press deletes where the sandbox answers 409 (busy).
+    "busy-422": status_swap("busy answered 422, not 409", r"peak\.(update_service|press\.delete_deployment)", 409, 422),
+    "health-check-default": filled(
+        "Peak fills healthCheckURL when a create sends none", r"peak\.create_service", "healthCheckURL", "/health"
+    ),
 }
 
 
@@ -69,4 +80,6 @@ def create_platform(transitions: Transitions) -> Platform:
         error_body=error_body,
         environment=environment,
         default_tokens=DEFAULT_TOKENS,
+        documented=answers.documented(documented.table(press.backend)),
+        variants=VARIANTS,
     )

@@ -69,6 +69,11 @@ class Release(Stamped):
     artifact_id: str | None = None
     auto_run_on_deploy: bool | None = None
 
+    def hidden(self) -> set[str]:
+        """Names of the parameters defined with `hideValue: true`, whose values answers mask."""
+        defined = [*self.parameters.get("build", []), *self.parameters.get("run", [])]
+        return {str(p.get("name")) for p in defined if isinstance(p, dict) and p.get("hideValue") is True}
+
 
 class Spec(Stamped):
     """An app spec or a block spec (`family`), with its releases oldest first."""
