@@ -10,35 +10,32 @@ This rests on a private detail of the SDK (the pool's ``_max_workers`` and its w
 ``tests/meta/test_sdk_canaries.py`` fails loudly when an SDK upgrade changes it, and at run time a
 host that does not look as expected is left as it is, with one line saying so.
 
-How many create/read/update/delete calls run at once is capped separately (a platform's rate
-limits may call for less): ``MLP_MAX_CONCURRENCY`` in the environment, or the stack config
-``mlPlatforms:maxConcurrency`` (read at configure time), default ``DEFAULT_MAX_CONCURRENCY``.
+The other two concurrency jobs live apart and are re-exported here, where callers find them:
+the cap on operations that run at once (``operation_cap``: ``operation_slot``,
+``set_max_concurrency``, ``CONFIG_KEY``, ``ENV_KEY``) and keyed turns (``turns.one_at_a_time``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 from . import host
-from .errors import Operation, WaitTimeoutError
-from .waiter import Deadline, progress
+from .operation_cap import CONFIG_KEY as CONFIG_KEY
+from .operation_cap import DEFAULT_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY
+from .operation_cap import ENV_KEY as ENV_KEY
+from .operation_cap import operation_slot as operation_slot
+from .operation_cap import set_max_concurrency as set_max_concurrency
+from .turns import one_at_a_time as one_at_a_time
 
 DYNAMIC_HOST_MODULE = "pulumi.dynamic.__main__"
 SDK_POOL_SIZE = 4
 HOST_POOL_SIZE = 256
-DEFAULT_MAX_CONCURRENCY = 64
-CONFIG_KEY = "mlPlatforms:maxConcurrency"
-ENV_KEY = "MLP_MAX_CONCURRENCY"
 
 _state_lock = threading.Lock()
 _widened: bool | None = None
-_limit = threading.BoundedSemaphore(DEFAULT_MAX_CONCURRENCY)
-_limit_size = DEFAULT_MAX_CONCURRENCY
 
 
 def in_dynamic_provider_host() -> bool:
@@ -78,27 +75,6 @@ def widen_host(thread: threading.Thread | None = None, report: Any = None) -> bo
         return True
 
 
-def set_max_concurrency(value: Any) -> None:
-    """Cap the remote operations (create, read, update, delete) that run at once in this process."""
-    global _limit, _limit_size
-    try:
-        size = int(str(value))
-    except ValueError:
-        host.say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={value!r}: not a whole number")
-        return
-    if size < 1:
-        host.say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={size}: must be at least 1")
-        return
-    with _state_lock:
-        if size != _limit_size:
-            _limit, _limit_size = threading.BoundedSemaphore(size), size
-
-
-def operation_slot() -> threading.BoundedSemaphore:
-    """Held around each remote operation: at most the configured number run at once."""
-    return _limit
-
-
 def ensure_host_widened() -> None:
     """Called from every provider method (they run on the host's worker threads): the first call in
     the host widens it and makes it end with the engine (``host.py``); afterwards, and in any other
@@ -108,27 +84,3 @@ def ensure_host_widened() -> None:
         if os.environ.get(ENV_KEY):
             set_max_concurrency(os.environ[ENV_KEY])
         widen_host()
-
-
-_keyed_locks: dict[str, threading.Lock] = {}
-
-
-@contextlib.contextmanager
-def one_at_a_time(key: str, deadline: Deadline, operation: Operation, waiting_for: str) -> Iterator[None]:
-    """Run the body for one caller per ``key`` at a time in this process, waiting until the deadline.
-
-    For objects a platform lets change only one at a time (an AppConfig environment takes one
-    deployment at a time): this run's own resources queue here, in order and without requests,
-    instead of each polling the platform and retrying its refused writes. Other processes (another
-    stack, another user) still meet the platform's own refusal, which the caller rides out.
-    """
-    with _state_lock:
-        lock = _keyed_locks.setdefault(key, threading.Lock())
-    if not lock.acquire(blocking=False):
-        progress(f"{operation.describe()}: waiting for {waiting_for}")
-        if not lock.acquire(timeout=max(0.0, deadline.remaining())):
-            raise WaitTimeoutError(f"timed out after {deadline.seconds:g}s waiting for {waiting_for}", operation)
-    try:
-        yield
-    finally:
-        lock.release()
