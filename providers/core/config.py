@@ -3,13 +3,41 @@
 ``configure()`` receives the whole stack config (every namespace, secrets decrypted); settings
 are read by their namespaced key (``peak:apiKey``). Nothing read here is ever stored on a pickled
 object.
+
+Rules every platform's client follows when it reads its settings:
+
+- **Stack config beats the environment**, key by key (``Settings.get``), and a platform whose
+  credentials come from the stack config takes its endpoint from the stack config too (or the
+  platform's default), never from the environment (``endpoint``): a shell that sourced the
+  sandbox's exports cannot point a real stack's credentials at the sandbox.
+- **Credentials are cleaned or refused** (``Settings.credential``): surrounding whitespace (the
+  trailing newline a secret store or ``kubectl`` hands over) is stripped; a line break or control
+  character inside is a ``ConfigError`` naming the setting, never its value. Every credential is
+  remembered for the one redaction (``redaction.remember``).
+- **A loopback endpoint says so**, once per process per platform (``check_endpoint``), and the
+  demo's passphrase never protects a stack that reaches past this machine.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+from .host import say
+from .redaction import remember
+
+# The passphrase scripts/demo.sh protects the demo's sandbox stacks with: public, so never a real stack's.
+DEMO_PASSPHRASE = "sandbox-demo"
+PASSPHRASE_ENV = "PULUMI_CONFIG_PASSPHRASE"
+PASSPHRASE_FILE_ENV = "PULUMI_CONFIG_PASSPHRASE_FILE"
+
+_said_lock = threading.Lock()
+_said: set[tuple[str, str]] = set()
 
 
 class Settings:
@@ -32,13 +60,146 @@ class Settings:
     def from_mapping(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
         return cls(lookup=config.get, environ=environ)
 
-    def get(self, key: str, env: Sequence[str] = ()) -> str | None:
-        """Stack config wins; then the first non-empty environment variable named in ``env``."""
-        value = self.lookup(key)
-        if value is not None and str(value) != "":
-            return str(value)
+    def find(self, key: str | None, env: Sequence[str] = ()) -> tuple[str | None, str | None]:
+        """(the raw value, the name it came from: ``key`` or an environment variable); stack config
+        wins, then the first environment variable in ``env`` that is set to more than whitespace."""
+        value = self.lookup(key) if key else None
+        if value is not None and str(value).strip() != "":
+            return str(value), key
         for name in env:
             env_value = self.environ.get(name)
-            if env_value:
-                return env_value
+            if env_value and env_value.strip():
+                return env_value, name
+        return None, None
+
+    def get(self, key: str, env: Sequence[str] = ()) -> str | None:
+        """Stack config wins; then the first non-empty environment variable named in ``env``.
+        Surrounding whitespace is dropped; a value of only whitespace counts as unset."""
+        value, _ = self.find(key, env)
+        return value.strip() if value is not None else None
+
+    def in_config(self, *keys: str) -> bool:
+        """Whether the stack config sets any of ``keys``."""
+        return any(self.find(key)[1] is not None for key in keys)
+
+    def credential(self, key: str | None, env: Sequence[str], platform: str) -> str | None:
+        """A credential, cleaned: stack config first, then ``env``; surrounding whitespace stripped.
+
+        A line break or other control character inside the value is a ``ConfigError`` naming the
+        config key and environment variables (never the value): the value cannot be what the
+        platform issued, and HTTP could not carry it. The value is remembered for redaction.
+        """
+        raw, source = self.find(key, env)
+        if raw is None:
+            return None
+        remember(raw)
+        value = raw.strip()
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            where = f"{source} ({'stack config' if source == key else 'environment'})"
+            raise ConfigError(
+                f"configuring {platform} provider: the credential in {where} holds a line break or another "
+                f"control character inside it; set {describe_setting(key, env)} again to the value alone"
+            )
+        remember(value)
+        return value
+
+    def passphrase(self) -> str | None:
+        """The passphrase the Pulumi CLI runs with (``PULUMI_CONFIG_PASSPHRASE`` or its file), if any."""
+        value = self.environ.get(PASSPHRASE_ENV)
+        if value is not None:
+            return value
+        path = self.environ.get(PASSPHRASE_FILE_ENV)
+        if path:
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    return handle.read().strip()
+            except OSError:
+                return None
         return None
+
+
+def describe_setting(key: str | None, env: Sequence[str]) -> str:
+    """``peak:apiKey (or PEAK_AUTH_TOKEN / API_KEY in the environment)``: names only, for messages."""
+    names = " / ".join(env)
+    if key and names:
+        return f"{key} (or {names} in the environment)"
+    return key or f"{names} (environment)"
+
+
+def endpoint(
+    settings: Settings, platform: str, key: str, env: Sequence[str], credentials_from_config: bool
+) -> str | None:
+    """The platform's endpoint: the stack config's; else the environment's, unless the credentials
+    come from the stack config (then None: the caller uses the platform's default).
+
+    A shell that sourced the sandbox's exports (``PEAK_ENDPOINT=http://127.0.0.1...``) thus cannot
+    send a stack's own credentials to it; the ignored variable is named once.
+    """
+    value = settings.get(key)
+    if value is not None:
+        return value
+    from_env, name = settings.find(None, env)
+    if from_env is None:
+        return None
+    if credentials_from_config:
+        say_once(
+            platform,
+            "ignored-endpoint",
+            f"{platform.lower()}: ignoring {name} from the environment: this stack's credentials come from its "
+            f"config, so its endpoint does too (set {key} to use another endpoint)",
+        )
+        return None
+    return from_env.strip()
+
+
+def is_loopback(url: str | None) -> bool:
+    """Whether ``url`` (an endpoint, a template with ``{subdomain}`` included) is on this machine."""
+    if not url:
+        return False
+    try:
+        host = urlsplit(url.replace("{subdomain}", "x")).hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def origin(url: str) -> str:
+    """``scheme://host:port`` of ``url`` (a template keeps its ``{subdomain}`` slot)."""
+    parts = urlsplit(url.replace("{subdomain}", "subdomain-slot"))
+    return f"{parts.scheme}://{parts.netloc}".replace("subdomain-slot", "{subdomain}")
+
+
+def say_once(platform: str, topic: str, message: str) -> None:
+    """``message`` on the one printer, the first time this process meets ``(platform, topic)``."""
+    with _said_lock:
+        if (platform, topic) in _said:
+            return
+        _said.add((platform, topic))
+    say(message)
+
+
+def check_endpoint(settings: Settings, platform: str, url: str | None) -> None:
+    """Where a platform's calls go, checked once its settings are read (``url`` None: the platform's
+    public default).
+
+    A loopback endpoint is the sandbox: said once per process and platform. Any other endpoint
+    with the demo's public passphrase is refused: that passphrase would protect real credentials.
+    """
+    if is_loopback(url):
+        say_once(platform, "sandbox", f"{platform.lower()}: using the local sandbox at {origin(str(url))}")
+        return
+    if settings.passphrase() == DEMO_PASSPHRASE:
+        target = origin(url) if url else f"{platform}'s public endpoint"
+        raise ConfigError(
+            f"configuring {platform} provider: this stack points at {target}, but Pulumi runs with the demo's "
+            f"passphrase ({PASSPHRASE_ENV}={DEMO_PASSPHRASE}, from scripts/demo.sh), which is public and meant "
+            f"only for the sandbox stacks; protect this stack with a passphrase of your own (or another "
+            f"secrets provider) before it holds real credentials"
+        )

@@ -1,27 +1,94 @@
-"""Reading a platform's error answer: the JSON object most APIs send, or the text of one that sent none.
+"""Reading what a platform answered: an error body's cause, and answers that fail validation.
 
-Each client's `error_cause` turns the object into its platform's wording; what to do with a body
-that is not JSON, or JSON but not an object, is the same everywhere and lives here.
+Error bodies: most APIs send a JSON object; a proxy sends an HTML page, some send a bare list or
+nothing. ``error_cause`` handles all of that once; each client passes only its platform's wording
+(which fields of the object make the message). Every cause is redacted before it is cut short
+(``redaction.clip``), so a credential or secret input cut in half by the cut cannot leak.
+
+Answers: clients parse answers into wire models; ``parse_answer`` turns a validation failure into
+our ``AnswerError`` with a short, redacted message, never pydantic's text (which quotes the answer).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from .errors import AnswerError, Operation
+from .redaction import clip
+
+T = TypeVar("T")
 
 MAX_CAUSE_CHARS = 300
+# A platform's own message (its wording) may run longer than a body quoted as a fallback.
+MAX_MESSAGE_CHARS = 1000
+MAX_VALIDATION_ERRORS = 3
+
+Wording = Callable[[Mapping[str, Any]], str | None]
+
+
+def status_line(response: Any) -> str:
+    reason = getattr(response, "reason", None)
+    return f"HTTP {response.status_code} {reason}" if reason else f"HTTP {response.status_code}"
 
 
 def error_object(response: Any) -> tuple[dict[str, Any] | None, str]:
-    """(the body as a JSON object, or None; a cause to use when there is no object).
+    """(the body as a JSON object, or None; a cause to use when there is no object or no wording).
 
-    The fallback is the body's text (a proxy's HTML page, a bare list), cut short, or the status
-    line when the body is empty.
+    The fallback is the body's text (a proxy's HTML page), the JSON value (a bare list), or the
+    status line when the body is empty; redacted, then cut short.
     """
     try:
         body = response.json()
     except ValueError:
         text = (response.text or "").strip()
-        return None, text[:MAX_CAUSE_CHARS] or f"HTTP {response.status_code}"
+        return None, clip(text, MAX_CAUSE_CHARS) or status_line(response)
     if isinstance(body, dict):
-        return body, str(body)[:MAX_CAUSE_CHARS]
-    return None, str(body)[:MAX_CAUSE_CHARS]
+        return body, clip(str(body), MAX_CAUSE_CHARS)
+    return None, clip(str(body), MAX_CAUSE_CHARS)
+
+
+def error_cause(response: Any, wording: Wording) -> str:
+    """The cause of an error answer: ``wording`` of its JSON object, else the fallback; redacted, then cut."""
+    body, fallback = error_object(response)
+    if body is None:
+        return fallback
+    return clip(wording(body) or "", MAX_MESSAGE_CHARS) or fallback
+
+
+def common_wording(body: Mapping[str, Any]) -> str | None:
+    """The message of the usual fields (detail, message, error...), for a platform without its own."""
+    for key in ("detail", "message", "error", "errorMessage", "Message"):
+        value = body.get(key)
+        if value:
+            return value if isinstance(value, str) else json.dumps(value)
+    return None
+
+
+def default_error_cause(response: Any) -> str:
+    return error_cause(response, common_wording)
+
+
+def parse_answer(parse: Callable[[Any], T], answer: Any, operation: Operation) -> T:
+    """``parse(answer)`` (a wire model's ``model_validate``), with a failed validation raised as
+    ``AnswerError``: the fields and what was wrong with them, never the values the answer held."""
+    # pydantic_core's, which pydantic re-exports: importing it costs nothing once a wire model is loaded.
+    from pydantic_core import ValidationError
+
+    try:
+        return parse(answer)
+    except ValidationError as exc:
+        raise AnswerError(describe_validation(exc), operation) from None
+
+
+def describe_validation(exc: Any) -> str:
+    """A short account of a pydantic ``ValidationError`` without the input values it quotes."""
+    problems = exc.errors(include_url=False, include_input=False, include_context=False)
+    shown = [
+        f"{'.'.join(str(part) for part in problem.get('loc', ())) or '(answer)'}: {problem.get('msg', '')}"
+        for problem in problems[:MAX_VALIDATION_ERRORS]
+    ]
+    more = len(problems) - len(shown)
+    text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return clip(f"the answer is not what the platform documents: {text}", MAX_CAUSE_CHARS)

@@ -1,7 +1,8 @@
 """One error tree for every platform.
 
 Messages read "<verb-ing> <Platform> <Resource> (<id or name>): <cause>", so a failed
-``pulumi up`` says what was being done to which object and why.
+``pulumi up`` says what was being done to which object and why. Every message passes the one
+redaction (``redaction.scrub``): credentials and ``Secret`` inputs never appear in one.
 """
 
 from __future__ import annotations
@@ -9,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-REDACTED = "[redacted]"
+from .redaction import REDACTED as REDACTED
+from .redaction import scrub
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret value; short values are skipped to avoid noise."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, REDACTED)
-    return text
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` through the one redaction, with ``secrets`` hidden as well as every remembered value."""
+    return scrub(text, secrets)
 
 
 class Operation(NamedTuple):
@@ -39,12 +38,13 @@ class ProviderError(Exception):
     """Base of every error our providers raise."""
 
     def __init__(self, cause: str, operation: Operation | None = None) -> None:
-        self.cause = cause
+        self.cause = scrub(cause)
         self.operation = operation
         super().__init__(self._render())
 
     def _render(self) -> str:
-        return f"{self.operation.describe()}: {self.cause}" if self.operation else self.cause
+        # Scrubbed again when shown: a value remembered after the error was made is hidden too.
+        return scrub(f"{self.operation.describe()}: {self.cause}" if self.operation else self.cause)
 
     def __str__(self) -> str:
         return self._render()
@@ -111,6 +111,11 @@ class OutcomeUnknownError(ProviderError):
     @classmethod
     def after(cls, error: ProviderError) -> OutcomeUnknownError:
         return cls(error.cause, error.operation, error)
+
+
+class AnswerError(ProviderError):
+    """The platform answered, but not in the shape its reference documents (a field missing or of
+    another type). Not transient: asking again gets the same answer."""
 
 
 class FailedStateError(ProviderError):

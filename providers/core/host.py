@@ -9,6 +9,9 @@ so end-of-file there means the engine is gone; the host then exits at once. What
 what a killed host leaves behind, which the next run takes over by name.
 
 Set up once, when our package first runs inside the host (``concurrency.ensure_host_widened``).
+
+``say`` is the provider's one printer: every progress line (waits, retries, take-overs, the host
+itself) goes through it, and through the one redaction on its way out.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import stat
 import sys
 import threading
 from collections.abc import Callable
+
+from .redaction import scrub
 
 # The host's exit status when the engine went away without ending it.
 ENGINE_GONE_STATUS = 1
@@ -61,6 +66,7 @@ def _is_pipe(fd: int) -> bool:
 
 
 def say(message: str) -> None:
-    """One line on the host's stderr, which the engine shows; nothing if the engine has gone."""
+    """One line on the host's stderr, which the engine shows (during `up`, as the resource's
+    progress), credentials and secret inputs redacted; nothing if the engine has gone."""
     with contextlib.suppress(OSError, ValueError):
-        print(message, file=sys.stderr, flush=True)
+        print(scrub(message), file=sys.stderr, flush=True)

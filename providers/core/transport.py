@@ -4,11 +4,14 @@ One ``requests`` session per thread (the provider host runs its RPCs on worker t
 Session is not guaranteed thread-safe), every request through the one retry loop of
 ``providers.core.retry`` (urllib3 retries nothing itself, so attempts are counted in one place),
 timeouts on every call, each path segment quoted, and one table from status to error.
+
+Credentials ride in the session's headers: they are remembered for the one redaction when the
+transport is built, never shown by its repr, and a value HTTP cannot carry in a header (a line
+break) is a ``ConfigError`` naming the setting it came from, at once, never a retried fault.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +22,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from .errors import Operation, TransportError, error_for_status, redact
+from .error_bodies import default_error_cause as default_error_cause
+from .errors import ConfigError, Operation, TransportError, error_for_status
+from .redaction import remember_all, scrub
 from .retry import call_with_retries
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -31,34 +36,35 @@ def join_path(*segments: str | int, trailing_slash: bool = False) -> str:
     return path + "/" if trailing_slash else path
 
 
-def default_error_cause(response: requests.Response) -> str:
-    """Best human cause from an error body: JSON detail/message/error fields, else the text."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip()
-        return text[:300] if text else f"HTTP {response.status_code} {response.reason}"
-    if isinstance(body, dict):
-        for key in ("detail", "message", "error", "errorMessage", "Message"):
-            value = body.get(key)
-            if value:
-                return value if isinstance(value, str) else json.dumps(value)[:300]
-    return json.dumps(body)[:300]
-
-
-@dataclass
+@dataclass(repr=False)
 class HttpTransport:
-    """Sends JSON requests to one platform; raises our error tree, never requests' exceptions."""
+    """Sends JSON requests to one platform; raises our error tree, never requests' exceptions.
+
+    ``secrets`` are the credential values in ``headers`` (remembered for the one redaction);
+    ``header_settings`` names, per header, the setting its value comes from (``peak:apiKey or
+    PEAK_AUTH_TOKEN``), for the error when that value cannot be sent; ``platform`` names the
+    platform in that error.
+    """
 
     headers: Mapping[str, str]
     secrets: Sequence[str] = ()
     timeout: tuple[float, float] = (5.0, 30.0)
     error_cause: Callable[[requests.Response], str] = default_error_cause
-    _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
+    header_settings: Mapping[str, str] = field(default_factory=dict)
+    platform: str = ""
+    _local: threading.local = field(default_factory=threading.local, init=False)
+
+    def __post_init__(self) -> None:
+        remember_all(self.secrets)
+
+    def __repr__(self) -> str:
+        # Header names only: their values are credentials.
+        return f"HttpTransport(headers={sorted(self.headers)!r}, timeout={self.timeout!r})"
 
     def session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
+            self.check_headers(self.headers)
             session = requests.Session()
             adapter = HTTPAdapter(max_retries=0)
             session.mount("http://", adapter)
@@ -103,6 +109,14 @@ class HttpTransport:
         payload = {"json": body} if body is not None or not send else {}
         try:
             response = self.session().request(method, url, params=params, timeout=self.timeout, **payload, **send)
+        except requests.exceptions.InvalidHeader:
+            # requests refuses a header value before sending; its message quotes the value.
+            raise self.header_error(send.get("headers")) from None
+        except ValueError as exc:
+            if "header" not in str(exc).lower():
+                raise
+            # http.client's own refusal ("Invalid header value b'...'"), where requests let one by.
+            raise self.header_error(send.get("headers")) from None
         except requests.RequestException as exc:
             raise TransportError(
                 self._clean(f"cannot reach {_origin(url)}: {_reason(exc)}"), operation, sent=_was_sent(exc)
@@ -122,7 +136,35 @@ class HttpTransport:
             return {}
 
     def _clean(self, text: str) -> str:
-        return redact(text, self.secrets)
+        return scrub(text, self.secrets)
+
+    def check_headers(self, headers: Mapping[str, str | None]) -> None:
+        """Raise the ``ConfigError`` of ``header_error`` when a header value cannot be sent."""
+        if any(unsendable(value) for value in headers.values()):
+            raise self.header_error(headers)
+
+    def header_error(self, extra: Mapping[str, str | None] | None = None) -> ConfigError:
+        """The configuration error for a header value HTTP cannot carry, naming its setting, never its value."""
+        headers = {**self.headers, **(extra or {})}
+        bad = [name for name, value in headers.items() if unsendable(value)] or sorted(self.header_settings)
+        settings = self.header_settings
+        named = [f"the {name} header (from {settings[name]})" for name in bad if name in settings]
+        what = ", ".join(named) or ", ".join(f"the {name} header" for name in bad) or "a header"
+        platform = f"{self.platform} provider" if self.platform else "provider"
+        return ConfigError(
+            f"configuring {platform}: {what} holds a line break or another character HTTP headers cannot "
+            f"carry; set the value again without it (a secret store may have added a trailing newline)"
+        )
+
+
+def unsendable(value: str | bytes | None) -> bool:
+    """Whether requests or http.client would refuse ``value`` as a header value."""
+    if value is None:
+        return False
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    if text[:1].isspace():
+        return True
+    return any((ord(char) < 32 and char != "\t") or ord(char) == 127 for char in text)
 
 
 def _seconds(value: str | None) -> float | None:

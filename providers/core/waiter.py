@@ -7,12 +7,12 @@ spent, so a wait overshoots the moment the state changed by about a tenth, with 
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
 from .errors import FailedStateError, Operation, WaitTimeoutError
+from .host import say
 
 T = TypeVar("T")
 
@@ -65,8 +65,8 @@ def next_delay(elapsed: float, remaining: float) -> float:
 
 
 def progress(message: str) -> None:
-    # The provider process has no engine connection; the engine shows its stderr lines during `up`.
-    print(message, file=sys.stderr, flush=True)
+    """A progress line: the provider's one printer (``host.say``), redacted on its way out."""
+    say(message)
 
 
 class WaitFor(Generic[T]):
