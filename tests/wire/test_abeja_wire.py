@@ -43,7 +43,8 @@ from tests.wire.wire_support import (
     run_sdk,
 )
 
-pytestmark = pytest.mark.sdk
+# The first test builds the SDK's virtualenv when this machine has none yet (minutes, once).
+pytestmark = [pytest.mark.sdk, pytest.mark.timeout(900)]
 
 # Arguments of the SDK's create_trigger (after the organization and deployment ids).
 FULL_TRIGGER = {

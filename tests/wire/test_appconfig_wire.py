@@ -30,7 +30,8 @@ from tests.wire.wire_support import (
     run_sdk,
 )
 
-pytestmark = pytest.mark.sdk
+# The first test builds the SDK's virtualenv when this machine has none yet (minutes, once).
+pytestmark = [pytest.mark.sdk, pytest.mark.timeout(900)]
 
 REGION = "us-east-1"
 DEPLOYMENT_ARN = f"arn:aws:appconfig:{REGION}:{ACCOUNT_ID}:application/{APP}/environment/{ENV}/deployment/1"

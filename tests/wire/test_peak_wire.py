@@ -29,7 +29,8 @@ from tests.wire.wire_support import (
     run_sdk,
 )
 
-pytestmark = pytest.mark.sdk
+# The first test builds the SDK's virtualenv when this machine has none yet (minutes, once).
+pytestmark = [pytest.mark.sdk, pytest.mark.timeout(900)]
 
 SEEDED_BLOCK = "5eed0000-b10c-4000-8000-000000000001"
 SEEDED_APP = "5eed0000-a990-4000-8000-000000000002"

@@ -555,8 +555,27 @@ def compare(
             problems.extend(f"{label}: {p}" for p in _expect(differ, a, b))
         for facet in a:
             if a[facet] != b[facet]:
-                problems.append(f"{label}: {facet}: SDK sent {_show(a[facet])}, we sent {_show(b[facet])}")
+                problems.append(
+                    f"{label}: {facet}: SDK sent {_show(a[facet])}, we sent {_show(b[facet])}{_gist(a, b, facet)}"
+                )
     return problems
+
+
+def _gist(a: dict[str, Any], b: dict[str, Any], facet: str) -> str:
+    """The names only one side sent, when the facet is a set of names (body keys, query keys, headers)."""
+    names: list[set[str]] = []
+    for facets in (a, b):
+        value = facets[facet]
+        if facet == "body" and isinstance(value, dict):
+            names.append(set(value.get("keys") or []) | set(value.get("files") or []))
+        elif facet in ("query", "headers") and value is not None:
+            names.append(set(value))
+    if len(names) != 2:
+        return ""
+    only_ours, only_sdk = sorted(names[1] - names[0]), sorted(names[0] - names[1])
+    gist = [f"only we sent {', '.join(only_ours)}"] if only_ours else []
+    gist += [f"only the SDK sent {', '.join(only_sdk)}"] if only_sdk else []
+    return f" ({'; '.join(gist)})" if gist else ""
 
 
 def _show(value: Any) -> str:
