@@ -17,7 +17,8 @@ stack = pulumi.get_stack()
 api = Service("scoring-api", ServiceArgs(name=f"press-api-{stack}", service_type="api", image_id=42))
 
 # Publish a block spec and deploy it in the same program. `artifact_path="block"` would upload that
-# folder (zipped) as the release's code; a new `release_version` publishes a new release.
+# folder (zipped, without .git, .env files and what block/.mlpignore lists) as the release's code; a new
+# `release_version` publishes a new release.
 loader_spec = BlockSpec(
     "loader-spec",
     BlockSpecArgs(

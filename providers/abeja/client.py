@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import ConfigError, Operation, Settings
-from ..core.error_bodies import error_object
+from ..core.config import check_endpoint, describe_setting, endpoint
+from ..core.error_bodies import MAX_CAUSE_CHARS, error_cause, parse_answer
+from ..core.redaction import clip, remember_all
 from ..core.transport import HttpTransport, join_path
 from .models import ChannelWire, DeploymentWire, RunsPageWire, RunWire, TriggerWire, VersionWire
 
@@ -49,13 +51,16 @@ class AbejaConnection:
     @classmethod
     def from_settings(cls, settings: Settings) -> AbejaConnection:
         """Credentials as the SDK picks them (a token before a user id and access token), stack
-        config before the environment, so a stack never silently uses the shell's account."""
-        api_url = (settings.get(API_URL_CONFIG, (API_URL_ENV,)) or DEFAULT_API_URL).rstrip("/")
+        config before the environment, so a stack never silently uses the shell's account; and
+        credentials from the stack config never go to an API URL from the environment."""
         organization = settings.get(ORGANIZATION_CONFIG, (ORGANIZATION_ENV,))
-        for source in (_from_config(settings), _from_environment(settings)):
+        for from_config, read in ((True, _from_config), (False, _from_environment)):
+            source = read(settings)
             if source is not None:
                 header, secrets = source
-                return cls(api_url, header, secrets, organization)
+                url = endpoint(settings, PLATFORM, API_URL_CONFIG, (API_URL_ENV,), from_config) or DEFAULT_API_URL
+                check_endpoint(settings, PLATFORM, url)
+                return cls(url.rstrip("/"), header, secrets, organization)
         raise ConfigError(
             "configuring ABEJA provider: no credentials; run `pulumi config set --secret abeja:apiToken <token>` "
             "(or set abeja:userId and abeja:personalAccessToken), or set PLATFORM_AUTH_TOKEN"
@@ -77,32 +82,42 @@ def _basic(user_id: str, access_token: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _from_config(settings: Settings) -> tuple[str, tuple[str, ...]] | None:
-    token = settings.get(API_TOKEN_CONFIG)
+    token = settings.credential(API_TOKEN_CONFIG, (), PLATFORM)
     if token:
         return _bearer(token)
-    user_id, access_token = settings.get(USER_ID_CONFIG), settings.get(ACCESS_TOKEN_CONFIG)
+    user_id = settings.credential(USER_ID_CONFIG, (), PLATFORM)
+    access_token = settings.credential(ACCESS_TOKEN_CONFIG, (), PLATFORM)
     return _basic(user_id, access_token) if user_id and access_token else None
 
 
 def _from_environment(settings: Settings) -> tuple[str, tuple[str, ...]] | None:
-    token = settings.environ.get(API_TOKEN_ENV)
+    token = settings.credential(None, (API_TOKEN_ENV,), PLATFORM)
     if token:
         return _bearer(token)
-    user_id, access_token = settings.environ.get(USER_ID_ENV), settings.environ.get(ACCESS_TOKEN_ENV)
+    user_id = settings.credential(None, (USER_ID_ENV,), PLATFORM)
+    access_token = settings.credential(None, (ACCESS_TOKEN_ENV,), PLATFORM)
     return _basic(user_id, access_token) if user_id and access_token else None
+
+
+def _header_settings(connection: AbejaConnection) -> str:
+    if connection.authorization.startswith("Bearer "):
+        return describe_setting(API_TOKEN_CONFIG, (API_TOKEN_ENV,))
+    user = describe_setting(USER_ID_CONFIG, (USER_ID_ENV,))
+    return f"{user} and {describe_setting(ACCESS_TOKEN_CONFIG, (ACCESS_TOKEN_ENV,))}"
+
+
+def _abeja_wording(body: Mapping[str, Any]) -> str | None:
+    parts = [str(part) for part in (body.get("error"), body.get("error_description")) if part]
+    cause = ": ".join(parts) or clip(str(body), MAX_CAUSE_CHARS)
+    detail = body.get("error_detail")
+    if isinstance(detail, dict) and detail:
+        cause += " (" + clip("; ".join(f"{k}: {v}" for k, v in detail.items()), MAX_CAUSE_CHARS) + ")"
+    return cause
 
 
 def abeja_error_cause(response: Any) -> str:
     """`error: error_description`, plus the per-field `error_detail` when the platform sends one."""
-    body, fallback = error_object(response)
-    if body is None:
-        return fallback
-    parts = [str(part) for part in (body.get("error"), body.get("error_description")) if part]
-    cause = ": ".join(parts) or fallback
-    detail = body.get("error_detail")
-    if isinstance(detail, dict) and detail:
-        cause += " (" + "; ".join(f"{k}: {v}" for k, v in detail.items())[:300] + ")"
-    return cause
+    return error_cause(response, _abeja_wording)
 
 
 class AbejaClient:
@@ -110,10 +125,13 @@ class AbejaClient:
 
     def __init__(self, connection: AbejaConnection, transport: HttpTransport | None = None) -> None:
         self.connection = connection
+        remember_all(connection.secrets)
         self.transport = transport or HttpTransport(
             headers={"Authorization": connection.authorization, "Content-Type": "application/json"},
             secrets=connection.secrets,
             error_cause=abeja_error_cause,
+            header_settings={"Authorization": _header_settings(connection)},
+            platform=PLATFORM,
         )
 
     @classmethod
@@ -136,17 +154,17 @@ class AbejaClient:
     def get_deployment(self, organization_id: str, deployment_id: str) -> DeploymentWire:
         op = self._op("reading", "Deployment", deployment_id)
         answer = self.transport.request(op, "GET", self._url(organization_id, "deployments", deployment_id))
-        return DeploymentWire.model_validate(answer)
+        return parse_answer(DeploymentWire.model_validate, answer, op)
 
     def get_deployment_version(self, organization_id: str, deployment_id: str, version_id: str) -> VersionWire:
         op = self._op("reading", "Deployment version", version_id)
         url = self._url(organization_id, "deployments", deployment_id, "versions", version_id)
-        return VersionWire.model_validate(self.transport.request(op, "GET", url))
+        return parse_answer(VersionWire.model_validate, self.transport.request(op, "GET", url), op)
 
     def get_channel(self, organization_id: str, channel_id: str) -> ChannelWire:
         op = self._op("reading", "Channel", channel_id)
         answer = self.transport.request(op, "GET", self._url(organization_id, "channels", channel_id))
-        return ChannelWire.model_validate(answer.get("channel", answer))
+        return parse_answer(ChannelWire.model_validate, answer.get("channel", answer), op)
 
     # ---- triggers ------------------------------------------------------------------------------
 
@@ -154,19 +172,19 @@ class AbejaClient:
         """POST is not idempotent: a lost answer raises OutcomeUnknownError, never a blind resend."""
         op = self._op("creating", "Trigger", f"deployment {deployment_id}")
         url = self._url(organization_id, "deployments", deployment_id, "triggers")
-        return TriggerWire.model_validate(self.transport.request(op, "POST", url, body=dict(body)))
+        return parse_answer(TriggerWire.model_validate, self.transport.request(op, "POST", url, body=dict(body)), op)
 
     def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerWire:
         op = self._op("reading", "Trigger", trigger_id)
         url = self._url(organization_id, "deployments", deployment_id, "triggers", trigger_id)
-        return TriggerWire.model_validate(self.transport.request(op, "GET", url))
+        return parse_answer(TriggerWire.model_validate, self.transport.request(op, "GET", url), op)
 
     def iter_triggers(self, organization_id: str, deployment_id: str) -> Iterator[TriggerWire]:
         """Every trigger of a deployment (the platform answers them all at once)."""
         op = self._op("listing", "Trigger", f"deployment {deployment_id}")
         answer = self.transport.request(op, "GET", self._url(organization_id, "deployments", deployment_id, "triggers"))
         for item in answer.get("entries", []):
-            yield TriggerWire.model_validate(item)
+            yield parse_answer(TriggerWire.model_validate, item, op)
 
     def delete_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> None:
         op = self._op("deleting", "Trigger", trigger_id)
@@ -185,7 +203,7 @@ class AbejaClient:
             query: dict[str, str] = {"scan_forward": "true" if scan_forward else "false"}
             if token:
                 query["next_page_token"] = token
-            page = RunsPageWire.model_validate(self.transport.request(op, "GET", url, query=query))
+            page = parse_answer(RunsPageWire.model_validate, self.transport.request(op, "GET", url, query=query), op)
             yield from page.entries
             token = page.next_page_token
             if not token or not page.entries:

@@ -13,7 +13,6 @@ through `write_once`, which looks at the platform after a lost answer.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -50,6 +49,10 @@ from ..core import (
     Settings,
     TransportError,
 )
+from ..core.config import check_endpoint
+from ..core.config import endpoint as config_endpoint
+from ..core.error_bodies import parse_answer
+from ..core.redaction import clip, remember_all, scrub
 from ..core.retry import call_with_retries
 from .models import (
     Deployment,
@@ -71,6 +74,7 @@ ENDPOINT_CONFIG = "appconfig:endpoint"
 REGION_ENV = ("AWS_REGION", "AWS_DEFAULT_REGION")
 PROFILE_ENV = ("AWS_PROFILE",)
 ENDPOINT_ENV = ("AWS_ENDPOINT_URL_APPCONFIG", "AWS_ENDPOINT_URL")
+STS_ENDPOINT_ENV = "AWS_ENDPOINT_URL_STS"
 
 CONFIG_DOCS = (
     (REGION_CONFIG, REGION_ENV, "AWS region, as pulumi-aws reads it; else the profile's region."),
@@ -124,7 +128,14 @@ CODE_ERRORS: dict[str, type[ApiError]] = {
 
 @dataclass(frozen=True)
 class AppConfigConnection:
-    """Where and as whom to reach AppConfig; None fields are left to boto3's own resolution."""
+    """Where and as whom to reach AppConfig; None fields are left to boto3's own resolution.
+
+    ``own_endpoints_only``: the stack config names the credentials (keys or a profile) but no
+    endpoint, so boto3 must not take one from the environment (``AWS_ENDPOINT_URL_APPCONFIG``, as
+    the sandbox exports it) or the shared config file: the stack goes to AWS's own endpoint.
+    ``sts_endpoint``: where to ask STS who the caller is (None: the AppConfig endpoint override,
+    else boto3's resolution).
+    """
 
     region: str | None = None
     profile: str | None = None
@@ -132,30 +143,43 @@ class AppConfigConnection:
     access_key: str | None = None
     secret_key: str | None = None
     session_token: str | None = None
+    own_endpoints_only: bool = False
+    sts_endpoint: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppConfigConnection:
+        """Stack config before the environment, setting by setting. Credentials (or a profile) from
+        the stack config go only to an endpoint from the stack config, or AWS's own."""
         profile = settings.get(PROFILE_CONFIG, PROFILE_ENV)
-        access_key = settings.get(ACCESS_KEY_CONFIG)
-        secret_key = settings.get(SECRET_KEY_CONFIG)
-        token = settings.get(TOKEN_CONFIG)
+        access_key = settings.credential(ACCESS_KEY_CONFIG, (), PLATFORM)
+        secret_key = settings.credential(SECRET_KEY_CONFIG, (), PLATFORM)
+        token = settings.credential(TOKEN_CONFIG, (), PLATFORM)
         if access_key is None and profile is None:
             # The environment's keys, read through Settings so a test's environment is the one used.
-            access_key = settings.get("", ("AWS_ACCESS_KEY_ID",))
-            secret_key = settings.get("", ("AWS_SECRET_ACCESS_KEY",))
-            token = settings.get("", ("AWS_SESSION_TOKEN",))
+            access_key = settings.credential(None, ("AWS_ACCESS_KEY_ID",), PLATFORM)
+            secret_key = settings.credential(None, ("AWS_SECRET_ACCESS_KEY",), PLATFORM)
+            token = settings.credential(None, ("AWS_SESSION_TOKEN",), PLATFORM)
         if bool(access_key) != bool(secret_key):
             raise ConfigError(
                 "configuring AppConfig provider: an access key needs its secret key "
                 f"(`pulumi config set --secret {SECRET_KEY_CONFIG} ...`)"
             )
+        from_config = settings.in_config(ACCESS_KEY_CONFIG, PROFILE_CONFIG)
+        endpoint = settings.get(ENDPOINT_CONFIG)
+        if endpoint is None:
+            endpoint = config_endpoint(settings, PLATFORM, ENDPOINT_CONFIG, ENDPOINT_ENV, from_config)
+        # STS goes with the credentials too: the environment's STS endpoint only with its credentials.
+        sts_from_env = None if from_config else settings.get("", (STS_ENDPOINT_ENV,))
+        check_endpoint(settings, PLATFORM, endpoint)
         return cls(
             region=settings.get(REGION_CONFIG, REGION_ENV),
             profile=profile,
-            endpoint=settings.get(ENDPOINT_CONFIG, ENDPOINT_ENV),
+            endpoint=endpoint,
             access_key=access_key,
             secret_key=secret_key,
             session_token=token,
+            own_endpoints_only=from_config and endpoint is None,
+            sts_endpoint=sts_from_env,
         )
 
     def __repr__(self) -> str:
@@ -191,16 +215,34 @@ def error_from_botocore(exc: Exception, operation: Operation) -> ProviderError:
     if isinstance(exc, ResponseParserError):
         # An answer that is not the protocol's (a proxy's or load balancer's error page): the
         # request may have been processed, as with a lost answer.
-        return ServerError(f"AppConfig sent an unreadable answer: {str(exc)[:200]}", operation)
+        return ServerError(f"AppConfig sent an unreadable answer: {clip(str(exc), 200)}", operation)
     if isinstance(exc, ParamValidationError):
-        return BadRequestError(str(exc).replace("\n", " "), operation)
+        return BadRequestError(scrub(str(exc)).replace("\n", " "), operation)
     if isinstance(exc, NoCredentialsError | PartialCredentialsError | ProfileNotFound | NoRegionError):
         return ConfigError(f"configuring AppConfig provider: {exc}", operation)
+    if isinstance(exc, HTTPClientError) and _refused_header(exc):
+        return header_error()
     if isinstance(exc, BotoConnectionError) and not isinstance(exc, HTTPClientError):
         # EndpointConnectionError, ConnectTimeoutError: the connection was never made.
         return TransportError(f"cannot reach AppConfig: {exc}", operation, sent=False)
     # Read timeouts, connections closed mid-answer: the request may have been processed.
     return TransportError(f"AppConfig did not answer: {exc}", operation, sent=True)
+
+
+def _refused_header(exc: Exception) -> bool:
+    """Whether http.client refused a header value (botocore wraps its ValueError, which quotes the value)."""
+    cause = getattr(exc, "kwargs", {}).get("error")
+    return isinstance(cause, ValueError) and "header" in str(cause).lower()
+
+
+def header_error() -> ConfigError:
+    """A credential HTTP cannot carry in a header: named by its settings, never shown."""
+    return ConfigError(
+        "configuring AppConfig provider: the AWS credentials hold a line break or another character HTTP "
+        f"headers cannot carry; set {ACCESS_KEY_CONFIG}, {SECRET_KEY_CONFIG} and {TOKEN_CONFIG} (or "
+        "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the profile's keys) again "
+        "to the values alone"
+    )
 
 
 def _retry_after(headers: Mapping[str, Any]) -> float | None:
@@ -220,6 +262,7 @@ class AppConfigClient:
 
     def __init__(self, connection: AppConfigConnection) -> None:
         self.connection = connection
+        remember_all((connection.access_key, connection.secret_key, connection.session_token))
         self._local = threading.local()
 
     @classmethod
@@ -255,6 +298,7 @@ class AppConfigClient:
                 retries={"mode": "standard", "total_max_attempts": 3 if retrying else 1},
                 connect_timeout=5,
                 read_timeout=30,
+                ignore_configured_endpoint_urls=self.connection.own_endpoints_only or None,
             )
             client = session.client("appconfig", endpoint_url=self.connection.endpoint, config=config)
             setattr(self._local, attribute, client)
@@ -265,6 +309,11 @@ class AppConfigClient:
             return getattr(self._boto(retrying), name)(**{k: v for k, v in params.items() if v is not None})
         except (ClientError, BotoCoreError, ResponseParserError) as exc:
             raise error_from_botocore(exc, op) from None
+        except ValueError as exc:
+            if "header" not in str(exc).lower():
+                raise
+            # http.client refuses a header value (its message quotes it): a credential, never transient.
+            raise header_error() from None
 
     def _call(self, op: Operation, name: str, **params: Any) -> Any:
         """An idempotent call, retried until the step's deadline."""
@@ -285,9 +334,9 @@ class AppConfigClient:
     def get_account_id(self) -> str:
         """The caller's account (STS GetCallerIdentity), for ARNs AppConfig does not return; cached.
 
-        STS goes where boto3 sends it (``AWS_ENDPOINT_URL_STS`` included), except that with an
-        AppConfig endpoint override and no STS one it goes to the same endpoint: an emulator such
-        as the sandbox serves both.
+        STS goes to ``AWS_ENDPOINT_URL_STS`` when the credentials come from the environment too, else
+        to the AppConfig endpoint override (an emulator such as the sandbox serves both), else
+        where boto3 sends it.
         """
         cached: str | None = self.__dict__.get("_account_id")
         if cached is not None:
@@ -297,15 +346,20 @@ class AppConfigClient:
         def ask() -> str:
             try:
                 self._boto(True)  # builds (and checks) this thread's session
-                endpoint = None
-                if self.connection.endpoint and not os.environ.get("AWS_ENDPOINT_URL_STS"):
-                    endpoint = self.connection.endpoint
-                sts = self._local.session.client(
-                    "sts", endpoint_url=endpoint, config=Config(retries={"mode": "standard"}, connect_timeout=5)
+                endpoint = self.connection.sts_endpoint or self.connection.endpoint
+                config = Config(
+                    retries={"mode": "standard"},
+                    connect_timeout=5,
+                    ignore_configured_endpoint_urls=self.connection.own_endpoints_only or None,
                 )
+                sts = self._local.session.client("sts", endpoint_url=endpoint, config=config)
                 return str(sts.get_caller_identity()["Account"])
             except (ClientError, BotoCoreError, ResponseParserError) as exc:
                 raise error_from_botocore(exc, op) from None
+            except ValueError as exc:
+                if "header" not in str(exc).lower():
+                    raise
+                raise header_error() from None
 
         account = call_with_retries(op, ask, idempotent=True)
         self.__dict__["_account_id"] = account
@@ -363,20 +417,20 @@ class AppConfigClient:
                 "Tags": dict(tags) if tags else None,
             },
         )
-        return Deployment.model_validate(answer)
+        return parse_answer(Deployment.model_validate, answer, op)
 
     def get_deployment(self, application_id: str, environment_id: str, number: int) -> Deployment:
         op = self._op("reading", "Deployment", f"{application_id}/{environment_id}/{number}")
         answer = self._call(
             op, "get_deployment", ApplicationId=application_id, EnvironmentId=environment_id, DeploymentNumber=number
         )
-        return Deployment.model_validate(answer)
+        return parse_answer(Deployment.model_validate, answer, op)
 
     def iter_deployments(self, application_id: str, environment_id: str) -> Iterator[DeploymentSummary]:
         """The environment's deployments, newest first."""
         op = self._op("listing", "Deployment", f"{application_id}/{environment_id}")
         for item in self._pages(op, "list_deployments", ApplicationId=application_id, EnvironmentId=environment_id):
-            yield DeploymentSummary.model_validate(item)
+            yield parse_answer(DeploymentSummary.model_validate, item, op)
 
     def delete_deployment(self, application_id: str, environment_id: str, number: int) -> Deployment:
         """StopDeployment: AppConfig rolls an active deployment back (it has no delete)."""
@@ -384,12 +438,12 @@ class AppConfigClient:
         answer = self._call(
             op, "stop_deployment", ApplicationId=application_id, EnvironmentId=environment_id, DeploymentNumber=number
         )
-        return Deployment.model_validate(answer)
+        return parse_answer(Deployment.model_validate, answer, op)
 
     def get_environment(self, application_id: str, environment_id: str) -> Environment:
         op = self._op("reading", "Environment", f"{application_id}/{environment_id}")
         answer = self._call(op, "get_environment", ApplicationId=application_id, EnvironmentId=environment_id)
-        return Environment.model_validate(answer)
+        return parse_answer(Environment.model_validate, answer, op)
 
     # ---- hosted configuration versions -------------------------------------------------------------
 
@@ -431,7 +485,7 @@ class AppConfigClient:
             ConfigurationProfileId=profile_id,
             VersionNumber=number,
         )
-        return HostedConfigurationVersion.from_answer(answer)
+        return parse_answer(HostedConfigurationVersion.from_answer, answer, op)
 
     def iter_hosted_configuration_versions(
         self, application_id: str, profile_id: str
@@ -442,7 +496,7 @@ class AppConfigClient:
             op, "list_hosted_configuration_versions", ApplicationId=application_id, ConfigurationProfileId=profile_id
         )
         for item in pages:
-            yield HostedConfigurationVersionSummary.model_validate(item)
+            yield parse_answer(HostedConfigurationVersionSummary.model_validate, item, op)
 
     def delete_hosted_configuration_version(self, application_id: str, profile_id: str, number: int) -> None:
         op = self._op("deleting", "HostedConfigurationVersion", f"{application_id}/{profile_id}/{number}")

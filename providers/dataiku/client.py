@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import ConfigError, FailedStateError, NotFoundError, Operation, ServerError, Settings
+from ..core.config import check_endpoint, describe_setting, endpoint
+from ..core.error_bodies import error_cause, parse_answer
+from ..core.redaction import remember
 from ..core.retry import call_with_retries
 from ..core.transport import IDEMPOTENT_METHODS, HttpTransport, join_path
 from .models import (
@@ -64,19 +67,25 @@ class DataikuConnection:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DataikuConnection:
-        url = settings.get(URL_CONFIG, URL_ENV)
+        """Stack config before the environment; an API key from the stack config never goes to a
+        URL from the environment."""
+        api_key = settings.credential(API_KEY_CONFIG, API_KEY_ENV, PLATFORM)
+        key_from_config = settings.in_config(API_KEY_CONFIG)
+        url = endpoint(settings, PLATFORM, URL_CONFIG, URL_ENV, key_from_config)
         if not url:
+            hint = " (DKU_DSS_URL is not used with the stack config's dataiku:apiKey)" if key_from_config else ""
             raise ConfigError(
-                "configuring Dataiku provider: no DSS URL; run `pulumi config set dataiku:url <url>` or set DKU_DSS_URL"
+                "configuring Dataiku provider: no DSS URL; run `pulumi config set dataiku:url <url>`"
+                + (hint or " or set DKU_DSS_URL")
             )
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"configuring Dataiku provider: dataiku:url must be an http(s) URL, got {url!r}")
-        api_key = settings.get(API_KEY_CONFIG, API_KEY_ENV)
         if not api_key:
             raise ConfigError(
                 "configuring Dataiku provider: no API key; run `pulumi config set --secret dataiku:apiKey <key>` "
                 "or set DKU_API_KEY"
             )
+        check_endpoint(settings, PLATFORM, url)
         connection = cls(
             url=url.rstrip("/"),
             api_key=api_key,
@@ -117,17 +126,15 @@ class DataikuConnection:
         return f"DataikuConnection(url={self.url!r})"
 
 
-def _dss_error_cause(response: Any) -> str:
-    """`<exception class>: <detailedMessage or message>`, as DSS's own client reports it."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text or "").strip()[:300] or f"HTTP {response.status_code}"
-    if not isinstance(body, dict):
-        return str(body)[:300]
+def _dss_wording(body: Mapping[str, Any]) -> str:
     message = body.get("detailedMessage") or body.get("message") or "no message"
     error_type = str(body.get("errorType") or "")
     return f"{error_type.rsplit('.', 1)[-1]}: {message}" if error_type else str(message)
+
+
+def _dss_error_cause(response: Any) -> str:
+    """`<exception class>: <detailedMessage or message>`, as DSS's own client reports it."""
+    return error_cause(response, _dss_wording)
 
 
 def _is_missing(error: ServerError) -> bool:
@@ -139,11 +146,14 @@ class DataikuClient:
 
     def __init__(self, connection: DataikuConnection, transport: HttpTransport | None = None) -> None:
         self.connection = connection
+        remember(connection.api_key)
         authorization = connection.authorization()
         self.transport = transport or HttpTransport(
             headers={"Authorization": authorization, "Content-Type": "application/json"},
             secrets=(connection.api_key, authorization.split(" ", 1)[1]),
             error_cause=_dss_error_cause,
+            header_settings={"Authorization": describe_setting(API_KEY_CONFIG, API_KEY_ENV)},
+            platform=PLATFORM,
         )
 
     @classmethod
@@ -198,11 +208,13 @@ class DataikuClient:
     def iter_projects(self) -> Iterator[ProjectSummary]:
         op = self._op("listing", "Project", "*")
         for item in self._call(op, "GET", self._url("projects", trailing_slash=True)):
-            yield ProjectSummary.model_validate(item)
+            yield parse_answer(ProjectSummary.model_validate, item, op)
 
     def get_project(self, project_key: str) -> ProjectSummary:
         op = self._op("reading", "Project", project_key)
-        return ProjectSummary.model_validate(self._call(op, "GET", self._url("projects", project_key)))
+        return parse_answer(
+            ProjectSummary.model_validate, self._call(op, "GET", self._url("projects", project_key)), op
+        )
 
     def create_project(self, project_key: str, name: str, owner: str) -> None:
         op = self._op("creating", "Project", project_key)
@@ -212,7 +224,9 @@ class DataikuClient:
     def delete_project(self, project_key: str, wait: bool = True) -> FutureState:
         op = self._op("deleting", "Project", project_key)
         query = {"clearJobAndScenarioLogs": "true", "wait": "true" if wait else "false"}
-        return FutureState.model_validate(self._call(op, "DELETE", self._url("projects", project_key), query=query))
+        return parse_answer(
+            FutureState.model_validate, self._call(op, "DELETE", self._url("projects", project_key), query=query), op
+        )
 
     # ---- code studio templates (administrators' keys) ------------------------------------------
 
@@ -222,7 +236,7 @@ class DataikuClient:
     def iter_code_studio_templates(self) -> Iterator[TemplateItem]:
         op = self._op("listing", "CodeStudioTemplate", "*")
         for item in self._call(op, "GET", self._template_url()):
-            yield TemplateItem.model_validate(item)
+            yield parse_answer(TemplateItem.model_validate, item, op)
 
     def create_code_studio_template(self, label: str, template_type: str) -> str:
         """The new template's id; DSS's info messages flagging an error fail the call."""
@@ -235,7 +249,7 @@ class DataikuClient:
 
     def get_code_studio_template(self, template_id: str) -> TemplateSettings:
         op = self._op("reading", "CodeStudioTemplate", template_id)
-        return TemplateSettings.model_validate(self._call(op, "GET", self._template_url(template_id)))
+        return parse_answer(TemplateSettings.model_validate, self._call(op, "GET", self._template_url(template_id)), op)
 
     def update_code_studio_template(self, template_id: str, settings: TemplateSettings) -> None:
         """Save the whole settings object, as DSS requires."""
@@ -252,7 +266,7 @@ class DataikuClient:
         op = self._op("building", "CodeStudioTemplate", template_id)
         url = self._template_url(template_id, "build")
         answer = self._call(op, "POST", url, query={"withNoCache": "true" if no_cache else "false"}, idempotent=True)
-        return FutureState.model_validate(answer)
+        return parse_answer(FutureState.model_validate, answer, op)
 
     # ---- code studios -------------------------------------------------------------------------
 
@@ -262,22 +276,24 @@ class DataikuClient:
     def iter_code_studios(self, project_key: str) -> Iterator[CodeStudioItem]:
         op = self._op("listing", "CodeStudio", f"{project_key}/*")
         for item in self._call(op, "GET", self._studio_url(project_key)):
-            yield CodeStudioItem.model_validate(item)
+            yield parse_answer(CodeStudioItem.model_validate, item, op)
 
     def create_code_studio(self, project_key: str, name: str, template_id: str) -> CodeStudioDefinition:
         """The owner is the user behind the API key; DSS does not take one."""
         op = self._op("creating", "CodeStudio", f"{project_key}/{name}")
         answer = self._call(op, "POST", self._studio_url(project_key), body={"name": name, "templateId": template_id})
-        return CodeStudioDefinition.model_validate(answer["codeStudio"])
+        return parse_answer(CodeStudioDefinition.model_validate, answer["codeStudio"], op)
 
     def get_code_studio(self, project_key: str, studio_id: str) -> CodeStudioDefinition:
         op = self._op("reading", "CodeStudio", f"{project_key}/{studio_id}")
-        return CodeStudioDefinition.model_validate(self._call(op, "GET", self._studio_url(project_key, studio_id)))
+        return parse_answer(
+            CodeStudioDefinition.model_validate, self._call(op, "GET", self._studio_url(project_key, studio_id)), op
+        )
 
     def get_code_studio_status(self, project_key: str, studio_id: str) -> CodeStudioStatus:
         op = self._op("reading", "CodeStudio", f"{project_key}/{studio_id}")
         answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "status"))
-        return CodeStudioStatus.model_validate(answer)
+        return parse_answer(CodeStudioStatus.model_validate, answer, op)
 
     def delete_code_studio(self, project_key: str, studio_id: str) -> None:
         op = self._op("deleting", "CodeStudio", f"{project_key}/{studio_id}")
@@ -288,26 +304,26 @@ class DataikuClient:
         restart of a running studio would throw its unsynced work away."""
         op = self._op("starting", "CodeStudio", f"{project_key}/{studio_id}")
         answer = self._call(op, "POST", self._studio_url(project_key, studio_id, "restart"))
-        return FutureState.model_validate(answer)
+        return parse_answer(FutureState.model_validate, answer, op)
 
     def create_code_studio_stop(self, project_key: str, studio_id: str) -> FutureState:
         """Stop a code studio: a future (finished inline when already stopped). Safe to repeat."""
         op = self._op("stopping", "CodeStudio", f"{project_key}/{studio_id}")
         answer = self._call(op, "POST", self._studio_url(project_key, studio_id, "stop"), idempotent=True)
-        return FutureState.model_validate(answer)
+        return parse_answer(FutureState.model_validate, answer, op)
 
     def update_code_studio_owner(self, project_key: str, studio_id: str, new_owner: str) -> CodeStudioDefinition:
         op = self._op("changing owner of", "CodeStudio", f"{project_key}/{studio_id}")
         url = self._studio_url(project_key, studio_id, "change-owner")
         answer = self._call(op, "POST", url, query={"newOwner": new_owner}, idempotent=True)
-        return CodeStudioDefinition.model_validate(answer)
+        return parse_answer(CodeStudioDefinition.model_validate, answer, op)
 
     def get_zone_conflicts(self, project_key: str, studio_id: str, zone: str) -> ZoneConflicts:
         op = self._op("checking conflicts of", "CodeStudio", f"{project_key}/{studio_id}")
         answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "conflicts", zone))
         if isinstance(answer, dict) and answer.get("error"):
             raise FailedStateError(f"zone {zone}: {answer['error']}", op)
-        return ZoneConflicts.from_answer(zone, answer)
+        return parse_answer(lambda found: ZoneConflicts.from_answer(zone, found), answer, op)
 
     def update_dss_from_zone(self, project_key: str, studio_id: str, zone: str) -> None:
         """Pull: copy a zone's files from the running studio back to DSS. A GET that changes state,
@@ -327,7 +343,7 @@ class DataikuClient:
         """The task's state and result; a task that failed raises FailedStateError with DSS's message."""
         operation = op or self._op("following", "task", job_id)
         answer = self._call(operation, "GET", self._url("futures", job_id), query={"peek": "false"}, task=True)
-        return FutureState.model_validate(answer)
+        return parse_answer(FutureState.model_validate, answer, operation)
 
     def delete_future(self, job_id: str) -> None:
         """Abort a task."""

@@ -55,7 +55,6 @@ IGNORE_FILE = ".mlpignore"
 # Left out of every archive: version control folders, dotenv files (secrets), and the ignore file.
 ALWAYS_IGNORED = (".git/", ".hg/", ".svn/", ".env", ".env.*", IGNORE_FILE)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_CHUNK = 1024 * 1024
 
 
 class BlockSpecArgs(ResourceArgs, timeout=300, adoptable="a block spec of this kind and name"):
@@ -171,12 +170,8 @@ def metadata_update(
 
     def body(v: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
         metadata = {key: value for key, value in metadata_body(v, marks).items() if key != "name"}
-        return {
-            "metadata": metadata,
-            "featured": v.get("featured"),
-            "scope": v.get("scope"),
-            "tenants": list(v.get("tenants") or []),
-        }
+        flags = {"featured": v.get("featured"), "scope": v.get("scope"), "tenants": list(v.get("tenants") or [])}
+        return {"metadata": metadata, **flags}
 
     desired = body(values, marks)
     return None if normalize(desired) == normalize(body(current)) else desired
@@ -227,7 +222,7 @@ def zip_folder(path: str, operation: Operation | None = None) -> bytes:
             # The size up front, so a big file gets zip64 headers.
             info.compress_type, info.file_size = zipfile.ZIP_DEFLATED, file.stat().st_size
             with file.open("rb") as source, archive.open(info, "w") as target:
-                while chunk := source.read(_CHUNK):
+                while chunk := source.read(1 << 20):
                     target.write(chunk)
                     if buffer.tell() > MAX_ARTIFACT_BYTES:
                         raise fail(f"the folder {path!r} zips to more than 10 MB, the platform's limit")
@@ -252,11 +247,11 @@ class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressCli
 
     def find(self, step: Step[PeakPressClient], args: BlockSpecArgs) -> PressSpecWire | None:
         # The name filter is a prefix match; a spec of the other kind is not this one.
-        named = (
-            item for item in step.client.iter_family_specs("block", name=args.name) if item.metadata.name == args.name
-        )
-        found = next((step.client.get_spec("block", item.id) for item in named), None)
-        return found if found is not None and found.kind == args.kind else None
+        for item in step.client.iter_family_specs("block", name=args.name):
+            if item.metadata.name == args.name:
+                found = step.client.get_spec("block", item.id)
+                return found if found.kind == args.kind else None
+        return None
 
     def ident_of(self, found: PressSpecWire) -> str:
         return found.id
@@ -274,12 +269,8 @@ class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressCli
 
     def release_parts(self, step: Step[PeakPressClient], args: BlockSpecArgs) -> dict[str, Any]:
         """What a release carries beside its document: parameters, autoRunOnDeploy, the folder's archive."""
-        artifact = zip_folder(args.artifact_path, step.operation) if args.artifact_path else None
-        return {
-            "parameters": args.parameters or None,
-            "auto_run_on_deploy": args.auto_run_on_deploy,
-            "artifact": artifact,
-        }
+        parts = {"parameters": args.parameters or None, "auto_run_on_deploy": args.auto_run_on_deploy}
+        return {**parts, "artifact": zip_folder(args.artifact_path, step.operation) if args.artifact_path else None}
 
     def send_create(self, step: Step[PeakPressClient], args: BlockSpecArgs) -> str:
         document, parts = spec_document(args.to_dict(), step.owner), self.release_parts(step, args)
@@ -306,11 +297,8 @@ class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressCli
         publish = seen.get("release_version") != args.release_version
         changed = [n for n in RELEASE_FIELDS if n in prior and normalize(prior[n]) != normalize(values.get(n))]
         if changed and not publish:
-            raise ConflictError(
-                f"release {args.release_version} is published and cannot change ({', '.join(changed)}); "
-                "set a new release_version to publish these inputs",
-                step.operation,
-            )
+            why = f"release {args.release_version} is published and cannot change ({', '.join(changed)})"
+            raise ConflictError(f"{why}; set a new release_version to publish these inputs", step.operation)
         update = metadata_update(values, seen, marks)
         if update is not None:
 
@@ -324,10 +312,8 @@ class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressCli
 
             write_once(step.operation, send_update, shown, step.deadline)
         if publish:
-            document = {
-                "release": {"version": args.release_version, "notes": args.release_notes},
-                "config": args.config,
-            }
+            release_document = {"version": args.release_version, "notes": args.release_notes}
+            document = {"release": release_document, "config": args.config}
             parts = self.release_parts(step, args)
 
             def release() -> str:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import ConfigError, Operation, Settings
+from ..core.config import check_endpoint, describe_setting, endpoint
+from ..core.error_bodies import error_cause, parse_answer
+from ..core.redaction import remember
 from ..core.transport import HttpTransport, join_path
 from .models import (
     PressDeploymentWire,
@@ -63,16 +66,26 @@ class PeakConnection:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PeakConnection:
-        api_key = settings.get(API_KEY_CONFIG, API_KEY_ENV)
+        """Stack config before the environment, setting by setting; the stack's `peak:stage` beats an
+        endpoint from the environment, and a key from the stack config never goes to the
+        environment's endpoint or stage."""
+        api_key = settings.credential(API_KEY_CONFIG, API_KEY_ENV, PLATFORM)
         if not api_key:
             raise ConfigError(
                 "configuring Peak provider: no API key; run `pulumi config set --secret peak:apiKey <key>` "
                 "or set PEAK_AUTH_TOKEN"
             )
-        endpoint = settings.get(ENDPOINT_CONFIG, ENDPOINT_ENV)
-        if not endpoint:
-            endpoint = endpoint_for_stage(settings.get(STAGE_CONFIG, STAGE_ENV) or "prod")
-        return cls(endpoint=endpoint.rstrip("/"), api_key=api_key)
+        key_from_config = settings.in_config(API_KEY_CONFIG)
+        url = settings.get(ENDPOINT_CONFIG)
+        if not url and settings.in_config(STAGE_CONFIG):
+            url = endpoint_for_stage(settings.get(STAGE_CONFIG) or "prod")
+        if not url:
+            url = endpoint(settings, PLATFORM, ENDPOINT_CONFIG, ENDPOINT_ENV, key_from_config)
+        if not url:
+            stage = settings.get(STAGE_CONFIG) if key_from_config else settings.get(STAGE_CONFIG, STAGE_ENV)
+            url = endpoint_for_stage(stage or "prod")
+        check_endpoint(settings, PLATFORM, url)
+        return cls(endpoint=url.rstrip("/"), api_key=api_key)
 
     def host(self, subdomain: str) -> str:
         return self.endpoint.replace("{subdomain}", subdomain)
@@ -82,19 +95,18 @@ class PeakConnection:
         return f"PeakConnection(endpoint={self.endpoint!r})"
 
 
+def _peak_wording(body: Mapping[str, Any]) -> str | None:
+    detail = body.get("detail") or body.get("message")
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list):
+        # FastAPI-style validation errors: [{"loc": [...], "msg": ...}]
+        return "; ".join(str(item.get("msg", item)) if isinstance(item, dict) else str(item) for item in detail)
+    return None
+
+
 def _peak_error_cause(response: Any) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text or "").strip()[:300] or f"HTTP {response.status_code}"
-    if isinstance(body, dict):
-        detail = body.get("detail") or body.get("message")
-        if isinstance(detail, str):
-            return detail
-        if isinstance(detail, list):
-            # FastAPI-style validation errors: [{"loc": [...], "msg": ...}]
-            return "; ".join(str(item.get("msg", item)) if isinstance(item, dict) else str(item) for item in detail)
-    return str(body)[:300]
+    return error_cause(response, _peak_wording)
 
 
 class PeakClient:
@@ -102,11 +114,14 @@ class PeakClient:
 
     def __init__(self, connection: PeakConnection, transport: HttpTransport | None = None) -> None:
         self.connection = connection
+        remember(connection.api_key)
         self.transport = transport or HttpTransport(
             # The platform takes the raw key, with no "Bearer " prefix.
             headers={"Authorization": connection.api_key, "Content-Type": "application/json"},
             secrets=(connection.api_key,),
             error_cause=_peak_error_cause,
+            header_settings={"Authorization": describe_setting(API_KEY_CONFIG, API_KEY_ENV)},
+            platform=PLATFORM,
         )
 
     @classmethod
@@ -125,8 +140,9 @@ class PeakClient:
         return str(answer["id"])
 
     def get_service(self, service_id: str) -> ServiceWire:
-        answer = self.transport.request(self._op("reading", service_id), "GET", self._services_url(service_id))
-        return ServiceWire.model_validate(answer)
+        op = self._op("reading", service_id)
+        answer = self.transport.request(op, "GET", self._services_url(service_id))
+        return parse_answer(ServiceWire.model_validate, answer, op)
 
     def update_service(self, service_id: str, body: Mapping[str, Any]) -> None:
         op = self._op("updating", service_id)
@@ -159,7 +175,7 @@ class PeakClient:
             )
             items = answer.get("services", answer.get("webapps", []))
             for item in items:
-                yield ServiceSummary.model_validate(item)
+                yield parse_answer(ServiceSummary.model_validate, item, op)
             page_count = int(answer.get("pageCount") or 0)
             if page >= page_count or not items:
                 return
@@ -171,7 +187,7 @@ class PeakClient:
         op = self._op("testing", service_name)
         body = {"httpMethod": http_method, "path": path, "payload": payload}
         answer = self.transport.request(op, "POST", self._services_url(service_name, "test"), body=body)
-        return ServiceTestResultWire.model_validate(answer)
+        return parse_answer(ServiceTestResultWire.model_validate, answer, op)
 
 
 class PressFamily:
@@ -298,12 +314,12 @@ class PeakPressClient(PeakClient):
     def get_spec(self, family: str, spec_id: str) -> PressSpecWire:
         op = self._press_op("reading", "Spec", spec_id)
         answer = self.transport.request(op, "GET", self._press_url(PressFamily.segment(family), "specs", spec_id))
-        return PressSpecWire.model_validate(answer)
+        return parse_answer(PressSpecWire.model_validate, answer, op)
 
     def get_spec_release(self, family: str, spec_id: str, version: str) -> PressReleaseWire:
         op = self._press_op("reading", "Spec", f"{spec_id}@{version}")
         url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases", version)
-        return PressReleaseWire.model_validate(self.transport.request(op, "GET", url))
+        return parse_answer(PressReleaseWire.model_validate, self.transport.request(op, "GET", url), op)
 
     def update_spec_metadata(self, family: str, spec_id: str, body: Mapping[str, Any]) -> None:
         """`body` is `{"metadata": {...}, "featured", "scope", "tenants"}` (metadata nested)."""
@@ -338,7 +354,7 @@ class PeakPressClient(PeakClient):
         }
         op = self._press_op("listing", "Spec", term or "*")
         for item in self._pages(op, self._press_url("specs", trailing_slash=True), query, ("specs",), page_size):
-            yield PressSpecWire.model_validate(item)
+            yield parse_answer(PressSpecWire.model_validate, item, op)
 
     def iter_family_specs(
         self, family: str, *, name: str | None = None, page_size: int = 100
@@ -347,14 +363,14 @@ class PeakPressClient(PeakClient):
         op = self._press_op("listing", "Spec", name or "*")
         url = self._press_url(PressFamily.segment(family), "specs", trailing_slash=True)
         for item in self._pages(op, url, {"name": name}, ("specs",), page_size):
-            yield PressSpecWire.model_validate(item)
+            yield parse_answer(PressSpecWire.model_validate, item, op)
 
     def iter_spec_releases(self, family: str, spec_id: str, page_size: int = 100) -> Iterator[PressReleaseWire]:
         """A spec's releases, newest first."""
         op = self._press_op("listing releases of", "Spec", spec_id)
         url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases")
         for item in self._pages(op, url, {}, ("releases",), page_size):
-            yield PressReleaseWire.model_validate(item)
+            yield parse_answer(PressReleaseWire.model_validate, item, op)
 
     def iter_spec_release_deployments(
         self,
@@ -376,7 +392,7 @@ class PeakPressClient(PeakClient):
         op = self._press_op("listing deployments of", "Spec", spec_id)
         url = self._press_url("specs", spec_id, "releases", "deployments")
         for item in self._pages(op, url, query, ("deployments",), page_size):
-            yield PressDeploymentWire.model_validate(item)
+            yield parse_answer(PressDeploymentWire.model_validate, item, op)
 
     # ---- deployments ------------------------------------------------------------------------------
 
@@ -390,8 +406,10 @@ class PeakPressClient(PeakClient):
 
     def get_deployment(self, family: str, deployment_id: str) -> PressDeploymentWire:
         op = self._press_op("reading", "PressDeployment", deployment_id)
-        return PressDeploymentWire.model_validate(
-            self.transport.request(op, "GET", self._deployment_url(family, deployment_id))
+        return parse_answer(
+            PressDeploymentWire.model_validate,
+            self.transport.request(op, "GET", self._deployment_url(family, deployment_id)),
+            op,
         )
 
     def update_deployment_metadata(
@@ -403,7 +421,7 @@ class PeakPressClient(PeakClient):
         answer = self.transport.request(
             op, "PATCH", self._deployment_url(family, deployment_id), body=dict(body), idempotent=True
         )
-        return PressDeploymentWire.model_validate(answer)
+        return parse_answer(PressDeploymentWire.model_validate, answer, op)
 
     def delete_deployment(self, family: str, deployment_id: str) -> None:
         op = self._press_op("deleting", "PressDeployment", deployment_id)
@@ -414,12 +432,14 @@ class PeakPressClient(PeakClient):
     ) -> PressRevisionCreated:
         op = self._press_op("revising", "PressDeployment", deployment_id)
         url = self._deployment_url(family, deployment_id, "revisions")
-        return PressRevisionCreated.model_validate(self.transport.request(op, "POST", url, body=dict(body)))
+        return parse_answer(
+            PressRevisionCreated.model_validate, self.transport.request(op, "POST", url, body=dict(body)), op
+        )
 
     def get_deployment_revision(self, family: str, deployment_id: str, revision: int) -> PressRevisionWire:
         op = self._press_op("reading", "PressDeployment", f"{deployment_id}#{revision}")
         url = self._deployment_url(family, deployment_id, "revisions", str(revision))
-        return PressRevisionWire.model_validate(self.transport.request(op, "GET", url))
+        return parse_answer(PressRevisionWire.model_validate, self.transport.request(op, "GET", url), op)
 
     def iter_deployment_revisions(
         self, family: str, deployment_id: str, page_size: int = 100
@@ -428,13 +448,13 @@ class PeakPressClient(PeakClient):
         op = self._press_op("listing revisions of", "PressDeployment", deployment_id)
         url = self._deployment_url(family, deployment_id, "revisions")
         for item in self._pages(op, url, {}, ("revisions", "deployments"), page_size):
-            yield PressRevisionWire.model_validate(item)
+            yield parse_answer(PressRevisionWire.model_validate, item, op)
 
     def create_redeployment(self, family: str, deployment_id: str) -> PressRevisionCreated:
         """Deploy the latest revision again; the platform allows it only from `failed` or `warning`."""
         op = self._press_op("redeploying", "PressDeployment", deployment_id)
         answer = self.transport.request(op, "POST", self._deployment_url(family, deployment_id, "redeploy"), body={})
-        return PressRevisionCreated.model_validate(answer)
+        return parse_answer(PressRevisionCreated.model_validate, answer, op)
 
     def iter_deployments(
         self,
@@ -454,4 +474,4 @@ class PeakPressClient(PeakClient):
         op = self._press_op("listing", "PressDeployment", name or "*")
         url = self._deployment_url(family, trailing_slash=True)
         for item in self._pages(op, url, query, ("deployments",), page_size):
-            yield PressDeploymentWire.model_validate(item)
+            yield parse_answer(PressDeploymentWire.model_validate, item, op)

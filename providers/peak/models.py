@@ -191,6 +191,11 @@ class PressDeploymentWire(WireModel):
     def status(self) -> str:
         return self.metadata.status or "unknown"
 
+    @property
+    def revision_number(self) -> int:
+        """The latest revision's number (0 before any): how a new revision or a redeploy is told done."""
+        return self.latest_revision.revision if self.latest_revision else 0
+
     def failure_reason(self) -> str:
         error = self.latest_revision.last_error if self.latest_revision else None
         if error and error.message:

@@ -163,7 +163,9 @@ WIRE_FIELDS = {
     "spec_id": "spec.id",
     "release_version": "spec.release.version",
     **{field: f"metadata.{field}" for field in (*METADATA_FIELDS, *METADATA_OUTPUTS)},
-    **{f"revision{part}": f"latest_revision.{part[1:] or 'revision'}" for part in ("", "_id", "_status")},
+    "revision": "latest_revision.revision",
+    "revision_id": "latest_revision.id",
+    "revision_status": "latest_revision.status",
     "revision_notes": "latest_revision.notes",
 }
 REVISED_BY_RECORD = ("build_parameters", "run_parameters", "block_parameters", "includes", "excludes")
@@ -332,20 +334,17 @@ class PressDeploymentProvider(
         seen, marks = self.as_is(step, current, prior)
         if seen.get("spec_id") != args.spec_id:
             # A deployment cannot move to another spec; adopting one of another spec would hide that.
-            raise ConflictError(
-                f"deployment {ident} deploys spec {seen.get('spec_id')}, not {args.spec_id}; "
-                "choose another name, or delete it first",
-                step.operation,
-            )
+            why = f"deployment {ident} deploys spec {seen.get('spec_id')}, not {args.spec_id}"
+            raise ConflictError(f"{why}; choose another name, or delete it first", step.operation)
         patch = metadata_patch(values, seen, marks)
         if patch:
             # The body holds absolute values: sent again after a lost answer, it changes nothing more.
             send_patch = lambda: step.client.update_deployment_metadata(kind, ident, patch)  # noqa: E731
             self.write_riding_busy(step, ident, values, send_patch, lambda: None)
-        before, status = revision_of(current), current.status
+        before, status = current.revision_number, current.status
 
         def newer() -> int | None:
-            number = revision_of(self.fetch(step, ident, values))
+            number = self.fetch(step, ident, values).revision_number
             return number if number > before else None
 
         if needs_revision(values, seen, prior) or (status in self.failed and status not in REDEPLOYABLE):
@@ -361,11 +360,7 @@ class PressDeploymentProvider(
         else:
             # Metadata alone redeploys nothing: read back by core (or unchanged).
             return None if patch else current
-        return self.wait_target(step, ident, values, done=lambda obj: revision_of(obj) >= revision)
-
-
-def revision_of(obj: PressDeploymentWire) -> int:
-    return obj.latest_revision.revision if obj.latest_revision else 0
+        return self.wait_target(step, ident, values, done=lambda obj: obj.revision_number >= revision)
 
 
 class PressDeployment(
