@@ -65,7 +65,10 @@ RULES = (
         request=None,
     ),
 )
-DEFAULT_FALSE = "DSS's default for the flag is false, so we leave it out; the client always spells it out"
+DEFAULT_FALSE = (
+    "we send only the flags we set and leave this one to DSS's default; the client spells out its own "
+    "default (False) every time"
+)
 
 
 def case(op: str, sdk: str, *differs: Differ, bug: str | None = None) -> WireCase:

@@ -124,12 +124,12 @@ def family_cases(family: str) -> list[WireCase]:
     sdk = f"peak.press.{family}s.{family.title()}"
     ours, tag = "PeakPressClient", f":{family}"
     spec_bugs = {
-        "block": 'block spec multipart: we send `parameters` ("null") when there are none and `tenants` '
-        '("[]") when the list is empty; peak-sdk sends neither field then',
-        "app": 'app spec: we send `tenants` ("[]") when the list is empty; peak-sdk sends it only when non-empty',
+        "block": 'block spec multipart with `parameters` ("null") though there are none, or `tenants` ("[]") '
+        "for an empty list: peak-sdk sends neither field then",
+        "app": 'app spec with `tenants` ("[]") for an empty list: peak-sdk sends it only when there are some',
     }
     release_bug = {
-        "block": 'block release multipart: we send `parameters` ("null") when there are none; peak-sdk does not',
+        "block": 'block release multipart with `parameters` ("null") though there are none: peak-sdk leaves it out',
         "app": None,
     }
     return [

@@ -209,4 +209,8 @@ def test_check_names_a_suspected_bug_and_what_raised() -> None:
     with pytest.raises(AssertionError) as failure:
         check(case, sdk, ours)
     message = str(failure.value)
-    assert "suspected client bug" in message and "we send too much" in message and "ours raised: Boom" in message
+    assert (
+        "client bug this case watches for" in message
+        and "we send too much" in message
+        and "ours raised: Boom" in message
+    )

@@ -510,8 +510,8 @@ class WireCase:
     sdk: str
     differs: tuple[Differ, ...] = ()
     bug: str | None = None
-    """Set when a difference looks like a bug in our client: the case still expects the requests to
-    match, so it fails until the client is fixed; this names the suspected bug."""
+    """A client bug this case caught or guards against: the case expects the requests to match (it
+    fails while the bug is there), and a failure names the bug."""
 
     @property
     def method(self) -> str:
@@ -659,7 +659,7 @@ def check(case: WireCase, sdk: Side, ours: Side, rules: Sequence[Differ] = (), w
     if problems:
         head = f"{case.ours} vs {case.sdk}"
         if case.bug:
-            head += f"\nsuspected client bug (expected to match once fixed): {case.bug}"
+            head += f"\nthe client bug this case watches for (the requests must match): {case.bug}"
         raise AssertionError(head + "\n  " + "\n  ".join(problems))
 
 
