@@ -63,7 +63,6 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         replacing={"service_type": "shiny"},
         wired={"env": {"I": "{n}", "UPSTREAM": "${upstream.application_url}"}},
     ),
-    # catalog: peak PressDeployment
     ResourceEntry(
         "peak",
         "providers.peak.press_deployment",
@@ -97,7 +96,6 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         replacing={"kind": "service"},
         wired={"description": "calls ${upstream.application_url}"},
     ),
-    # catalog: abeja Trigger
     ResourceEntry(
         "abeja",
         "providers.abeja.trigger",
@@ -117,7 +115,6 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         replacing={"model_version_id": "ver-0000000000000002"},
         wired={"environment": {"INDEX": "{n}", "UPSTREAM_URL": "${upstream.application_url}"}},
     ),
-    # catalog: dataiku CodeStudio
     ResourceEntry(
         "dataiku",
         "providers.dataiku.code_studio",
@@ -146,7 +143,6 @@ RESOURCES: tuple[ResourceEntry, ...] = (
         replacing={"template_type": "manual"},
         wired={"params": {"exposedPorts": [8080], "upstreamUrl": "${upstream.application_url}"}},
     ),
-    # catalog: appconfig Deployment, HostedConfigurationVersion
     ResourceEntry(
         "appconfig",
         "providers.appconfig.deployment",

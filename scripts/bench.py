@@ -16,7 +16,9 @@ differs. Our modules are byte-compiled first, as any installed package is.
       requests per resource; the ratio at 160 should be no worse than at 40
 P1 is measured at the engine's default `--parallel` and at `--parallel 32`, against the no-op floor,
 which the dynamic-provider host runs 4 wide whatever `--parallel` says; ideal is ceil(N/p)*L.
-Run it with the project's virtualenv: `.venv/bin/python scripts/bench.py` (scripts/bootstrap.sh sets it up).
+Run it from the project root, as a module, with the project's virtualenv (scripts/bootstrap.sh sets it
+up): `.venv/bin/python -m scripts.bench` (add `--json`, `--only-scaling`, ...). As a module it imports
+the shared test harness (`tests/harness.py`) and the package as they are laid out, with no path edits.
 """
 
 from __future__ import annotations
@@ -39,22 +41,25 @@ import time
 from pathlib import Path
 from typing import Any
 
+import dill
+
+from providers.catalog import RESOURCES
+from providers.sandbox import Sandbox
+
+try:
+    from tests.appconfig_support import boto_client
+    from tests.harness import (
+        PulumiProject,
+        base_env,
+        interrupt_by_default,
+        platform_requests,
+        point_at_sandbox,
+        process_tree,
+    )
+except ModuleNotFoundError as missing:  # started as a file, not as a module from the project root
+    raise SystemExit(f"bench: {missing}; run it from the project root: .venv/bin/python -m scripts.bench") from None
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import dill  # noqa: E402
-
-from providers.catalog import RESOURCES  # noqa: E402
-from providers.sandbox import Sandbox  # noqa: E402
-from tests.appconfig_support import boto_client  # noqa: E402
-from tests.harness import (  # noqa: E402
-    PulumiProject,
-    base_env,
-    interrupt_by_default,
-    platform_requests,
-    point_at_sandbox,
-    process_tree,
-)
 
 CATALOG_PROGRAM = ROOT / "tests" / "engine" / "programs" / "catalog"
 # The resource types a run uses (--types); every type in the catalog by default.

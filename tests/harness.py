@@ -171,14 +171,11 @@ def sandbox_config(sandbox: Any, keys: dict[str, str] | None = None) -> tuple[di
     chosen = {**SANDBOX_KEYS, **(keys or {})}
     plain = {"peak:endpoint": sandbox.peak_endpoint}
     secret = {"peak:apiKey": chosen["peak"]}
-    # sandbox config: abeja
     plain["abeja:apiUrl"] = f"{sandbox.url}/abeja"
     plain["abeja:organizationId"] = "1200000000001"  # seeded by the sandbox, with a deployment and channels
     secret["abeja:apiToken"] = chosen.get("abeja", "sandbox-abeja-token")
-    # sandbox config: dataiku
     plain["dataiku:url"] = f"{sandbox.url}/dataiku"
     secret["dataiku:apiKey"] = chosen.get("dataiku", "sandbox-dku-admin-key")  # the sandbox's admin user
-    # sandbox config: appconfig
     if hasattr(sandbox, "environment"):
         aws = sandbox.environment()
         plain["appconfig:endpoint"] = aws["AWS_ENDPOINT_URL_APPCONFIG"]
@@ -200,23 +197,19 @@ def live_objects(sandbox: Any, platform: str, resource: str) -> list[dict[str, A
     state = sandbox.state()
     if platform == "peak" and resource == "Service":
         return [s for tenant in state["peak"]["tenants"].values() for s in tenant.get("services", {}).values()]
-    # live objects: peak PressDeployment
     if platform == "peak" and resource == "PressDeployment":
         # Block deployments of an app count too: they must go with it.
         return [d for tenant in state["peak"]["tenants"].values() for d in tenant.get("deployments", {}).values()]
     if platform == "peak" and resource == "BlockSpec":
         tenants = state["peak"]["tenants"].values()
         return [s for tenant in tenants for s in tenant.get("specs", {}).values() if not s.get("seeded")]
-    # live objects: abeja Trigger
     if platform == "abeja" and resource == "Trigger":
         orgs = state["abeja"]["organizations"].values()
         return [t for org in orgs for d in org["deployments"].values() for t in d["triggers"].values()]
-    # live objects: dataiku CodeStudio
     if platform == "dataiku" and resource == "CodeStudio":
         return list(state["dataiku"]["code_studios"].values())
     if platform == "dataiku" and resource == "CodeStudioTemplate":
         return [t for t in state["dataiku"]["templates"].values() if t["id"] not in ("vscode", "jupyterlab")]
-    # live objects: appconfig Deployment, HostedConfigurationVersion
     if platform == "appconfig" and resource == "Deployment":
         # Finished deployments stay as history (AppConfig has no delete): those a stack still manages
         # carry its start token, and any still rolling out counts too.
