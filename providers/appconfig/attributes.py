@@ -22,6 +22,7 @@ class DeploymentAttributes:
     dynamic_extension_parameters: pulumi.Output[dict[str, str]]
     tags: pulumi.Output[dict[str, str]]
     wait_for: pulumi.Output[str]
+    revert_on_destroy: pulumi.Output[bool]
     timeout_seconds: pulumi.Output[float]
     deployment_number: pulumi.Output[int | None]
     arn: pulumi.Output[str | None]

@@ -432,11 +432,19 @@ class AppConfigClient:
         for item in self._pages(op, "list_deployments", ApplicationId=application_id, EnvironmentId=environment_id):
             yield parse_answer(DeploymentSummary.model_validate, item, op)
 
-    def delete_deployment(self, application_id: str, environment_id: str, number: int) -> Deployment:
-        """StopDeployment: AppConfig rolls an active deployment back (it has no delete)."""
+    def delete_deployment(
+        self, application_id: str, environment_id: str, number: int, *, allow_revert: bool = False
+    ) -> Deployment:
+        """StopDeployment: AppConfig rolls a DEPLOYING deployment back (it has no delete); with
+        ``allow_revert`` also one BAKING or VALIDATING, and reverts a COMPLETE one."""
         op = self._op("stopping", "Deployment", f"{application_id}/{environment_id}/{number}")
         answer = self._call(
-            op, "stop_deployment", ApplicationId=application_id, EnvironmentId=environment_id, DeploymentNumber=number
+            op,
+            "stop_deployment",
+            ApplicationId=application_id,
+            EnvironmentId=environment_id,
+            DeploymentNumber=number,
+            AllowRevert=True if allow_revert else None,
         )
         return parse_answer(Deployment.model_validate, answer, op)
 

@@ -1,16 +1,16 @@
 """AWS AppConfig Deployment: one rollout of a configuration version to an environment.
 
-A started deployment cannot change: every input that reaches StartDeployment replaces it (a new
-deployment starts, the old one stays as history). Tags and the wait settings change in place.
+A started deployment cannot change: every input that reaches StartDeployment replaces it (a new one
+starts, the old one stays as history); tags, the wait and destroy settings change in place. States:
+DEPLOYING -> BAKING -> COMPLETE, or -> ROLLING_BACK -> ROLLED_BACK (stopped, or an alarm); REVERTED.
+AppConfig takes one deployment at a time per environment: a start while another is active is refused,
+so create waits for the environment and starts again. A stack's own deployments to one environment
+take turns inside the provider process instead, and one waiting for its turn holds no operation slot.
 
-Lifecycle on the platform: DEPLOYING -> BAKING -> COMPLETE, or -> ROLLING_BACK -> ROLLED_BACK when
-stopped or when an alarm fires; REVERTED when a COMPLETE one is reverted. One deployment at a time
-per environment: a start while another is active is refused (ConflictException), so create waits
-for the active one and starts again, within `timeout_seconds`. A stack's own deployments to one
-environment take turns inside the provider process instead, without polling or refused starts.
-
-Destroy stops a deployment still in progress (AppConfig rolls it back); a finished deployment stays
-as history, since AppConfig has no delete (destroy removes only the tag that marked it as managed).
+Destroy stops a DEPLOYING deployment (AppConfig rolls it back). AppConfig stops one BAKING or
+VALIDATING, or reverts a COMPLETE one (the environment's latest), only when asked to revert:
+`revert_on_destroy=True`. Anything else stays as history (AppConfig has no delete), and destroy says
+so; it removes the start-token tag that marked the deployment as this resource's.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ import contextlib
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
-
-import pulumi
 
 from ..core import (
     BadRequestError,
@@ -30,53 +29,47 @@ from ..core import (
     FailedStateError,
     Field,
     ForceNew,
-    NotFoundError,
     Observed,
-    Operation,
     OutputsModel,
     PlatformProvider,
     PlatformResource,
-    ProviderError,
     ResourceArgs,
     Secret,
+    Step,
     WaitFor,
     WaitTimeoutError,
     WriteOnly,
 )
 from ..core.concurrency import one_at_a_time
-from ..core.lifecycle import create_or_take_over, retry_conflicts
+from ..core.lifecycle import create_or_take_over, present, retry_conflicts
 from ..core.retry import operation_deadline
-from ..core.waiter import progress
+from .attributes import DeploymentAttributes
 
-if TYPE_CHECKING:
-    # boto3 and the wire models load only where requests are sent, never in a program or a
-    # preview's check and diff.
+if TYPE_CHECKING:  # boto3 and the wire models load only where requests are sent
     from .client import AppConfigClient
     from .models import Deployment as DeploymentWire
 
 ID_PATTERN = r"^[a-z0-9]{4,7}$"
 STRATEGY_PATTERN = r"^([a-z0-9]{4,7}|AppConfig\.[A-Za-z0-9]{9,40})$"
 EXTENSION_PARAMETER_KEY = r"^([^#\n]{1,96})#([^/#\n]{1,64})$"
-# Marks a deployment a stack manages (see `start_token`); destroy removes it, leaving plain history.
+# Marks a deployment a resource manages (see `start_token`); destroy removes it, leaving plain history.
 # Never shown in the `tags` output.
 START_TOKEN_TAG = "pulumi-ml-platforms:start-token"
 ACTIVE_STATES = frozenset({"DEPLOYING", "VALIDATING", "BAKING", "ROLLING_BACK"})
 RUNNING_STATES = frozenset({"DEPLOYING", "VALIDATING", "BAKING"})
-FAILED_STATES = frozenset({"ROLLED_BACK", "REVERTED"})
 IDLE_ENVIRONMENT_STATES = frozenset({"READY_FOR_DEPLOYMENT", "ROLLED_BACK", "REVERTED"})
 # How many of an environment's newest deployments a create looks through for its own.
 LOOK_BACK_DEPLOYMENTS = 50
 RELEASE_AFTER_FAILURE_SECONDS = 60.0
-# The start token of each deployment this process started ("" once released), by the deployment's
-# local key and start time (a number alone comes back if an environment is recreated under the
-# same id): a create looking for its own deployment reads tags only of deployments that other
-# processes started, so a run of many deployments to one environment costs the same for each.
-TOKENS_STARTED_HERE: dict[tuple[str, str | None], str] = {}
 
 WaitForChoice = Literal["complete", "start"]
 
 
-class DeploymentArgs(ResourceArgs):
+class DeploymentArgs(
+    ResourceArgs,
+    timeout=1800,
+    waits_for="an earlier deployment to the environment to finish and for this one to complete",
+):
     """Inputs of an AppConfig Deployment."""
 
     application_id: Annotated[str, ForceNew()] = Field(
@@ -122,13 +115,13 @@ class DeploymentArgs(ResourceArgs):
         description="`complete`: wait until the deployment is COMPLETE, and fail with the event log's reason if it "
         "rolls back; `start`: return once it started. Changing it never starts a new deployment.",
     )
-    timeout_seconds: Annotated[float, WriteOnly()] = Field(
-        default=1800.0,
-        gt=0,
-        le=86400,
-        description="How long create waits, in seconds, for an earlier deployment to the environment to finish and "
-        "for this one to complete (Pulumi's customTimeouts do not reach dynamic providers). A deployment "
-        "still rolling out when it passes keeps going; the next `pulumi up` takes it over and waits on.",
+    revert_on_destroy: Annotated[bool, WriteOnly()] = Field(
+        default=False,
+        description="On destroy, roll back a deployment still DEPLOYING, BAKING or VALIDATING, and revert a COMPLETE "
+        "one that is still the environment's latest (AppConfig allows a revert within 72 hours of completion; a "
+        "refused revert fails the destroy). Without it, destroy stops only a DEPLOYING deployment (AppConfig "
+        "refuses to stop others without a revert) and leaves the rest as history. Changing it never starts a "
+        "new deployment.",
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
@@ -161,20 +154,15 @@ class DeploymentOutputs(OutputsModel):
     deployment_number: int | None = Field(default=None, description="Number of the deployment in its environment.")
     arn: str | None = Field(default=None, description="ARN of the deployment.")
     state: str | None = Field(
-        default=None,
-        description="DEPLOYING, VALIDATING, BAKING, COMPLETE, ROLLING_BACK, ROLLED_BACK or REVERTED (as of the last "
-        "create, update or refresh).",
+        default=None, description="DEPLOYING, VALIDATING, BAKING, COMPLETE, ROLLING_BACK, ROLLED_BACK or REVERTED."
     )
     percentage_complete: float | None = Field(default=None, description="Percentage of targets that have it.")
     started_at: str | None = Field(default=None, description="Start time, ISO-8601.")
     completed_at: str | None = Field(default=None, description="Completion (or rollback) time, ISO-8601.")
     event_log: list[dict[str, Any]] | None = Field(
-        default=None,
-        description="Events, newest first: `event_type`, `triggered_by`, `description`, `occurred_at`.",
+        default=None, description="Events, newest first: `event_type`, `triggered_by`, `description`, `occurred_at`."
     )
-    deployment_duration_in_minutes: int | None = Field(
-        default=None, description="The strategy's deployment duration, as applied to this deployment."
-    )
+    deployment_duration_in_minutes: int | None = Field(default=None, description="The strategy's duration, as applied.")
     growth_type: str | None = Field(default=None, description="The strategy's growth type, as applied.")
     growth_factor: float | None = Field(default=None, description="The strategy's growth factor, as applied.")
     final_bake_time_in_minutes: int | None = Field(default=None, description="The strategy's bake time, as applied.")
@@ -183,103 +171,49 @@ class DeploymentOutputs(OutputsModel):
     kms_key_arn: str | None = Field(default=None, description="ARN of the KMS key used, when one was given.")
 
 
-# ---- ids and wire mapping ------------------------------------------------------------------------
+# ---- wire mapping and the start token ------------------------------------------------------------
+
+# Every field the Deployment shape documents (botocore's model), under the same names as ours; tags come
+# from ListTagsForResource and the ARN is built, so neither is among them.
+# What reaches StartDeployment as given (the version goes as text, the extension parameters by name only).
+STARTED_WITH = ["application_id", "environment_id", "deployment_strategy_id", "configuration_profile_id"]
+STARTED_WITH += ["description", "kms_key_identifier"]
+NOT_IN_ANSWER = ("dynamic_extension_parameters", "tags", "wait_for", "revert_on_destroy", "timeout_seconds", "arn")
+WIRE_FIELDS = {
+    name: name
+    for name in (*DeploymentArgs.field_specs(), *DeploymentOutputs.field_specs())
+    if name not in NOT_IN_ANSWER
+}
 
 
-def deployment_id(application_id: str, environment_id: str, number: int) -> str:
-    return f"{application_id}/{environment_id}/{number}"
-
-
-def parse_deployment_id(ident: str) -> tuple[str, str, int]:
-    parts = ident.split("/")
-    if len(parts) != 3 or not parts[2].isdigit():
-        raise ProviderError(f"reading AppConfig Deployment ({ident}): the id is not application/environment/number")
-    return parts[0], parts[1], int(parts[2])
-
-
-def observe(deployment: DeploymentWire, configuration_version: Any, tags: Mapping[str, str], arn: str) -> Observed:
-    """The deployment as Args and Outputs field names.
-
-    AppConfig reports a hosted version deployed by label as its number (and the label apart): the
-    user's input is kept when it names the deployed version either way, so nothing shows as changed.
-    """
-    version: Any = deployment.configuration_version
-    if configuration_version is not None and str(configuration_version) in (version, deployment.version_label):
-        version = configuration_version
-    return {
-        "application_id": deployment.application_id,
-        "environment_id": deployment.environment_id,
-        "deployment_strategy_id": deployment.deployment_strategy_id,
-        "configuration_profile_id": deployment.configuration_profile_id,
-        "configuration_version": version,
-        "description": deployment.description,
-        "kms_key_identifier": deployment.kms_key_identifier,
-        "tags": {k: v for k, v in tags.items() if k != START_TOKEN_TAG},
-        "deployment_number": deployment.deployment_number,
-        "arn": arn,
-        "state": deployment.state,
-        "percentage_complete": deployment.percentage_complete,
-        "started_at": deployment.started_at,
-        "completed_at": deployment.completed_at,
-        "event_log": [event.as_output() for event in deployment.event_log],
-        "deployment_duration_in_minutes": deployment.deployment_duration_in_minutes,
-        "growth_type": deployment.growth_type,
-        "growth_factor": deployment.growth_factor,
-        "final_bake_time_in_minutes": deployment.final_bake_time_in_minutes,
-        "configuration_name": deployment.configuration_name,
-        "version_label": deployment.version_label,
-        "kms_key_arn": deployment.kms_key_arn,
-    }
-
-
-# ---- finders and waiters -------------------------------------------------------------------------
-
-
-def get_deployment_or_none(client: AppConfigClient, app: str, env: str, number: int) -> DeploymentWire | None:
-    try:
-        return client.get_deployment(app, env, number)
-    except NotFoundError:
-        return None
-
-
-def start_token(args: DeploymentArgs) -> str:
-    """A digest of every input that reaches StartDeployment (extension parameters by name only).
-
-    It tags the deployment a create starts, so a start whose answer was lost, or a run killed
-    mid-create, finds its deployment again instead of starting a second one.
-    """
-    identity = {
-        "application_id": args.application_id,
-        "environment_id": args.environment_id,
-        "deployment_strategy_id": args.deployment_strategy_id,
-        "configuration_profile_id": args.configuration_profile_id,
+def start_token(args: DeploymentArgs, owner: str | None) -> str:
+    """A digest of every input that reaches StartDeployment (extension parameters by name only) and of
+    the owner mark: a start whose answer was lost, or a run killed mid-create, finds its deployment by
+    it, and another stack deploying the same version to the environment never takes this one."""
+    identity = {name: getattr(args, name) for name in STARTED_WITH} | {
         "configuration_version": str(args.configuration_version),
-        "description": args.description,
-        "kms_key_identifier": args.kms_key_identifier,
         "extension_parameters": sorted(args.dynamic_extension_parameters or {}),
+        **({"owner": owner} if owner else {}),
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:40]
 
 
-def find_started_deployment(
-    client: AppConfigClient, app: str, env: str, token: str, version: str, profile: str
-) -> DeploymentWire | None:
-    """The deployment a create with this token started and no destroy released, or None."""
-    for checked, summary in enumerate(client.iter_deployments(app, env)):
-        if checked >= LOOK_BACK_DEPLOYMENTS:
-            return None
-        if summary.configuration_profile_id != profile or version not in (
-            summary.configuration_version,
-            summary.version_label,
-        ):
-            continue
-        key = client.get_local_key(deployment_path(app, env, summary.deployment_number))
-        known = TOKENS_STARTED_HERE.get((key, summary.started_at)) if summary.started_at else None
-        if known is None:
-            known = client.get_tags(client.get_deployment_arn(app, env, summary.deployment_number)).get(START_TOKEN_TAG)
-        if known == token:
-            return client.get_deployment(app, env, summary.deployment_number)
-    return None
+# The start token ("" once released) of each deployment this process started, by local key and start
+# time: a create reads tags only of deployments other processes started, so each of many deployments to
+# one environment costs the same. Threads add to it while a release looks through it: one lock guards it.
+TOKENS_STARTED_HERE: dict[tuple[str, str], str] = {}
+TOKENS_LOCK = threading.Lock()
+
+
+def remember_token(key: str, started_at: str, token: str) -> None:
+    with TOKENS_LOCK:
+        TOKENS_STARTED_HERE[(key, started_at)] = token
+
+
+def forget_tokens(key: str) -> None:
+    with TOKENS_LOCK:
+        for known in [known for known in TOKENS_STARTED_HERE if known[0] == key]:
+            TOKENS_STARTED_HERE[known] = ""
 
 
 def deployment_path(app: str, env: str, number: int) -> str:
@@ -289,83 +223,87 @@ def deployment_path(app: str, env: str, number: int) -> str:
 def release_token(client: AppConfigClient, app: str, env: str, number: int, arn: str | None = None) -> None:
     """Remove the start token: the deployment becomes plain history that no create takes over."""
     client.update_tags(arn or client.get_deployment_arn(app, env, number), {}, [START_TOKEN_TAG])
-    local = client.get_local_key(deployment_path(app, env, number))
-    for key in [key for key in TOKENS_STARTED_HERE if key[0] == local]:
-        TOKENS_STARTED_HERE[key] = ""
-
-
-def _state(deployment: DeploymentWire | None) -> str:
-    return deployment.state if deployment else "GONE"
-
-
-def wait_environment_idle(client: AppConfigClient, app: str, env: str, deadline: Deadline, op: Operation) -> None:
-    """Until no deployment is active in the environment (the platform allows one at a time)."""
-    WaitFor(
-        op,
-        "the deployment in progress in the environment to finish",
-        lambda: client.get_environment(app, env),
-        lambda e: e is not None and (e.state or "READY_FOR_DEPLOYMENT") in IDLE_ENVIRONMENT_STATES,
-        lambda e: (e.state or "?") if e else "GONE",
-        lambda e: "the environment disappeared" if e is None else None,
-    ).run(deadline)
-
-
-def wait_deployment_complete(
-    client: AppConfigClient, app: str, env: str, number: int, deadline: Deadline, op: Operation
-) -> DeploymentWire:
-    """Until COMPLETE; a rollback or revert fails with the reason the event log gives."""
-
-    def failure(deployment: DeploymentWire | None) -> str | None:
-        if deployment is None:
-            return "the deployment disappeared"
-        return deployment.failure_reason() if deployment.state in FAILED_STATES else None
-
-    done = WaitFor(
-        op,
-        "COMPLETE",
-        lambda: get_deployment_or_none(client, app, env, number),
-        lambda d: d is not None and d.state == "COMPLETE",
-        _state,
-        failure,
-    ).run(deadline)
-    assert done is not None
-    return done
-
-
-def stop_if_running(client: AppConfigClient, app: str, env: str, number: int, op: Operation) -> str | None:
-    """Stop the deployment if it is still rolling out; returns the state it was found in (None: gone)."""
-    current = get_deployment_or_none(client, app, env, number)
-    if current is None:
-        return None
-    if current.state in RUNNING_STATES:
-        progress(f"{op.describe()}: deployment {number} is {current.state}; stopping it (AppConfig rolls it back)")
-        # A BadRequest means it finished between our read and the stop: nothing runs any more.
-        with contextlib.suppress(BadRequestError):
-            client.delete_deployment(app, env, number)
-    return current.state
+    forget_tokens(client.get_local_key(deployment_path(app, env, number)))
 
 
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
+class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "DeploymentWire"]):
     args_model = DeploymentArgs
     outputs_model = DeploymentOutputs
     platform = "AppConfig"
     resource_label = "Deployment"
-
     client_class = "providers.appconfig.client:AppConfigClient"
+    id_fields = ("application_id", "environment_id", "deployment_number")
+    target = frozenset({"COMPLETE"})
+    failed = frozenset({"ROLLED_BACK", "REVERTED"})
+    mark_place = f"the tag `{START_TOKEN_TAG}`, which holds it digested with the inputs StartDeployment receives"
+    wire_fields = WIRE_FIELDS
 
-    def create_remote(self, client: AppConfigClient, args: DeploymentArgs, deadline: Deadline) -> tuple[str, Observed]:
+    def label_of(self, args: DeploymentArgs) -> str:
+        return f"{args.application_id}/{args.environment_id}"
+
+    def fetch(self, step: Step[AppConfigClient], ident: str, known: Mapping[str, Any]) -> DeploymentWire:
+        return step.client.get_deployment(*self.split_id(ident))
+
+    def status_of(self, obj: DeploymentWire) -> str:
+        return obj.state
+
+    def failure_of(self, obj: DeploymentWire) -> str | None:
+        return obj.failure_reason()
+
+    def turn(self, step: Step[AppConfigClient], values: Mapping[str, Any]) -> contextlib.AbstractContextManager[None]:
+        """A create waits here, holding no operation slot, for this run's other deployments to the
+        environment, and keeps the turn until its own is started (by default, complete)."""
+        if step.operation.action != "creating":
+            return contextlib.nullcontext()
+        where = f"application/{values.get('application_id')}/environment/{values.get('environment_id')}"
+        waiting = "this run's other deployment to the environment"
+        return one_at_a_time(step.client.get_local_key(where), step.deadline, step.operation, waiting)
+
+    def read_back(self, obj: DeploymentWire, known: Mapping[str, Any]) -> Observed:
+        """What the answer documents. AppConfig reports a hosted version deployed by label as its number
+        (and the label apart): the input is kept when it names the deployed version either way."""
+        seen = present(obj, self.wire_fields)
+        wanted = known.get("configuration_version")
+        if wanted is not None and str(wanted) in (obj.configuration_version, obj.version_label):
+            seen["configuration_version"] = wanted
+        if "event_log" in seen:
+            seen["event_log"] = [event.as_output() for event in obj.event_log]
+        return seen
+
+    def observe(
+        self, step: Step[AppConfigClient], ident: str, obj: DeploymentWire, known: Mapping[str, Any]
+    ) -> Observed:
+        arn = known.get("arn") or step.client.get_deployment_arn(*self.split_id(ident))
+        tags = {k: v for k, v in step.client.get_tags(arn).items() if k != START_TOKEN_TAG}
+        return {**self.read_back(obj, known), "arn": arn, "tags": tags}
+
+    def converge(
+        self,
+        step: Step[AppConfigClient],
+        ident: str,
+        current: DeploymentWire,
+        args: DeploymentArgs,
+        prior: Mapping[str, Any],
+    ) -> DeploymentWire | None:
+        """Tags to the inputs; then, by default, wait while it is still active."""
+        self.tag(step, prior.get("arn") or step.client.get_deployment_arn(*self.split_id(ident)), args.tags)
+        return None if args.wait_for == "complete" and current.state in ACTIVE_STATES else current
+
+    def tag(self, step: Step[AppConfigClient], arn: str, tags: Mapping[str, str]) -> None:
+        """The deployment's tags brought to ``tags`` (the start token stays)."""
+        tagged = {k: v for k, v in step.client.get_tags(arn).items() if k != START_TOKEN_TAG}
+        changed = {k: v for k, v in tags.items() if tagged.get(k) != v}
+        step.client.update_tags(arn, changed, sorted(set(tagged) - set(tags)))
+
+    def create_remote(self, step: Step[AppConfigClient], args: DeploymentArgs) -> tuple[str, Observed]:
+        """Start (or take over what this resource's interrupted run started), queueing behind whatever is
+        active in the environment; by default, wait until COMPLETE."""
         app, env = args.application_id, args.environment_id
-        op = self.operation("starting", f"{app}/{env}")
-        token = start_token(args)
+        client, token, starting = step.client, start_token(args, step.owner), step.doing("starting")
         sent: list[bool] = []
-
-        def find() -> DeploymentWire | None:
-            return find_started_deployment(
-                client, app, env, token, str(args.configuration_version), args.configuration_profile_id
-            )
 
         def start() -> str:
             sent.append(True)
@@ -382,67 +320,38 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
             )
             if started.started_at:
                 key = client.get_local_key(deployment_path(app, env, started.deployment_number))
-                TOKENS_STARTED_HERE[(key, started.started_at)] = token
+                remember_token(key, started.started_at, token)
             return str(started.deployment_number)
 
-        def release(leftover: DeploymentWire) -> None:
-            release_token(client, app, env, leftover.deployment_number)
-
-        # This run's deployments to one environment take turns here, each holding it until its own
-        # is started (and, by default, complete); a deployment from elsewhere is refused with a
-        # ConflictException, and the start waits for the environment and tries again.
-        with one_at_a_time(
-            client.get_local_key(f"application/{app}/environment/{env}"),
-            deadline,
-            op,
-            "this run's other deployment to the environment",
-        ):
-            number = int(
-                create_or_take_over(
-                    op,
-                    find=find,
-                    # The token is a digest of every input that reaches StartDeployment.
-                    same=lambda _found: True,
-                    adopt=False,
-                    ident=lambda found: str(found.deployment_number),
-                    create=lambda: retry_conflicts(
-                        op,
-                        start,
-                        settle=lambda: wait_environment_idle(client, app, env, deadline, op),
-                        deadline=deadline,
-                    ),
-                    failed=lambda found: found.state in FAILED_STATES,
-                    discard=release,
-                    what="deployment",
-                    deadline=deadline,
-                )
-            )
-            return self._follow_started(client, args, app, env, number, token_sent=bool(sent), deadline=deadline)
-
-    def _follow_started(
-        self,
-        client: AppConfigClient,
-        args: DeploymentArgs,
-        app: str,
-        env: str,
-        number: int,
-        *,
-        token_sent: bool,
-        deadline: Deadline,
-    ) -> tuple[str, Observed]:
-        op = self.operation("deploying", deployment_id(app, env, number))
-        arn = client.get_deployment_arn(app, env, number)
-        if not token_sent:
-            # Taken over from an interrupted run: bring its tags to ours (the token is kept).
-            current = {k: v for k, v in client.get_tags(arn).items() if k != START_TOKEN_TAG}
-            client.update_tags(
-                arn, {k: v for k, v in args.tags.items() if current.get(k) != v}, sorted(set(current) - set(args.tags))
-            )
-        deployment = client.get_deployment(app, env, number)
-        progress(f"{op.describe()}: started ({deployment.state})")
+        number = create_or_take_over(
+            starting.operation,
+            find=lambda: self.find_started(starting, args, token),
+            # The token is a digest of every input that reaches StartDeployment and of the owner mark.
+            same=lambda _found: True,
+            adopt=False,
+            ident=lambda found: str(found.deployment_number),
+            create=lambda: retry_conflicts(
+                starting.operation,
+                start,
+                settle=lambda: self.wait_environment_idle(starting, app, env),
+                deadline=step.deadline,
+            ),
+            failed=lambda found: found.state in self.failed,
+            discard=lambda found: release_token(client, app, env, found.deployment_number),
+            what=self.what,
+            deadline=step.deadline,
+        )
+        ident = self.join_id(app, env, number)
+        deploying = step.doing("deploying", ident)
+        known = {**args.to_dict(), "arn": client.get_deployment_arn(app, env, int(number))}
+        if not sent:
+            # Taken over from an interrupted run: its tags are brought to ours (the token is kept).
+            self.tag(deploying, known["arn"], args.tags)
+        deployment = self.fetch(deploying, ident, known)
+        deploying.say(f"started ({deployment.state})")
         if args.wait_for == "complete" and deployment.state != "COMPLETE":
             try:
-                deployment = wait_deployment_complete(client, app, env, number, deadline, op)
+                deployment = self.wait_target(deploying, ident, known)
             except WaitTimeoutError as timed_out:
                 # The deployment keeps its start token: the next `pulumi up` takes it over and waits on.
                 timed_out.cause += "; it keeps rolling out, and the next `pulumi up` takes it over and waits on"
@@ -451,83 +360,91 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient"]):
             except FailedStateError:
                 # The rollback is history now; without the token the next run starts afresh.
                 with operation_deadline(Deadline.after(RELEASE_AFTER_FAILURE_SECONDS)):
-                    release_token(client, app, env, number, arn)
+                    release_token(client, app, env, int(number), known["arn"])
                 raise
-        return deployment_id(app, env, number), observe(deployment, args.configuration_version, args.tags, arn)
+        return ident, {**self.read_back(deployment, known), "arn": known["arn"], "tags": dict(args.tags)}
 
-    def read_remote(self, client: AppConfigClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
-        app, env, number = parse_deployment_id(ident)
-        deployment = get_deployment_or_none(client, app, env, number)
-        if deployment is None:
-            return None
-        arn = prior.get("arn") or client.get_deployment_arn(app, env, number)
-        return observe(deployment, prior.get("configuration_version"), client.get_tags(arn), arn)
+    def find_started(self, step: Step[AppConfigClient], args: DeploymentArgs, token: str) -> DeploymentWire | None:
+        """The deployment a create with this token started and no destroy released, or None."""
+        client, app, env = step.client, args.application_id, args.environment_id
+        version = str(args.configuration_version)
+        for checked, summary in enumerate(client.iter_deployments(app, env)):
+            if checked >= LOOK_BACK_DEPLOYMENTS:
+                return None
+            if summary.configuration_profile_id != args.configuration_profile_id or version not in (
+                summary.configuration_version,
+                summary.version_label,
+            ):
+                continue
+            number = summary.deployment_number
+            key = client.get_local_key(deployment_path(app, env, number))
+            known = TOKENS_STARTED_HERE.get((key, summary.started_at)) if summary.started_at else None
+            if known is None:
+                known = client.get_tags(client.get_deployment_arn(app, env, number)).get(START_TOKEN_TAG)
+            if known == token:
+                return client.get_deployment(app, env, number)
+        return None
 
-    def update_remote(
-        self, client: AppConfigClient, ident: str, prior: Mapping[str, Any], args: DeploymentArgs, deadline: Deadline
-    ) -> Observed:
-        # Only tags and the wait settings reach here; everything else replaces the deployment.
-        app, env, number = parse_deployment_id(ident)
-        op = self.operation("updating", ident)
-        arn = prior.get("arn") or client.get_deployment_arn(app, env, number)
-        current = {k: v for k, v in client.get_tags(arn).items() if k != START_TOKEN_TAG}
-        changed = {k: v for k, v in args.tags.items() if current.get(k) != v}
-        client.update_tags(arn, changed, sorted(set(current) - set(args.tags)))
-        deployment = get_deployment_or_none(client, app, env, number)
-        if deployment is None:
-            raise NotFoundError("the deployment no longer exists; run `pulumi refresh`", op)
-        if args.wait_for == "complete" and deployment.state in ACTIVE_STATES:
-            deployment = wait_deployment_complete(client, app, env, number, deadline, op)
-        return observe(deployment, args.configuration_version, args.tags, arn)
+    def wait_environment_idle(self, step: Step[AppConfigClient], app: str, env: str) -> None:
+        """Until no deployment is active in the environment (the platform allows one at a time)."""
+        WaitFor(
+            step.operation,
+            "the deployment in progress in the environment to finish",
+            lambda: step.client.get_environment(app, env),
+            lambda e: e is not None and (e.state or "READY_FOR_DEPLOYMENT") in IDLE_ENVIRONMENT_STATES,
+            lambda e: (e.state or "?") if e else "GONE",
+        ).run(step.deadline)
 
-    def delete_remote(self, client: AppConfigClient, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
-        app, env, number = parse_deployment_id(ident)
-        op = self.operation("deleting", ident)
-        state = stop_if_running(client, app, env, number, op)
-        if state is None:
-            return
-        if state not in RUNNING_STATES:
-            progress(
-                f"{op.describe()}: deployment {number} is {state}; AppConfig keeps finished deployments as history "
-                "(there is no delete), so it stays, no longer managed by this stack"
-            )
-        # The start token marks a deployment a stack manages; without it the deployment is plain history.
-        release_token(client, app, env, number, prior.get("arn"))
+    def delete_remote(self, step: Step[AppConfigClient], ident: str, prior: Mapping[str, Any]) -> None:
+        """AppConfig has no delete: stop (or revert) what may be, say what stays, and drop the start token."""
+        current = self.get_or_none(step, ident, prior)
+        if current is not None:
+            self.stop_or_leave(step, ident, current, bool(prior.get("revert_on_destroy")))
+            app, env, number = self.split_id(ident)
+            release_token(step.client, app, env, number, prior.get("arn"))
+
+    def stop_or_leave(
+        self, step: Step[AppConfigClient], ident: str, current: DeploymentWire, revert: bool, again: bool = False
+    ) -> None:
+        app, env, number = self.split_id(ident)
+        state = current.state
+        latest = revert and state == "COMPLETE" and next(step.client.iter_deployments(app, env)).deployment_number
+        if state != "DEPLOYING" and not (revert and state in RUNNING_STATES) and latest != number:
+            return step.say(left_as_history(number, state, revert))
+        doing = (
+            "reverting it (to the configuration deployed before it)"
+            if latest
+            else "stopping it (AppConfig rolls it back)"
+        )
+        step.say(f"deployment {number} is {state}; {doing}")
+        try:
+            step.client.delete_deployment(app, env, number, allow_revert=revert)
+        except BadRequestError as refused:
+            now = self.get_or_none(step, ident, {})
+            if not again and now is not None and now.state != state:
+                # It moved on between the read and the stop (DEPLOYING -> BAKING, say): judge it again.
+                return self.stop_or_leave(step, ident, now, revert, again=True)
+            advice = "set revert_on_destroy=False to leave it as history" if revert else "it stays as history"
+            refused.cause += f"; AppConfig refused to stop deployment {number} ({state}): {advice}"
+            refused.args = (str(refused),)
+            raise
 
 
-class Deployment(PlatformResource[DeploymentArgs], module="appconfig", name="Deployment"):
-    """An AWS AppConfig deployment of a configuration version to an environment.
+def left_as_history(number: int, state: str, revert: bool) -> str:
+    """What destroy tells about a deployment it leaves in place."""
+    if state in RUNNING_STATES:
+        why = (
+            f"AppConfig stops a {state} deployment only when asked to revert, so it finishes and stays as history "
+            "(set revert_on_destroy=True to roll it back on destroy)"
+        )
+    elif revert and state == "COMPLETE":
+        why = "a later deployment replaced it in the environment, so there is nothing to revert; it stays as history"
+    else:
+        why = "AppConfig keeps finished deployments as history (there is no delete), so it stays"
+    return f"deployment {number} is {state}; {why}, no longer managed by this stack"
 
-    Create starts the deployment, queueing behind one already active in the environment, and by
-    default waits until it is COMPLETE, failing with the event log's reason on a rollback. Any
-    change but tags and the wait settings starts a new deployment. Destroy stops a deployment still
-    in progress (AppConfig rolls it back); a finished one stays as history: AppConfig has no delete.
-    """
+
+class Deployment(DeploymentAttributes, PlatformResource[DeploymentArgs], module="appconfig", name="Deployment"):
+    """An AWS AppConfig deployment of a configuration version to an environment."""
 
     provider_type = DeploymentProvider
-
-    application_id: pulumi.Output[str]
-    environment_id: pulumi.Output[str]
-    deployment_strategy_id: pulumi.Output[str]
-    configuration_profile_id: pulumi.Output[str]
-    configuration_version: pulumi.Output[str]
-    description: pulumi.Output[str | None]
-    kms_key_identifier: pulumi.Output[str | None]
-    dynamic_extension_parameters: pulumi.Output[dict[str, str]]
-    tags: pulumi.Output[dict[str, str]]
-    wait_for: pulumi.Output[str]
-    timeout_seconds: pulumi.Output[float]
-    deployment_number: pulumi.Output[int]
-    arn: pulumi.Output[str]
-    state: pulumi.Output[str]
-    percentage_complete: pulumi.Output[float]
-    started_at: pulumi.Output[str]
-    completed_at: pulumi.Output[str | None]
-    event_log: pulumi.Output[list[dict[str, Any]]]
-    deployment_duration_in_minutes: pulumi.Output[int]
-    growth_type: pulumi.Output[str]
-    growth_factor: pulumi.Output[float]
-    final_bake_time_in_minutes: pulumi.Output[int]
-    configuration_name: pulumi.Output[str | None]
-    version_label: pulumi.Output[str | None]
-    kms_key_arn: pulumi.Output[str | None]

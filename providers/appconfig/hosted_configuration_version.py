@@ -1,34 +1,27 @@
 """AWS AppConfig HostedConfigurationVersion: one immutable version of a hosted configuration profile.
 
-Versions cannot change: any change creates a new version (the new one first, then the old one is
-deleted), and unchanged content never creates one, so a Deployment of `version_number` downstream
-starts only when the content really changed. A recent version with exactly the same inputs (what a
-lost answer or an interrupted run leaves) is taken over rather than duplicated.
+Any change creates a new version (the new one first, then the old one is deleted); unchanged content
+never does, so a Deployment of `version_number` starts only when the content changed.
+
+Versions have no tags; the one free place AppConfig documents is the `Description` header (ASCII, at
+most 1024). A new version carries the owner mark there as the suffix ` [mlp-owner-<16 hex>]`, taken off
+on every read (so `description` takes at most 995). A create takes over only a recent version with
+exactly these inputs and this resource's mark (its lost answer's or interrupted run's); a version
+another stack, resource or person made is never taken over, even with the same content.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-import pulumi
+from ..core import Field, ForceNew, Observed, OutputsModel, PlatformProvider, PlatformResource, ResourceArgs, Step
+from ..core.lifecycle import present
+from ..core.ownership import mark_label
+from .attributes import HostedConfigurationVersionAttributes
 
-from ..core import (
-    Deadline,
-    Field,
-    ForceNew,
-    NotFoundError,
-    Observed,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ProviderError,
-    ResourceArgs,
-    WriteOnly,
-)
-from ..core.lifecycle import create_or_take_over
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # boto3 and the wire models load only where requests are sent
     from .client import AppConfigClient
     from .models import HostedConfigurationVersion as VersionWire
 
@@ -37,9 +30,12 @@ ID_PATTERN = r"^[a-z0-9]{4,7}$"
 LABEL_PATTERN = r"^(?=.*[^0-9]).{1,64}$"
 MAX_CONTENT_CHARACTERS = 2 * 1024 * 1024
 LOOK_BACK_VERSIONS = 10
+# The owner mark at the end of the Description header: ` [mlp-owner-0123456789abcdef]`.
+MARK_SUFFIX = re.compile(r"(?:^| )\[mlp-owner-([0-9a-f]{16})\]$")
+MAX_DESCRIPTION = 1024 - len(" [mlp-owner-0123456789abcdef]")
 
 
-class HostedConfigurationVersionArgs(ResourceArgs):
+class HostedConfigurationVersionArgs(ResourceArgs, timeout=300, waits_for="AppConfig to answer"):
     """Inputs of an AppConfig hosted configuration version."""
 
     application_id: Annotated[str, ForceNew()] = Field(
@@ -66,14 +62,16 @@ class HostedConfigurationVersionArgs(ResourceArgs):
         pattern=LABEL_PATTERN,
     )
     description: Annotated[str | None, ForceNew()] = Field(
-        default=None, description="Description of the version.", max_length=1024
+        default=None,
+        description="Description of the version: printable ASCII (AppConfig carries it in an HTTP header), at most "
+        f"{MAX_DESCRIPTION} characters (the rest of AppConfig's 1024 holds the owner mark).",
+        max_length=MAX_DESCRIPTION,
     )
-    timeout_seconds: Annotated[float, WriteOnly()] = Field(
-        default=300.0,
-        gt=0,
-        le=86400,
-        description="How long create and delete ride out transient failures, in seconds.",
-    )
+
+    def cross_field_problems(self) -> list[tuple[str, str]]:
+        if self.description and not re.fullmatch(r"[\x20-\x7e]*", self.description):
+            return [("description", "must be printable ASCII: AppConfig carries it in an HTTP header")]
+        return []
 
 
 class HostedConfigurationVersionOutputs(OutputsModel):
@@ -85,134 +83,103 @@ class HostedConfigurationVersionOutputs(OutputsModel):
     kms_key_arn: str | None = Field(default=None, description="ARN of the KMS key the profile encrypts with, if any.")
 
 
-def version_id(application_id: str, profile_id: str, number: int) -> str:
-    return f"{application_id}/{profile_id}/{number}"
+def split_mark(description: str | None) -> tuple[str | None, str | None]:
+    """(the user's description, the owner mark) of a Description header."""
+    found = MARK_SUFFIX.search(description or "")
+    return (description, None) if found is None else ((description or "")[: found.start()] or None, found.group(1))
 
 
-def parse_version_id(ident: str) -> tuple[str, str, int]:
-    parts = ident.split("/")
-    if len(parts) != 3 or not parts[2].isdigit():
-        raise ProviderError(
-            f"reading AppConfig HostedConfigurationVersion ({ident}): the id is not application/profile/number"
-        )
-    return parts[0], parts[1], int(parts[2])
+def marked(description: str | None, owner: str | None) -> str | None:
+    return description if owner is None else " ".join(filter(None, (description, f"[{mark_label(owner)}]")))
 
 
-def observe(version: VersionWire) -> Observed:
-    return {
-        "application_id": version.application_id,
-        "configuration_profile_id": version.configuration_profile_id,
-        "content": version.content.decode("utf-8", errors="replace"),
-        "content_type": version.content_type,
-        "version_label": version.version_label,
-        "description": version.description,
-        "version_number": version.version_number,
-        "kms_key_arn": version.kms_key_arn,
-    }
+# ---- provider ------------------------------------------------------------------------------------
 
 
-def find_same_version(
-    client: AppConfigClient, app: str, profile: str, args: HostedConfigurationVersionArgs
-) -> int | None:
-    """A recent version with exactly these inputs (what a lost answer or an interrupted run leaves), or None.
-
-    Versions carry no tags, so the inputs are their identity; only the newest few are looked at,
-    which is where an interrupted run's versions are.
-    """
-    for checked, summary in enumerate(client.iter_hosted_configuration_versions(app, profile)):
-        if checked >= LOOK_BACK_VERSIONS:
-            return None
-        if (summary.version_label, summary.description, summary.content_type) != (
-            args.version_label,
-            args.description,
-            args.content_type,
-        ):
-            continue
-        found = client.get_hosted_configuration_version(app, profile, summary.version_number)
-        if found.content == args.content.encode("utf-8"):
-            return summary.version_number
-    return None
-
-
-class HostedConfigurationVersionProvider(PlatformProvider[HostedConfigurationVersionArgs, "AppConfigClient"]):
+class HostedConfigurationVersionProvider(
+    PlatformProvider[HostedConfigurationVersionArgs, "AppConfigClient", "VersionWire"]
+):
     args_model = HostedConfigurationVersionArgs
     outputs_model = HostedConfigurationVersionOutputs
     platform = "AppConfig"
     resource_label = "HostedConfigurationVersion"
-
     client_class = "providers.appconfig.client:AppConfigClient"
+    id_fields = ("application_id", "configuration_profile_id", "version_number")
+    mark_place = "the end of its `Description` header, ` [mlp-owner-…]`, taken off on read"
+    # What GetHostedConfigurationVersion documents (its headers and body), by field.
+    wire_fields = {
+        name: name
+        for name in ("application_id", "configuration_profile_id", "content_type", "version_label", "version_number")
+    } | {"kms_key_arn": "kms_key_arn"}
 
-    def create_remote(
-        self, client: AppConfigClient, args: HostedConfigurationVersionArgs, deadline: Deadline
-    ) -> tuple[str, Observed]:
-        app, profile = args.application_id, args.configuration_profile_id
-        op = self.operation("creating", f"{app}/{profile}")
-        number = create_or_take_over(
-            op,
-            find=lambda: find_same_version(client, app, profile, args),
-            same=lambda _number: True,
-            adopt=False,
-            ident=str,
-            create=lambda: str(
-                client.create_hosted_configuration_version(
-                    app,
-                    profile,
-                    content=args.content.encode("utf-8"),
-                    content_type=args.content_type,
-                    description=args.description,
-                    version_label=args.version_label,
-                )
-            ),
-            what="hosted configuration version",
-            deadline=deadline,
-        )
-        found = client.get_hosted_configuration_version(app, profile, int(number))
-        return version_id(app, profile, int(number)), observe(found)
+    def label_of(self, args: HostedConfigurationVersionArgs) -> str:
+        return f"{args.application_id}/{args.configuration_profile_id}"
 
-    def read_remote(self, client: AppConfigClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
-        app, profile, number = parse_version_id(ident)
-        try:
-            return observe(client.get_hosted_configuration_version(app, profile, number))
-        except NotFoundError:
+    def fetch(self, step: Step[AppConfigClient], ident: str, known: Mapping[str, Any]) -> VersionWire:
+        return step.client.get_hosted_configuration_version(*self.split_id(ident))
+
+    def find(self, step: Step[AppConfigClient], args: HostedConfigurationVersionArgs) -> VersionWire | None:
+        """A recent version with exactly these inputs and this resource's mark (only the newest few are
+        looked at, which is where an interrupted run's versions are)."""
+        if step.owner is None:
             return None
+        app, profile = args.application_id, args.configuration_profile_id
+        for checked, summary in enumerate(step.client.iter_hosted_configuration_versions(app, profile)):
+            if checked >= LOOK_BACK_VERSIONS:
+                return None
+            if (summary.version_label, summary.description, summary.content_type) == (
+                args.version_label,
+                marked(args.description, step.owner),
+                args.content_type,
+            ):
+                found = step.client.get_hosted_configuration_version(app, profile, summary.version_number)
+                if found.content == args.content.encode("utf-8"):
+                    return found
+        return None
 
-    def update_remote(
+    def ident_of(self, found: VersionWire) -> str:
+        return self.join_id(found.application_id, found.configuration_profile_id, found.version_number)
+
+    def owner_of(self, obj: VersionWire) -> str | None:
+        return split_mark(obj.description)[1]
+
+    def send_create(self, step: Step[AppConfigClient], args: HostedConfigurationVersionArgs) -> str:
+        number = step.client.create_hosted_configuration_version(
+            args.application_id,
+            args.configuration_profile_id,
+            content=args.content.encode("utf-8"),
+            content_type=args.content_type,
+            description=marked(args.description, step.owner),
+            version_label=args.version_label,
+        )
+        return self.join_id(args.application_id, args.configuration_profile_id, number)
+
+    def converge(
         self,
-        client: AppConfigClient,
+        step: Step[AppConfigClient],
         ident: str,
-        prior: Mapping[str, Any],
+        current: VersionWire,
         args: HostedConfigurationVersionArgs,
-        deadline: Deadline,
-    ) -> Observed:
-        # Only timeout_seconds changes in place; a version itself never changes.
-        app, profile, number = parse_version_id(ident)
-        return observe(client.get_hosted_configuration_version(app, profile, number))
+        prior: Mapping[str, Any],
+    ) -> VersionWire:
+        return current  # nothing the platform knows changes in place
 
-    def delete_remote(self, client: AppConfigClient, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
-        app, profile, number = parse_version_id(ident)
-        try:
-            client.delete_hosted_configuration_version(app, profile, number)
-        except NotFoundError:
-            return
+    def send_delete(self, step: Step[AppConfigClient], ident: str, known: Mapping[str, Any]) -> None:
+        step.client.delete_hosted_configuration_version(*self.split_id(ident))
+
+    def observe(self, step: Step[AppConfigClient], ident: str, obj: VersionWire, known: Mapping[str, Any]) -> Observed:
+        seen = {**present(obj, self.wire_fields), "content": obj.content.decode("utf-8", errors="replace")}
+        if "description" in obj.model_fields_set:
+            seen["description"] = split_mark(obj.description)[0]
+        return seen
 
 
 class HostedConfigurationVersion(
-    PlatformResource[HostedConfigurationVersionArgs], module="appconfig", name="HostedConfigurationVersion"
+    HostedConfigurationVersionAttributes,
+    PlatformResource[HostedConfigurationVersionArgs],
+    module="appconfig",
+    name="HostedConfigurationVersion",
 ):
-    """A version of an AWS AppConfig hosted configuration profile.
-
-    Any change creates a new version (before the old one is deleted); unchanged content never does,
-    so a Deployment of `version_number` starts only when the content changed. Delete removes it.
-    """
+    """A version of an AWS AppConfig hosted configuration profile."""
 
     provider_type = HostedConfigurationVersionProvider
-
-    application_id: pulumi.Output[str]
-    configuration_profile_id: pulumi.Output[str]
-    content: pulumi.Output[str]
-    content_type: pulumi.Output[str]
-    version_label: pulumi.Output[str | None]
-    description: pulumi.Output[str | None]
-    timeout_seconds: pulumi.Output[float]
-    version_number: pulumi.Output[int]
-    kms_key_arn: pulumi.Output[str | None]

@@ -55,14 +55,15 @@ class DeploymentSummary(WireModel):
 
 
 class Deployment(WireModel):
-    """A GetDeployment / StartDeployment / StopDeployment answer."""
+    """A GetDeployment / StartDeployment / StopDeployment answer (a field it lacks stays unset, so the
+    recorded input stands for it)."""
 
-    application_id: str
-    environment_id: str
+    application_id: str | None = None
+    environment_id: str | None = None
     deployment_number: int
-    deployment_strategy_id: str
-    configuration_profile_id: str
-    configuration_version: str
+    deployment_strategy_id: str | None = None
+    configuration_profile_id: str | None = None
+    configuration_version: str | None = None
     configuration_name: str | None = None
     version_label: str | None = None
     description: str | None = None
@@ -105,6 +106,14 @@ class HostedConfigurationVersionSummary(WireModel):
     version_label: str | None = None
 
 
+OPTIONAL_HEADERS = {
+    "ContentType": "content_type",
+    "Description": "description",
+    "VersionLabel": "version_label",
+    "KmsKeyArn": "kms_key_arn",
+}
+
+
 class HostedConfigurationVersion(BaseModel):
     """GetHostedConfigurationVersion: the content is the body, the rest comes in headers."""
 
@@ -121,6 +130,8 @@ class HostedConfigurationVersion(BaseModel):
 
     @classmethod
     def from_answer(cls, answer: dict[str, Any]) -> HostedConfigurationVersion:
+        """Only the headers the answer carries are set (``model_fields_set``): one it lacks keeps the
+        recorded input."""
         content = answer.get("Content", b"")
         if hasattr(content, "read"):
             content = content.read()
@@ -129,8 +140,5 @@ class HostedConfigurationVersion(BaseModel):
             configuration_profile_id=answer["ConfigurationProfileId"],
             version_number=int(answer["VersionNumber"]),
             content=content,
-            content_type=answer.get("ContentType"),
-            description=answer.get("Description"),
-            version_label=answer.get("VersionLabel"),
-            kms_key_arn=answer.get("KmsKeyArn"),
+            **{field: answer[key] for key, field in OPTIONAL_HEADERS.items() if key in answer},
         )

@@ -164,6 +164,19 @@ def test_write_once_turns_a_lost_start_into_a_look_not_a_second_start(sb, client
         call_with_retries(OP, lambda: start(client), idempotent=False)
 
 
+def test_stop_sends_allow_revert_only_when_asked(sb, client, boto):
+    slow = create_strategy(boto, minutes=30)
+    sent: list = []
+    client._boto(True).meta.events.register(
+        "before-send.appconfig.StopDeployment", lambda request, **_: sent.append(request.headers.get("Allow-Revert"))
+    )
+    client.create_deployment(APP, ENV, strategy_id=slow, profile_id=PROFILE, version="1")
+    assert client.delete_deployment(APP, ENV, 1).state in ("ROLLING_BACK", "ROLLED_BACK")
+    start(client)
+    assert client.delete_deployment(APP, ENV, 2, allow_revert=True).state == "REVERTED"
+    assert sent == [None, b"true"]
+
+
 def test_a_refused_connection_is_a_transport_error_not_sent(sb):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -8,8 +8,11 @@ import time
 import pytest
 from pulumi.output import Unknown
 
+from providers.appconfig import deployment as deployment_module
 from providers.appconfig.deployment import START_TOKEN_TAG, DeploymentOutputs, DeploymentProvider
-from providers.core import ConflictError, FailedStateError, WaitTimeoutError
+from providers.appconfig.hosted_configuration_version import HostedConfigurationVersionProvider
+from providers.core import BadRequestError, ConflictError, FailedStateError, WaitTimeoutError, concurrency
+from providers.core.ownership import OWNER_KEY
 from tests.appconfig_support import (
     APP,
     ENV,
@@ -322,3 +325,158 @@ def test_a_rolled_back_leftover_is_released_and_a_new_deployment_starts(sb, prov
     again = provider.create(inputs)
     assert again.id != first.id and again.outs["deployment_number"] == 2
     assert START_TOKEN_TAG not in boto.list_tags_for_resource(ResourceArn=first.outs["arn"])["Tags"]
+
+
+# ---- ownership: the start token is tied to the resource ------------------------------------------
+
+
+def test_two_stacks_deploying_the_same_version_never_share_a_deployment(sb, provider, boto):
+    inputs = checked(provider)
+    first = provider.create({**inputs, OWNER_KEY: "aaaaaaaaaaaaaaaa"})
+    again = provider.create({**inputs, OWNER_KEY: "aaaaaaaaaaaaaaaa", "tags": {"team": "x"}})
+    other = provider.create({**inputs, OWNER_KEY: "bbbbbbbbbbbbbbbb"})
+    assert again.id == first.id, "this resource's own deployment is taken over"
+    assert other.id != first.id and other.outs["deployment_number"] == 2, "another stack's is not"
+    assert statuses(sb, "start_deployment") == [201, 201]
+    provider.delete(other.id, other.outs)
+    tags = boto.list_tags_for_resource(ResourceArn=first.outs["arn"])["Tags"]
+    assert START_TOKEN_TAG in tags, "destroying the other stack's deployment leaves this one's mark"
+
+
+# ---- destroy: StopDeployment works only while DEPLOYING unless asked to revert -------------------
+
+
+def test_destroy_while_baking_says_it_stays_unless_revert_on_destroy(sb, provider, boto, capsys):
+    baking = create_strategy(boto, minutes=0, bake=30)
+    created = provider.create(checked(provider, deployment_strategy_id=baking, wait_for="start"))
+    assert created.outs["state"] == "BAKING"
+    provider.delete(created.id, created.outs)
+    assert statuses(sb, "stop_deployment") == [], "AppConfig would refuse: nothing is sent"
+    err = capsys.readouterr().err
+    assert "is BAKING" in err and "set revert_on_destroy=True" in err
+    assert boto.get_deployment(ApplicationId=APP, EnvironmentId=ENV, DeploymentNumber=1)["State"] == "BAKING"
+
+    env = create_environment(boto)
+    inputs = checked(provider, environment_id=env, deployment_strategy_id=baking, wait_for="start")
+    reverting = provider.create({**inputs, "revert_on_destroy": True})
+    sb.clear_requests()
+    provider.delete(reverting.id, reverting.outs)
+    assert statuses(sb, "stop_deployment") == [202]  # with Allow-Revert: tests/clients/test_appconfig_client.py
+    assert boto.get_deployment(ApplicationId=APP, EnvironmentId=env, DeploymentNumber=1)["State"] == "ROLLED_BACK"
+
+
+def test_revert_on_destroy_reverts_the_latest_complete_deployment_only(sb, provider, boto, capsys):
+    older = provider.create(checked(provider, revert_on_destroy=True))
+    newer = provider.create(checked(provider, description="second", revert_on_destroy=True))
+    provider.delete(older.id, older.outs)
+    assert statuses(sb, "stop_deployment") == []
+    assert "nothing to revert" in capsys.readouterr().err
+    provider.delete(newer.id, newer.outs)
+    assert statuses(sb, "stop_deployment") == [202]
+    assert [d["State"] for d in deployments(boto)] == ["REVERTED", "COMPLETE"]
+
+
+def test_a_refused_stop_fails_the_destroy_with_advice(sb, provider, boto):
+    created = provider.create(checked(provider, revert_on_destroy=True))
+    refusal = {"__type": "BadRequestException", "message": "revert window passed"}
+    sb.add_fault(path=r"/deployments/1$", method="DELETE", status=400, body=refusal, platform="appconfig")
+    with pytest.raises(BadRequestError, match="set revert_on_destroy=False to leave it as history"):
+        provider.delete(created.id, created.outs)
+    assert START_TOKEN_TAG in boto.list_tags_for_resource(ResourceArn=created.outs["arn"])["Tags"]
+
+
+def test_revert_on_destroy_changes_in_place_and_is_checked(sb, provider):
+    created = provider.create(checked(provider))
+    diff = provider.diff(created.id, created.outs, checked(provider, revert_on_destroy=True))
+    assert diff.changes is True and diff.replaces == []
+    sb.clear_requests()
+    result = provider.check({}, {**INPUTS, "revert_on_destroy": "sometimes"})
+    assert [f.property for f in result.failures] == ["revert_on_destroy"]
+    assert appconfig_requests(sb) == []
+
+
+# ---- concurrency: queued deployments hold no slot; the wait for a slot is bounded ----------------
+
+
+@pytest.fixture
+def cap():
+    def set_cap(size: int) -> None:
+        concurrency.set_max_concurrency(size)
+
+    yield set_cap
+    concurrency.set_max_concurrency(concurrency.DEFAULT_MAX_CONCURRENCY)
+
+
+def in_background(call) -> tuple[threading.Thread, list]:
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as error:  # reported by the test
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_deployments_queued_for_the_environment_hold_no_slot(sb, provider, boto, control, cap):
+    control.set_clock(0.1)
+    slow = create_strategy(boto, minutes=30)  # three seconds at this clock
+    cap(2)
+    first = in_background(lambda: provider.create(checked(provider, deployment_strategy_id=slow, description="a")))
+    while not appconfig_requests(sb, "start_deployment"):
+        time.sleep(0.02)
+    second = in_background(lambda: provider.create(checked(provider, deployment_strategy_id=slow, description="b")))
+    time.sleep(0.3)  # the second is queued for its turn at the environment now
+    versions = configured(HostedConfigurationVersionProvider, sb)
+    inputs = versions.check({}, {"application_id": APP, "configuration_profile_id": PROFILE, "content": "{}"}).inputs
+    started = time.monotonic()
+    versions.create({**inputs, "timeout_seconds": 2})  # the slot the queued deployment does not hold
+    assert time.monotonic() - started < 2
+    assert deployments(boto)[0]["State"] == "DEPLOYING", "the first deployment was still under way"
+    for thread, _ in (first, second):
+        thread.join(60)
+    assert [type(o[0]).__name__ for _, o in (first, second)] == ["CreateResult", "CreateResult"]
+
+
+def test_the_wait_for_a_slot_is_bounded_by_the_deadline(sb, provider, boto, control, cap):
+    control.set_clock(0.1)
+    slow = create_strategy(boto, minutes=30)
+    cap(1)
+    holder = in_background(lambda: provider.create(checked(provider, deployment_strategy_id=slow)))
+    while not appconfig_requests(sb, "start_deployment"):
+        time.sleep(0.02)
+    env = create_environment(boto)
+    started = time.monotonic()
+    with pytest.raises(WaitTimeoutError, match="free slot"):
+        provider.create(checked(provider, environment_id=env, timeout_seconds=0.5))
+    assert time.monotonic() - started < 2
+    holder[0].join(60)
+
+
+def test_the_start_token_registry_is_safe_to_release_while_others_add(monkeypatch):
+    tokens: dict = {(f"k{i}", "t"): "token" for i in range(20000)}
+    monkeypatch.setattr(deployment_module, "TOKENS_STARTED_HERE", tokens)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def add_more() -> None:
+        i = 0
+        while not stop.is_set():
+            deployment_module.remember_token(f"new{i}", "t", "token")
+            i += 1
+
+    adder = threading.Thread(target=add_more)
+    adder.start()
+    try:
+        for _ in range(200):
+            try:
+                deployment_module.forget_tokens("k1")
+            except RuntimeError as error:  # "dictionary changed size during iteration" without the lock
+                errors.append(error)
+    finally:
+        stop.set()
+        adder.join()
+    assert errors == [] and tokens[("k1", "t")] == ""
