@@ -50,6 +50,8 @@ INPUTS: dict[str, Any] = {
         "version": "1",
         "description": "wire deployment",
         "tags": {"team": "ml"},
+        "kms_key_identifier": "alias/wire",
+        "dynamic_extension_parameters": {"release": "wire"},
     },
     "arn": DEPLOYMENT_ARN,
     "set_tags": {"stage": "dev"},
@@ -155,6 +157,8 @@ def start(c: OurOps) -> None:
         version=i["version"],
         description=i["description"],
         tags=i["tags"],
+        kms_key_identifier=i["kms_key_identifier"],
+        dynamic_extension_parameters=i["dynamic_extension_parameters"],
     )
 
 

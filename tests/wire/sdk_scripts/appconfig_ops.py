@@ -48,6 +48,8 @@ def start(c):
         ConfigurationVersion=i["version"],
         Description=i["description"],
         Tags=i["tags"],
+        KmsKeyIdentifier=i["kms_key_identifier"],
+        DynamicExtensionParameters=i["dynamic_extension_parameters"],
     )
 
 
