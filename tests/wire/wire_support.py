@@ -423,7 +423,7 @@ def settled_log(sandbox: Any, platform: str, since: int) -> list[dict[str, Any]]
 
 
 class OurOps:
-    """Our side's operations: `ops` maps an operation's name to a function of this context."""
+    """What our side's operations share: the clients (as attributes), ids by label, scratch state."""
 
     def __init__(self, ids: Mapping[str, str], **clients: Any) -> None:
         self.ids: dict[str, str] = dict(ids)
