@@ -258,6 +258,9 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
     mark_place: ClassVar[str | None] = None
     # Flat wire-to-field mappings read by `present`: field name -> dotted attribute path.
     wire_fields: ClassVar[Mapping[str, str]] = {}
+    # When the create call cannot carry every input (DSS makes a code studio stopped, a template unbuilt),
+    # a new object is brought to the inputs by ``converge`` too (``prior`` empty), as one taken over is.
+    converge_new: ClassVar[bool] = False
 
     # ---- declared per type ---------------------------------------------------------------------
 
@@ -529,7 +532,8 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         step = step.on(ident)
         known = args.to_dict()
         with self.cleaned_up_on_failure(step, ident, known, created):
-            obj = None if created else self.converge(step, ident, self.live(step, ident, known), args, {})
+            converging = self.converge_new or not created
+            obj = self.converge(step, ident, self.live(step, ident, known), args, {}) if converging else None
             return ident, obj or self.wait_target(step, ident, known)
 
     @contextlib.contextmanager
