@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import os
+import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,8 +53,10 @@ CONFIG_DOCS = (
     (CLIENT_KEY_CONFIG, (), "PEM private key of the client certificate, when not in the certificate file."),
 )
 
-# DSS answers "no such object" with 404 or, often, 500; the exception class tells.
-MISSING_ERROR_TYPES = ("UnknownObjectException", "NotFoundException")
+# DSS answers "no such object" with 404 or, often, 500: told by the error body's `errorType` (the
+# exception class), or by its `message` saying the object does not exist (reference §3b).
+MISSING_ERROR_TYPES = frozenset({"UnknownObjectException", "NotFoundException"})
+MISSING_MESSAGE = re.compile(r"\b(?:does not|doesn't|doesn\u2019t|do not|don't) exist\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,26 @@ def _dss_error_cause(response: Any) -> str:
     return error_cause(response, _dss_wording)
 
 
-def _is_missing(error: ServerError) -> bool:
-    return any(kind in error.cause for kind in MISSING_ERROR_TYPES)
+def missing_object(status: int, body: Any) -> bool:
+    """Whether DSS's error answer says the object asked for does not exist: a 404, an `errorType` naming
+    DSS's unknown-object exception, or a 500 whose `message` says it does not exist
+    (`IllegalArgumentException: Code studio x does not exist`). Any other 500 is a failure, whatever
+    its text mentions."""
+    if status == 404:
+        return True
+    if not isinstance(body, dict):
+        return False
+    if str(body.get("errorType") or "").rsplit(".", 1)[-1] in MISSING_ERROR_TYPES:
+        return True
+    message = body.get("message")
+    return status == 500 and isinstance(message, str) and MISSING_MESSAGE.search(message) is not None
+
+
+def _answer_body(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 class DataikuClient:
@@ -147,11 +169,13 @@ class DataikuClient:
     def __init__(self, connection: DataikuConnection, transport: HttpTransport | None = None) -> None:
         self.connection = connection
         remember(connection.api_key)
+        # Whether the last error answer on this thread said "missing" (the error keeps only its text).
+        self._answers = threading.local()
         authorization = connection.authorization()
         self.transport = transport or HttpTransport(
             headers={"Authorization": authorization, "Content-Type": "application/json"},
             secrets=(connection.api_key, authorization.split(" ", 1)[1]),
-            error_cause=_dss_error_cause,
+            error_cause=self._read_error,
             header_settings={"Authorization": describe_setting(API_KEY_CONFIG, API_KEY_ENV)},
             platform=PLATFORM,
         )
@@ -159,6 +183,10 @@ class DataikuClient:
     @classmethod
     def from_settings(cls, settings: Settings) -> DataikuClient:
         return cls(DataikuConnection.from_settings(settings))
+
+    def _read_error(self, response: Any) -> str:
+        self._answers.missing = missing_object(response.status_code, _answer_body(response))
+        return _dss_error_cause(response)
 
     # ---- plumbing -----------------------------------------------------------------------------
 
@@ -176,19 +204,20 @@ class DataikuClient:
         idempotent: bool | None = None,
         task: bool = False,
     ) -> Any:
-        """One call through the shared retry loop; "missing" answered as a 500 becomes NotFoundError
-        at once (never retried), and with ``task`` a 500 is the task's own failure."""
+        """One call through the shared retry loop; with ``task`` a 500 is the task's own failure, and
+        otherwise "missing" answered as a 500 becomes NotFoundError at once (never retried)."""
 
         def once() -> Any:
+            self._answers.missing = False
             try:
                 return self.transport.send_once(
                     op, method, url, query=query, body=body, verify=self.connection.verify, cert=self.connection.cert
                 )
             except ServerError as error:
-                if _is_missing(error):
-                    raise NotFoundError(error.cause, op, error.status) from None
                 if task and error.status == 500:
                     raise FailedStateError(error.cause.removeprefix("500: "), op) from None
+                if self._answers.missing:
+                    raise NotFoundError(error.cause, op, error.status) from None
                 raise
 
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
@@ -256,9 +285,12 @@ class DataikuClient:
         op = self._op("updating", "CodeStudioTemplate", template_id)
         self._call(op, "PUT", self._template_url(template_id), body=settings.wire())
 
-    def delete_code_studio_template(self, template_id: str) -> None:
+    def delete_code_studio_template(self, template_id: str, delete_runtimes: bool = False) -> None:
+        """Delete a template; ``delete_runtimes`` also deletes the runtimes of every code studio built from
+        it (anyone's) and its images. Off by default, as DSS's own client sends it."""
         op = self._op("deleting", "CodeStudioTemplate", template_id)
-        query = {"deleteRuntime": "true", "deleteImages": "true"}
+        flag = "true" if delete_runtimes else "false"
+        query = {"deleteRuntime": flag, "deleteImages": flag}
         self._call(op, "DELETE", self._template_url(template_id), query=query)
 
     def create_code_studio_template_build(self, template_id: str, no_cache: bool = False) -> FutureState:
@@ -312,17 +344,20 @@ class DataikuClient:
         answer = self._call(op, "POST", self._studio_url(project_key, studio_id, "stop"), idempotent=True)
         return parse_answer(FutureState.model_validate, answer, op)
 
-    def update_code_studio_owner(self, project_key: str, studio_id: str, new_owner: str) -> CodeStudioDefinition:
+    def update_code_studio_owner(self, project_key: str, studio_id: str, new_owner: str) -> None:
+        """Give the code studio to another user. DSS does not document the answer's shape: not read."""
         op = self._op("changing owner of", "CodeStudio", f"{project_key}/{studio_id}")
         url = self._studio_url(project_key, studio_id, "change-owner")
-        answer = self._call(op, "POST", url, query={"newOwner": new_owner}, idempotent=True)
-        return parse_answer(CodeStudioDefinition.model_validate, answer, op)
+        self._call(op, "POST", url, query={"newOwner": new_owner}, idempotent=True)
 
     def get_zone_conflicts(self, project_key: str, studio_id: str, zone: str) -> ZoneConflicts:
         op = self._op("checking conflicts of", "CodeStudio", f"{project_key}/{studio_id}")
         answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "conflicts", zone))
         if isinstance(answer, dict) and answer.get("error"):
             raise FailedStateError(f"zone {zone}: {answer['error']}", op)
+        if not isinstance(answer, dict) or not isinstance(answer.get(zone), dict):
+            # Keyed by the zone asked for (§5f): an answer without it says nothing about its conflicts.
+            raise FailedStateError(f"zone {zone}: DSS's answer holds no conflicts for this zone", op)
         return parse_answer(lambda found: ZoneConflicts.from_answer(zone, found), answer, op)
 
     def update_dss_from_zone(self, project_key: str, studio_id: str, zone: str) -> None:

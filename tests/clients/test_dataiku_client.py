@@ -16,6 +16,7 @@ from providers.core import (
     FailedStateError,
     NotFoundError,
     OutcomeUnknownError,
+    ServerError,
     Settings,
 )
 from providers.core.retry import operation_deadline
@@ -101,7 +102,9 @@ def test_code_studio_calls(sb, client):
     assert not client.get_zone_conflicts(PK, studio.id, "recipes").any()
     assert client.update_zone_from_dss(PK, studio.id, "recipes") == {"count": 1, "size": 1024}
 
-    assert client.update_code_studio_owner(PK, studio.id, "analyst").owner == "analyst"
+    # Fidelity rule: DSS does not document change-owner's answer, so it is not read; the definition tells.
+    client.update_code_studio_owner(PK, studio.id, "analyst")
+    assert client.get_code_studio(PK, studio.id).owner == "analyst"
     stop = client.create_code_studio_stop(PK, studio.id)
     assert stop.job_id and client.get_future(stop.job_id).has_result
     again = client.create_code_studio_stop(PK, studio.id)
@@ -168,6 +171,57 @@ def test_not_found_as_500_is_not_found_and_not_retried(sb, client):
         client.get_code_studio_status(PK, "missing")
     assert time.monotonic() - started < 1
     assert routes(sb).count("code_studio_status") == 1
+
+
+MISSING_AS_500 = {"errorType": "java.lang.IllegalArgumentException", "message": "Code studio x does not exist"}
+MENTIONS_MISSING = {
+    "errorType": "com.dataiku.dip.exceptions.CodedException",
+    "message": "Failed to read the pod: com.dataiku.dip.exceptions.UnknownObjectException in the backend",
+}
+
+
+def test_missing_is_told_by_the_error_body_not_by_a_mention(sb, client):
+    # A 500 whose message says the object does not exist is "missing", whatever the exception class...
+    sb.add_fault(path="/status$", method="GET", status=500, body=MISSING_AS_500, platform="dataiku")
+    started = time.monotonic()
+    with pytest.raises(NotFoundError, match="IllegalArgumentException: Code studio x does not exist"):
+        client.get_code_studio_status(PK, "x")
+    assert time.monotonic() - started < 1 and routes(sb).count("code_studio_status") == 1
+    sb.add_fault(path="/code-studios/x$", method="DELETE", status=500, body=MISSING_AS_500, platform="dataiku")
+    with pytest.raises(NotFoundError):
+        client.delete_code_studio(PK, "x")
+    # ...and one that merely mentions DSS's unknown-object exception is a failure, retried like any 500.
+    studio = client.create_code_studio(PK, "c1", "vscode")
+    sb.add_fault(path="/status$", method="GET", status=500, body=MENTIONS_MISSING, count=2, platform="dataiku")
+    with operation_deadline(Deadline.after(30)):
+        assert client.get_code_studio_status(PK, studio.id).state == "STOPPED"
+    sb.add_fault(path="/status$", method="GET", status=500, body=MENTIONS_MISSING, count=99, platform="dataiku")
+    with operation_deadline(Deadline.after(1)), pytest.raises(ServerError, match="CodedException"):
+        client.get_code_studio_status(PK, studio.id)
+
+
+def test_answers_of_undocumented_or_unexpected_shape(sb, client):
+    studio = running_studio(client)
+    # change-owner's answer is undocumented: another body than a definition is fine.
+    sb.add_fault(path="/change-owner$", method="POST", status=200, body={"ok": True}, when="after", platform="dataiku")
+    client.update_code_studio_owner(PK, studio.id, "analyst")
+    assert client.get_code_studio(PK, studio.id).owner == "analyst"
+    # A conflicts answer not keyed by the zone asked for says nothing of its conflicts.
+    sb.add_fault(path="/conflicts/recipes$", method="GET", status=200, body={"notebooks": {}}, platform="dataiku")
+    with pytest.raises(FailedStateError, match="zone recipes: DSS's answer holds no conflicts for this zone"):
+        client.get_zone_conflicts(PK, studio.id, "recipes")
+
+
+def test_template_delete_sends_the_runtime_flags_asked_for(sb, client):
+    for asked in (False, True):
+        template_id = client.create_code_studio_template(f"T {asked}", "manual")
+        client.delete_code_studio_template(template_id, delete_runtimes=asked)
+        query = sb.requests(platform="dataiku")[-1]["query"]
+        flag = str(asked).lower()
+        assert {k: v[0] if isinstance(v, list) else v for k, v in query.items()} == {
+            "deleteRuntime": flag,
+            "deleteImages": flag,
+        }
 
 
 def test_bad_key_is_401_and_never_echoed(sb):
