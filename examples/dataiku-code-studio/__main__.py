@@ -13,6 +13,9 @@ template = CodeStudioTemplate(
     CodeStudioTemplateArgs(
         label=f"Team IDE ({pulumi.get_stack()})",
         params={"exposedPorts": [8080, 8501]},
+        # Destroy deletes the template only; True would also delete the runtimes of every code studio built
+        # from it, other users' included.
+        delete_runtimes_on_destroy=False,
         timeout_seconds=1800,
     ),
 )

@@ -35,6 +35,7 @@ class CodeStudioTemplateAttributes:
     params: pulumi.Output[dict[str, Any]]
     all_container_confs: pulumi.Output[bool]
     container_confs: pulumi.Output[list[str]]
+    delete_runtimes_on_destroy: pulumi.Output[bool]
     timeout_seconds: pulumi.Output[float]
     adopt_existing: pulumi.Output[bool]
     template_id: pulumi.Output[str | None]

@@ -1,20 +1,68 @@
-"""What every Dataiku DSS resource's provider shares: the platform's name and how its client is built."""
+"""What every Dataiku DSS resource's provider shares: the platform, its client, and DSS's futures.
+
+A DSS task (a code studio's start or stop, a template's build) answers a future: finished inline
+(``hasResult``, no ``jobId``) or running (``jobId``, polled). DSS's own client polls it forever;
+here it is followed within the step's deadline, and a task that failed, was aborted, or that DSS
+no longer knows fails the step with DSS's reason.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
+from typing_extensions import TypeVar
+
+from ..core.errors import FailedStateError
 from ..core.provider import PlatformProvider
 from ..core.resource import ResourceArgs
+from ..core.step import Step
+from ..core.waiter import WaitFor
 
 if TYPE_CHECKING:
-    # Named in the quoted type argument below only; loaded by `client_class` when a request is due.
-    from .client import DataikuClient  # noqa: F401
+    # Loaded by `client_class` when a request is due, never in a program or a preview.
+    from .client import DataikuClient
+    from .models import FutureState
 
-PLATFORM = "Dataiku"
 ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
+WireT = TypeVar("WireT", default=Any)
 
 
-class DataikuProvider(PlatformProvider[ArgsT, "DataikuClient"]):
-    platform = PLATFORM
+class DataikuProvider(PlatformProvider[ArgsT, "DataikuClient", WireT]):
+    platform = "Dataiku"
     client_class = "providers.dataiku.client:DataikuClient"
+    # DSS creates a code studio stopped and a template unbuilt: a new object is brought to the inputs
+    # (started, its owner set; its settings saved and built) as one taken over is.
+    converge_new = True
+
+
+def iso_millis(millis: int | None) -> str | None:
+    """DSS's timestamps (ms since the epoch; 0 or missing means never) as ISO-8601 UTC."""
+    if not millis or millis <= 0:
+        return None
+    moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def follow(step: Step[DataikuClient], future: FutureState) -> Any:
+    """A DSS task's result, followed to the end within the step's deadline."""
+    if future.has_result:
+        return future.result
+    job_id = future.job_id
+    if not job_id:
+        raise FailedStateError("DSS answered neither a task id nor a result", step.operation)
+
+    def state_of(current: FutureState | None) -> str:
+        if current is None:
+            return "GONE"
+        return "DONE" if current.has_result else ("RUNNING" if current.alive is not False else "ENDED")
+
+    finished = WaitFor(
+        step.operation,
+        f"DSS task {job_id}",
+        lambda: step.client.get_future(job_id, step.operation),
+        lambda current: current is not None and current.has_result,
+        state_of,
+        lambda current: "the task disappeared" if current is None else current.dead_without_result(),
+    ).run(step.deadline)
+    return finished.result if finished else None

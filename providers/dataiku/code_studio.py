@@ -1,37 +1,36 @@
 """Dataiku DSS code studio: a per-user development pod (VS Code, JupyterLab...) in a DSS project.
 
 Lifecycle on DSS: create -> STOPPED; restart -> STARTING -> RUNNING (a future); stop -> STOPPING ->
-STOPPED (a future); delete -> gone. While RUNNING the studio holds files in synchronised zones
-that are not in DSS until pulled back; stopping throws away what was not pulled. So every stop
-this provider makes (delete, replace, desired_state `stopped`) first checks each zone for
-conflicts, pulls the clean zones back to DSS, and refuses to go on while conflicts would be lost
-unless ``discard_conflicting_files`` says so.
+STOPPED (a future); delete -> gone. While RUNNING the studio holds files in synchronised zones that
+are not in DSS until pulled back; stopping throws away what was not pulled. So every stop this
+provider makes (delete, replace, desired_state `stopped`) first checks each zone for conflicts, pulls
+the clean zones back to DSS, and refuses to go on while conflicts would be lost (or a zone's cannot
+be read) unless ``discard_conflicting_files`` says so. Its DSS owner (the one user who may use it) is
+changed only on a studio this stack created or that belongs to the user behind the API key: never
+taken from another user silently. DSS keeps no mark of which stack made a studio: one found with this
+name is left alone unless adopted, and a create that fails or times out deletes the studio it made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pulumi
-
-from ..core.errors import ConflictError, FailedStateError, NotFoundError, Operation, ProviderError
+from ..core.errors import ConflictError, FailedStateError, ProviderError
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
-from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, write_once
-from ..core.provider import Observed
+from ..core.lifecycle import present, write_once
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
-from ..core.waiter import Deadline, WaitFor, progress
-from .base import PLATFORM, DataikuProvider
+from ..core.step import Step
+from .attributes import CodeStudioAttributes
+from .base import DataikuProvider, follow, iso_millis
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent, never in a program or
     # a preview's check and diff.
     from .client import DataikuClient
-    from .models import CodeStudioItem, CodeStudioStatus, FutureState, ZoneConflicts
+    from .models import CodeStudioWire, FutureState
 
-RESOURCE = "CodeStudio"
-TRANSITIONAL_STATES = frozenset({"STARTING", "STOPPING"})
 DesiredState = Literal["running", "stopped"]
 
 
@@ -39,7 +38,7 @@ class UnsyncedWorkError(ProviderError):
     """Stopping the code studio would lose files that conflict with changes made in DSS."""
 
 
-class CodeStudioArgs(ResourceArgs):
+class CodeStudioArgs(ResourceArgs, timeout=900, waits_for="starts and stops", adoptable="a code studio of this name"):
     """Inputs of a Dataiku DSS code studio."""
 
     project_key: Annotated[str, ForceNew()] = Field(
@@ -62,7 +61,10 @@ class CodeStudioArgs(ResourceArgs):
         default=None,
         min_length=1,
         description="Login of the user who owns (and alone may use) the code studio. Unset: the user behind "
-        "the API key. Changed in place (change-owner); needs an administrator's key or the owner's.",
+        "the API key. Changed in place (change-owner; an administrator's key or the owner's), but only for a "
+        "code studio this stack created or one that belongs to the user behind the API key: one that "
+        "belongs to another user (adopted, or given away outside Pulumi) is never taken from them; the "
+        "step fails naming them (set `owner` to them to keep it as it is).",
     )
     desired_state: DesiredState = Field(
         default="running",
@@ -72,22 +74,11 @@ class CodeStudioArgs(ResourceArgs):
     discard_conflicting_files: Annotated[bool, WriteOnly()] = Field(
         default=False,
         description="Whether a stop (for desired_state `stopped`, a replacement or a delete) may go on when "
-        "files changed in the code studio conflict with changes made in DSS. False: it fails, lists the "
-        "files and leaves the studio running. True: zones without conflicts are pulled back, and the "
-        "conflicting zones' changes in the code studio are lost. A destroy or replacement reads the value "
-        "the stack recorded: set it and run `pulumi up` first.",
-    )
-    timeout_seconds: Annotated[float, WriteOnly()] = Field(
-        default=900.0,
-        gt=0,
-        le=86400,
-        description="How long create, update and delete wait for DSS's tasks (start, stop) to finish, in "
-        "seconds (Pulumi's customTimeouts do not reach dynamic providers).",
-    )
-    adopt_existing: Annotated[bool, WriteOnly()] = Field(
-        default=False,
-        description="When a code studio of this name exists in the project from another template, take it "
-        "over anyway instead of failing (one from the same template is always taken over).",
+        "files changed in the code studio conflict with changes made in DSS, or when DSS cannot say whether "
+        "a zone's do. False: it fails, lists the files (and the zones it could not check) and leaves the "
+        "studio running. True: zones without conflicts are pulled back; the changes in the code studio of "
+        "the other zones are lost. A destroy or replacement reads the value the stack recorded: set it and "
+        "run `pulumi up` first.",
     )
 
 
@@ -109,340 +100,202 @@ class CodeStudioOutputs(OutputsModel):
         default_factory=list, description="Ids of the zones synchronised with DSS; empty unless running."
     )
     exposed_ports: list[int] = Field(
-        default_factory=list, description="Ports the running pod exposes through DSS; empty unless running."
+        default_factory=list,
+        description="Ports the running pod exposes through DSS; empty unless running (DSS does not document "
+        "the shape of its `exposed` items: one without a port number is left out).",
     )
 
 
-# ---- ids and wire mapping ------------------------------------------------------------------------
+# What DSS documents of a code studio's definition (§5d) and status (§5e), by field.
+WIRE_FIELDS = {
+    "name": "definition.name",
+    "template_id": "definition.template_id",
+    "owner": "definition.owner",
+    "code_studio_id": "definition.id",
+    "lib_name": "definition.lib_name",
+    "state": "status.state",
+}
 
 
-def studio_ident(project_key: str, studio_id: str) -> str:
-    return f"{project_key}/{studio_id}"
-
-
-def split_ident(ident: str) -> tuple[str, str]:
-    project_key, _, studio_id = ident.partition("/")
-    if not studio_id:
-        raise ProviderError(f"{ident!r} is not a code studio id of the form PROJECT_KEY/code_studio_id")
-    return project_key, studio_id
-
-
-def iso_millis(millis: int | None) -> str | None:
-    if not millis or millis <= 0:
-        return None  # DSS: 0 or missing means "never"
-    moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def observe(project_key: str, item: CodeStudioItem, status: CodeStudioStatus, lib_name: str | None) -> Observed:
-    """The code studio as Args and Outputs field names."""
-    running = status.state == "RUNNING"
-    return {
-        "project_key": project_key,
-        "name": item.name,
-        "template_id": item.template_id,
-        "owner": item.owner,
-        # Someone stopping it by hand shows as desired_state drift, so the next `up` starts it again.
-        "desired_state": "running" if status.state in ("RUNNING", "STARTING") else "stopped",
-        "code_studio_id": item.id,
-        "state": status.state,
-        "last_state_change": iso_millis(status.last_state_change),
-        "lib_name": lib_name,
-        "template_label": item.template_label,
-        "synced_zones": status.zone_ids() if running else [],
-        "exposed_ports": [p.port for p in status.exposed if p.port is not None] if running else [],
-    }
-
-
-# ---- finders and waiters -------------------------------------------------------------------------
-
-
-def find_code_studio_by_name(client: DataikuClient, project_key: str, name: str) -> CodeStudioItem:
-    """The code studio of this name in the project; DSS allows twins, which this provider refuses to guess between."""
-    op = Operation("finding", PLATFORM, RESOURCE, f"{project_key}/{name}")
-    found = [item for item in client.iter_code_studios(project_key) if item.name == name]
-    if not found:
-        raise NotFoundError(f"no code studio named {name!r}", op)
-    if len(found) > 1:
-        ids = ", ".join(item.id for item in found)
-        raise ConflictError(f"{len(found)} code studios are named {name!r} ({ids}); rename or delete all but one", op)
-    return found[0]
-
-
-def find_code_studio(client: DataikuClient, project_key: str, studio_id: str) -> CodeStudioItem:
-    """The list item of a code studio by id (it carries the template's label), or NotFoundError."""
-    for item in client.iter_code_studios(project_key):
-        if item.id == studio_id:
-            return item
-    ident = studio_ident(project_key, studio_id)
-    raise NotFoundError("no such code studio", Operation("finding", PLATFORM, RESOURCE, ident))
-
-
-def get_status_or_none(client: DataikuClient, project_key: str, studio_id: str) -> CodeStudioStatus | None:
-    try:
-        return client.get_code_studio_status(project_key, studio_id)
-    except NotFoundError:
-        return None
-
-
-def _state(status: CodeStudioStatus | None) -> str:
-    return status.state if status else "GONE"
-
-
-def wait_code_studio_settled(
-    client: DataikuClient, project_key: str, studio_id: str, deadline: Deadline, operation: Operation
-) -> CodeStudioStatus | None:
-    """Until the studio is neither starting nor stopping (None: gone)."""
-    return WaitFor(
-        operation,
-        "a settled state",
-        lambda: get_status_or_none(client, project_key, studio_id),
-        lambda s: s is None or s.state not in TRANSITIONAL_STATES,
-        _state,
-    ).run(deadline)
-
-
-def wait_code_studio_deleted(
-    client: DataikuClient, project_key: str, studio_id: str, deadline: Deadline, operation: Operation
-) -> None:
-    WaitFor(
-        operation, "deletion", lambda: get_status_or_none(client, project_key, studio_id), lambda s: s is None, _state
-    ).run(deadline)
-
-
-def wait_future_result(client: DataikuClient, future: FutureState, deadline: Deadline, operation: Operation) -> Any:
-    """Follow a DSS task to its result within the deadline (DSS's own client would wait forever).
-
-    Both answer shapes: finished inline (``hasResult``, no ``jobId``) or running (poll the job).
-    A task that failed raises with DSS's message; one aborted, unknown or dead without a result
-    fails too, instead of being polled forever.
-    """
-    if future.has_result:
-        return future.result
-    if not future.job_id:
-        raise FailedStateError("DSS answered neither a task id nor a result", operation)
-    job_id = future.job_id
-
-    def state_of(current: FutureState | None) -> str:
-        if current is None:
-            return "GONE"
-        return "DONE" if current.has_result else ("RUNNING" if current.alive is not False else "ENDED")
-
-    finished = WaitFor(
-        operation,
-        f"DSS task {job_id}",
-        lambda: client.get_future(job_id, operation),
-        lambda current: current is not None and current.has_result,
-        state_of,
-        lambda current: "the task disappeared" if current is None else current.dead_without_result(),
-    ).run(deadline)
-    return finished.result if finished else None
-
-
-# ---- starting and stopping -----------------------------------------------------------------------
-
-
-def start_code_studio(
-    client: DataikuClient, project_key: str, studio_id: str, deadline: Deadline, operation: Operation
-) -> CodeStudioStatus:
-    """Start a stopped studio and wait until RUNNING. The restart is sent once in effect: after a lost
-    answer the studio's state tells whether it landed (a second restart would throw work away)."""
-    from .models import FutureState
-
-    def landed() -> FutureState | None:
-        status = client.get_code_studio_status(project_key, studio_id)
-        return FutureState(has_result=True) if status.state in ("STARTING", "RUNNING") else None
-
-    progress(f"{operation.describe()}: starting the code studio")
-    future = write_once(operation, lambda: client.create_code_studio_start(project_key, studio_id), landed, deadline)
-    wait_future_result(client, future, deadline, operation)
-    status = wait_code_studio_settled(client, project_key, studio_id, deadline, operation)
-    if status is None or status.state != "RUNNING":
-        raise FailedStateError(f"the start finished but the code studio is {_state(status)}", operation)
-    return status
-
-
-def unsynced_work_message(conflicting: list[ZoneConflicts]) -> str:
-    listed = "\n  ".join(zone.describe() for zone in conflicting)
+def unsynced_work_message(blocked: list[str]) -> str:
     return (
         "stopping the code studio would lose work: files changed in it conflict with changes made in DSS "
-        f"since it started:\n  {listed}\n"
+        "since it started, or DSS could not say whether they do:\n  " + "\n  ".join(blocked) + "\n"
         "The code studio was left running and nothing was pulled. Resolve the conflicts in the code studio "
         "(Synchronize files) and run again; or, to stop it anyway, set discard_conflicting_files=True on it "
         "and run `pulumi up` alone first (a stop uses the setting the stack recorded), then run again: the "
-        "zones without conflicts are pulled back to DSS, the conflicting changes listed above are lost."
+        "zones without conflicts are pulled back to DSS, the changes in the zones listed above are lost."
     )
 
 
-def stop_code_studio_safely(
-    client: DataikuClient,
-    project_key: str,
-    studio_id: str,
-    discard_conflicting: bool,
-    deadline: Deadline,
-    operation: Operation,
-) -> CodeStudioStatus | None:
-    """Stop without losing work: check every zone for conflicts, pull the zones back, then stop.
-
-    Conflicts fail the stop (listing the files per zone) and leave the studio running, unless
-    ``discard_conflicting``. Returns the stopped status, or None when the studio is gone.
-    """
-    status = wait_code_studio_settled(client, project_key, studio_id, deadline, operation)
-    if status is None or status.state == "STOPPED":
-        return status
-    zones = status.zone_ids()
-    conflicts = [client.get_zone_conflicts(project_key, studio_id, zone) for zone in zones]
-    conflicting = [found for found in conflicts if found.any()]
-    if conflicting and not discard_conflicting:
-        raise UnsyncedWorkError(unsynced_work_message(conflicting), operation)
-    skipped = {found.zone for found in conflicting}
-    if skipped:
-        progress(f"{operation.describe()}: discarding conflicting changes in {', '.join(sorted(skipped))}")
-    for zone in zones:
-        if zone not in skipped:
-            client.update_dss_from_zone(project_key, studio_id, zone)
-    progress(f"{operation.describe()}: {len(zones) - len(skipped)} zone(s) pulled back to DSS; stopping")
-    future = client.create_code_studio_stop(project_key, studio_id)
-    wait_future_result(client, future, deadline, operation)
-    stopped = wait_code_studio_settled(client, project_key, studio_id, deadline, operation)
-    if stopped is not None and stopped.state != "STOPPED":
-        raise FailedStateError(f"the stop finished but the code studio is {stopped.state}", operation)
-    return stopped
-
-
-# ---- provider ------------------------------------------------------------------------------------
-
-
-class CodeStudioProvider(DataikuProvider[CodeStudioArgs]):
+class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
     args_model = CodeStudioArgs
     outputs_model = CodeStudioOutputs
-    resource_label = RESOURCE
-    # Code studios are found (and taken over) by project and name: a replacement that keeps both
-    # must delete the old one first.
+    resource_label = "CodeStudio"
+    # Found by project and name: a replacement that keeps both deletes (stopping safely) first.
     identity_fields = ("project_key", "name")
+    id_fields = ("project_key", "code_studio_id")
+    pending = frozenset({"STARTING", "STOPPING"})
+    # Either resting state may be the one the inputs ask for; a failed start or stop is told by its task.
+    target = frozenset({"RUNNING", "STOPPED"})
+    wire_fields = WIRE_FIELDS
+    # DSS documents no place on a code studio to write a mark and read it back (no save, §5a, §9.16).
+    mark_place = None
 
-    def create_remote(self, client: DataikuClient, args: CodeStudioArgs, deadline: Deadline) -> tuple[str, Observed]:
-        pk = args.project_key
-        op = self.operation("creating", f"{pk}/{args.name}")
-        created: list[str] = []
+    def fetch(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> CodeStudioWire:
+        from .models import CodeStudioWire
 
-        def find() -> CodeStudioItem | None:
-            try:
-                return find_code_studio_by_name(client, pk, args.name)
-            except NotFoundError:
-                return None
+        project_key, studio_id = self.split_id(ident)
+        status = step.client.get_code_studio_status(project_key, studio_id)
+        definition = step.client.get_code_studio(project_key, studio_id)
+        return CodeStudioWire(project_key=project_key, definition=definition, status=status)
 
-        def create() -> str:
-            studio_id = client.create_code_studio(pk, args.name, args.template_id).id
-            created.append(studio_id)
-            return studio_id
+    def find(self, step: Step[DataikuClient], args: CodeStudioArgs) -> CodeStudioWire | None:
+        # DSS allows twins; this provider refuses to guess between them.
+        found = [item for item in step.client.iter_code_studios(args.project_key) if item.name == args.name]
+        if len(found) > 1:
+            twins = f"{len(found)} code studios are named {args.name!r} ({', '.join(item.id for item in found)})"
+            raise ConflictError(f"{twins}; rename or delete all but one", step.operation)
+        return self.fetch(step, self.join_id(args.project_key, found[0].id), {}) if found else None
 
-        studio_id = create_or_take_over(
-            op,
-            find=find,
-            same=lambda item: item.template_id == args.template_id,
-            adopt=args.adopt_existing,
-            ident=lambda item: item.id,
-            create=create,
-            what="code studio",
-            deadline=deadline,
-        )
-        op = self.operation("creating", studio_ident(pk, studio_id))
-        try:
-            self._converge(client, pk, studio_id, args, deadline, op)
-        except FailedStateError:
-            if studio_id in created:
-                # A code studio that cannot start is useless, and the failed create leaves no state:
-                # delete it so nothing is orphaned.
-                progress(f"{op.describe()}: the start failed; deleting the new code studio")
-                self._delete(client, pk, studio_id, True, deadline, op.with_action("cleaning up"))
-            raise
-        return studio_ident(pk, studio_id), self._observe(client, pk, studio_id, None, op)
+    def ident_of(self, found: CodeStudioWire) -> str:
+        return self.join_id(found.project_key, found.definition.id)
 
-    def read_remote(self, client: DataikuClient, ident: str, prior: Mapping[str, Any]) -> Observed | None:
-        pk, studio_id = split_ident(ident)
-        try:
-            return self._observe(client, pk, studio_id, prior.get("lib_name"), self.operation("reading", ident))
-        except NotFoundError:
-            return None
+    def status_of(self, obj: CodeStudioWire) -> str:
+        return obj.status.state
 
-    def update_remote(
-        self, client: DataikuClient, ident: str, prior: Mapping[str, Any], args: CodeStudioArgs, deadline: Deadline
-    ) -> Observed:
-        pk, studio_id = split_ident(ident)
-        op = self.operation("updating", ident)
-        if wait_code_studio_settled(client, pk, studio_id, deadline, op) is None:
-            raise NotFoundError("the code studio no longer exists; run `pulumi refresh` to recreate it", op)
-        # Converge against the live studio, not state, so changes made out of band are put back too.
-        self._converge(client, pk, studio_id, args, deadline, op)
-        return self._observe(client, pk, studio_id, prior.get("lib_name"), op)
+    def send_create(self, step: Step[DataikuClient], args: CodeStudioArgs) -> str:
+        # DSS takes no owner: the user behind the API key owns the new code studio.
+        created = step.client.create_code_studio(args.project_key, args.name, args.template_id)
+        return self.join_id(args.project_key, created.id)
 
-    def delete_remote(self, client: DataikuClient, ident: str, prior: Mapping[str, Any], deadline: Deadline) -> None:
-        pk, studio_id = split_ident(ident)
-        discard = bool(prior.get("discard_conflicting_files"))
-        self._delete(client, pk, studio_id, discard, deadline, self.operation("deleting", ident))
+    def send_delete(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> None:
+        step.client.delete_code_studio(*self.split_id(ident))
 
-    # ---- helpers -----------------------------------------------------------------------------
+    def prepare_delete(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> CodeStudioWire | None:
+        return self.stop_safely(step, ident, known, bool(known.get("discard_conflicting_files")))
 
-    def _converge(
+    def observe(
+        self, step: Step[DataikuClient], ident: str, obj: CodeStudioWire, known: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        status = obj.status
+        running = status.state == "RUNNING"
+        # The template's label is documented on the list item only (§5c).
+        items = step.client.iter_code_studios(obj.project_key)
+        label = next((item.template_label for item in items if item.id == obj.definition.id), None)
+        return {
+            **present(obj, self.wire_fields),
+            "project_key": obj.project_key,
+            # Someone stopping it by hand shows as desired_state drift, so the next `up` starts it again.
+            "desired_state": "running" if status.state in ("RUNNING", "STARTING") else "stopped",
+            "last_state_change": iso_millis(status.last_state_change),
+            "template_label": label,
+            "synced_zones": status.zone_ids() if running else [],
+            "exposed_ports": status.ports() if running else [],
+        }
+
+    def converge(
         self,
-        client: DataikuClient,
-        pk: str,
-        studio_id: str,
+        step: Step[DataikuClient],
+        ident: str,
+        current: CodeStudioWire,
         args: CodeStudioArgs,
-        deadline: Deadline,
-        op: Operation,
-    ) -> None:
-        """Bring the owner and the state of a live code studio to the inputs."""
-        if args.owner is not None and find_code_studio(client, pk, studio_id).owner != args.owner:
-            client.update_code_studio_owner(pk, studio_id, args.owner)
-        status = wait_code_studio_settled(client, pk, studio_id, deadline, op)
-        if status is None:
-            raise NotFoundError("the code studio disappeared", op)
-        if args.desired_state == "running" and status.state != "RUNNING":
-            start_code_studio(client, pk, studio_id, deadline, op.with_action("starting"))
-        elif args.desired_state == "stopped" and status.state != "STOPPED":
-            stop_code_studio_safely(
-                client, pk, studio_id, args.discard_conflicting_files, deadline, op.with_action("stopping")
-            )
+        prior: Mapping[str, Any],
+    ) -> CodeStudioWire:
+        """State and owner to the inputs: the owner checked first (nothing happens to a studio that may not
+        be taken from its user), changed last (the caller may not start or stop another's studio)."""
+        known = args.to_dict()
+        owner = current.definition.owner
+        transfer = args.owner is not None and owner != args.owner
+        if transfer:
+            self.check_transfer(step, owner, args, prior)
+        state = current.status.state
+        if args.desired_state == "running" and state != "RUNNING":
+            self.start(step.doing("starting"), ident, known)
+        elif args.desired_state == "stopped" and state != "STOPPED":
+            self.stop_safely(step.doing("stopping"), ident, known, args.discard_conflicting_files)
+        if transfer:
+            step.say(f"changing the owner from {owner} to {args.owner}")
+            project_key, studio_id = self.split_id(ident)
+            step.client.update_code_studio_owner(project_key, studio_id, str(args.owner))
+        return self.fetch(step, ident, known)
 
-    def _observe(self, client: DataikuClient, pk: str, studio_id: str, lib_name: str | None, op: Operation) -> Observed:
-        item = find_code_studio(client, pk, studio_id)
-        status = client.get_code_studio_status(pk, studio_id)
-        if not lib_name:
-            lib_name = client.get_code_studio(pk, studio_id).lib_name
-        return observe(pk, item, status, lib_name)
+    # ---- what is truly DSS's -----------------------------------------------------------------
 
-    def _delete(
-        self, client: DataikuClient, pk: str, studio_id: str, discard: bool, deadline: Deadline, op: Operation
+    def check_transfer(
+        self, step: Step[DataikuClient], owner: str | None, args: CodeStudioArgs, prior: Mapping[str, Any]
     ) -> None:
-        """Stop safely (pull first), then delete; ride out a studio another hand started meanwhile."""
-        delete_riding_conflicts(
-            op,
-            settle=lambda: stop_code_studio_safely(client, pk, studio_id, discard, deadline, op),
-            delete=lambda: client.delete_code_studio(pk, studio_id),
-            wait_gone=lambda: wait_code_studio_deleted(client, pk, studio_id, deadline, op),
-            deadline=deadline,
+        """A code studio changes owner only when this stack made it or recorded its owner (on update), or
+        when it belongs to the user behind the API key; never silently from another user."""
+        if prior.get("owner") == owner if prior else not getattr(args, "adopt_existing", False):
+            return
+        caller = step.client.get_auth_info().get("authIdentifier")
+        if owner == caller:
+            return
+        how = "set to them outside this stack" if prior else "adopted"
+        raise ProviderError(
+            f"the code studio belongs to {owner} ({how}), not to {caller}, the user behind the API key; this "
+            f"provider does not take it from them: set owner={owner!r} to keep it as it is, or have {owner} "
+            f"(or an administrator, in DSS) give it to {args.owner} first",
+            step.operation,
         )
 
+    def start(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> None:
+        """Start a stopped studio and wait until RUNNING. The restart is sent once in effect: after a lost
+        answer the studio's state tells whether it landed (a second restart would throw work away)."""
+        from .models import FutureState
 
-class CodeStudio(PlatformResource[CodeStudioArgs], module="dataiku", name="CodeStudio"):
+        project_key, studio_id = self.split_id(ident)
+
+        def landed() -> FutureState | None:
+            state = step.client.get_code_studio_status(project_key, studio_id).state
+            return FutureState(has_result=True) if state in ("STARTING", "RUNNING") else None
+
+        step.say("starting the code studio")
+        send = partial(step.client.create_code_studio_start, project_key, studio_id)
+        follow(step, write_once(step.operation, send, landed, step.deadline))
+        started = self.wait_settled(step, ident, known)
+        if started is None or started.status.state != "RUNNING":
+            raise FailedStateError(f"the start finished but the code studio is {self.state(started)}", step.operation)
+
+    def stop_safely(
+        self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any], discard: bool
+    ) -> CodeStudioWire | None:
+        """Stop without losing work: check every zone for conflicts, pull the clean zones back, then stop.
+
+        Conflicts, or a zone whose conflicts cannot be read, fail the stop (listing the files per zone)
+        and leave the studio running, unless ``discard``. Returns the stopped studio, or None when gone.
+        """
+        current = self.wait_settled(step, ident, known)
+        if current is None or current.status.state == "STOPPED":
+            return current
+        project_key, studio_id = self.split_id(ident)
+        zones = current.status.zone_ids()
+        blocked: dict[str, str] = {}  # zone -> why pulling it back could lose work
+        for zone in zones:
+            try:
+                found = step.client.get_zone_conflicts(project_key, studio_id, zone)
+            except FailedStateError as failed:
+                blocked[zone] = f"zone {zone}: its conflicts could not be read ({failed.cause})"
+                continue
+            if found.any():
+                blocked[zone] = found.describe()
+        if blocked and not discard:
+            raise UnsyncedWorkError(unsynced_work_message(list(blocked.values())), step.operation)
+        if blocked:
+            step.say(f"discarding the code studio's changes in {', '.join(sorted(blocked))}")
+        for zone in zones:
+            if zone not in blocked:
+                step.client.update_dss_from_zone(project_key, studio_id, zone)
+        step.say(f"{len(zones) - len(blocked)} zone(s) pulled back to DSS; stopping")
+        follow(step, step.client.create_code_studio_stop(project_key, studio_id))
+        stopped = self.wait_settled(step, ident, known)
+        if stopped is not None and stopped.status.state != "STOPPED":
+            raise FailedStateError(f"the stop finished but the code studio is {stopped.status.state}", step.operation)
+        return stopped
+
+
+class CodeStudio(CodeStudioAttributes, PlatformResource[CodeStudioArgs], module="dataiku", name="CodeStudio"):
     """A Dataiku DSS code studio that never loses work on stop, replace or destroy."""
 
     provider_type = CodeStudioProvider
-
-    project_key: pulumi.Output[str]
-    name: pulumi.Output[str]
-    template_id: pulumi.Output[str]
-    owner: pulumi.Output[str]
-    desired_state: pulumi.Output[str]
-    discard_conflicting_files: pulumi.Output[bool]
-    timeout_seconds: pulumi.Output[float]
-    adopt_existing: pulumi.Output[bool]
-    code_studio_id: pulumi.Output[str]
-    state: pulumi.Output[str]
-    last_state_change: pulumi.Output[str | None]
-    lib_name: pulumi.Output[str | None]
-    template_label: pulumi.Output[str | None]
-    synced_zones: pulumi.Output[list[str]]
-    exposed_ports: pulumi.Output[list[int]]

@@ -47,7 +47,7 @@ class CodeStudioItem(WireModel):
     """A list item: enough to find a code studio by name, and its template's label."""
 
     id: str
-    name: str
+    name: str | None = None
     owner: str | None = None
     template_id: str | None = None
     desc: TemplateDesc | None = None
@@ -58,8 +58,10 @@ class CodeStudioItem(WireModel):
 
 
 class CodeStudioDefinition(WireModel):
+    """What DSS documents of a code studio's definition (reference §5d); only `id` is sure to be there."""
+
     id: str
-    name: str
+    name: str | None = None
     owner: str | None = None
     template_id: str | None = None
     lib_name: str | None = None
@@ -80,10 +82,25 @@ class CodeStudioStatus(WireModel):
     state: str
     last_state_change: int | None = None
     synced_zones: list[SyncedZone] = Field(default_factory=list)
-    exposed: list[ExposedPort] = Field(default_factory=list)
+    # DSS documents `exposed` as the running pod's exposed ports, not the shape of an item: one that is
+    # not an object with a `port` is kept as it came and never fails the status.
+    exposed: list[ExposedPort | Any] = Field(default_factory=list)
 
     def zone_ids(self) -> list[str]:
         return [zone.id for zone in self.synced_zones]
+
+    def ports(self) -> list[int]:
+        """The exposed ports that name a port number."""
+        found = (getattr(item, "port", None) for item in self.exposed)
+        return [port for port in found if isinstance(port, int) and not isinstance(port, bool)]
+
+
+class CodeStudioWire(BaseModel):
+    """A code studio as the provider sees it: its project, its definition and its status."""
+
+    project_key: str
+    definition: CodeStudioDefinition
+    status: CodeStudioStatus
 
 
 class ZoneConflicts(BaseModel):
@@ -137,3 +154,10 @@ class TemplateSettings(WireModel):
 
     def wire(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class TemplateWire(BaseModel):
+    """A template as the provider sees it: its list item (label, builds) and its settings."""
+
+    item: TemplateItem
+    settings: TemplateSettings

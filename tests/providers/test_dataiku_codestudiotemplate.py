@@ -75,7 +75,12 @@ def test_replace_on_type_deletes_first(provider):
 def test_take_over_an_unbuilt_leftover_and_adopt(sb, provider, templates_client):
     leftover = templates_client.create_code_studio_template("Team IDE", "block_based")
     sb.clear_requests()
-    created = provider.create(checked(provider))
+    # Ownership rule: DSS has no place on a template for an owner mark, so one found with this label (even of
+    # the same type) may be shared: it is never rewritten, rebuilt or deleted unless adopted.
+    with pytest.raises(ConflictError, match=r"already exists \(team_ide\).*adopt_existing"):
+        provider.create(checked(provider))
+    assert not {"save_template", "build_template", "delete_template"} & set(routes(sb))
+    created = provider.create(checked(provider, adopt_existing=True))
     assert created.id == leftover and "create_template" not in routes(sb)
     assert created.outs["last_built"], "the leftover was built"
     templates_client.create_code_studio_template("Other", "manual")
@@ -121,6 +126,25 @@ def test_a_code_studio_from_an_unbuilt_template_fails_to_start(sb, templates_cli
     assert dss_state(sb)["code_studios"] == {}
 
 
+def query_of(sb, route):
+    [request] = [r for r in sb.requests(platform="dataiku") if r["route"] == f"dataiku.{route}"]
+    return {k: v[0] if isinstance(v, list) else v for k, v in request["query"].items()}
+
+
+def test_destroy_leaves_the_runtimes_of_code_studios_built_from_it_unless_asked(sb, provider):
+    # DSS's deleteRuntime deletes the runtimes of every code studio built from the template, anyone's:
+    # sent only when the user asked, and as DSS's own client sends it otherwise.
+    created = provider.create(checked(provider))
+    sb.clear_requests()
+    provider.delete(created.id, created.outs)
+    assert query_of(sb, "delete_template") == {"deleteRuntime": "false", "deleteImages": "false"}
+    asked = provider.create(checked(provider, delete_runtimes_on_destroy=True))
+    assert asked.outs["delete_runtimes_on_destroy"] is True
+    sb.clear_requests()
+    provider.delete(asked.id, asked.outs)
+    assert query_of(sb, "delete_template") == {"deleteRuntime": "true", "deleteImages": "true"}
+
+
 def test_a_key_that_is_not_an_administrator_is_refused(sb):
     provider = configured(CodeStudioTemplateProvider(), sb, ANALYST_KEY)
     with pytest.raises(Exception, match="not admin"):
@@ -135,6 +159,7 @@ def test_a_key_that_is_not_an_administrator_is_refused(sb):
         ({"params": ["not", "a", "map"]}, "params"),
         ({"container_confs": "gpu"}, "container_confs"),
         ({"timeout_seconds": 0}, "timeout_seconds"),
+        ({"delete_runtimes_on_destroy": "maybe"}, "delete_runtimes_on_destroy"),
     ],
 )
 def test_check_failures_name_the_field_and_send_nothing(sb, provider, changes, field):
