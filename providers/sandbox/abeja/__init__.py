@@ -1,22 +1,5 @@
-"""The ABEJA Platform emulator: deployments, versions, datalake channels, triggers and runs under `/abeja`.
-
-Credentials, as the official SDK sends them:
-- `Authorization: Bearer sandbox-abeja-token` (what `PLATFORM_AUTH_TOKEN` holds), user 1100000000001;
-- `Authorization: Basic base64("user-1100000000001:sandbox-abeja-pat")`, the same user through
-  `ABEJA_PLATFORM_USER_ID` + `ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN`;
-- `Bearer sandbox-abeja-other-token`: user 1100000000002, member of organization 1200000000002 only.
-
-Seeded on start and by every reset, so samples, the demo and a first stack can point at them:
-organization 1200000000001 (`ABEJA_ORGANIZATION_ID`) with deployment 1300000000001, its versions
-`ver-0000000000000001` (0.0.1) and `ver-0000000000000002` (0.0.2), datalake channels 1400000000001
-(input) and 1400000000002 (output), and training models 1500000000001 and 1500000000002;
-organization 1200000000002 is empty and belongs to the other user.
-
-Control plane: `POST /_sandbox/abeja/files` `{organization_id, channel_id, file_id?, fail?}`
-simulates a file landing in a channel: every trigger listening on it starts a run, which steps
-SUBMITTED -> PENDING -> RUNNABLE -> STARTING -> RUNNING -> SUCCEEDED (FAILED with `fail`), one step
-per read under the sandbox's transition mode.
-"""
+"""The ABEJA Platform emulator under `/abeja`: credentials as the official SDK sends them, seeds and the
+`/_sandbox/abeja/files` control route are described in the sandbox's README."""
 
 from __future__ import annotations
 

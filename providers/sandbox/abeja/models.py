@@ -1,28 +1,14 @@
 """ABEJA Platform: organizations, deployments, versions, channels, training models, triggers and
-runs. State and business rules only; knows nothing of HTTP.
-
-Choices made where the reference leaves the platform's behaviour open:
-- a user may act on the organizations they are a member of; other existing organizations answer
-  403, unknown ones 404;
-- deleting a deployment deletes its versions and triggers (and their runs) with it;
-- deleting a version that a trigger uses is refused with 400, so no trigger points at nothing;
-- creating a version in a missing deployment is a 400 (as the SDK documents), not a 404;
-- triggers are created and deleted synchronously: a delete is visible to the next read;
-- `models` is `{}` when no training model was given, `distribution` null when unset;
-- `retry_count` must be an integer 0-9 and defaults to 5; `distribution` an integer >= 0;
-- the runs of a trigger page 10 at a time; `next_page_token` is absent from the last page;
-- a run steps SUBMITTED -> PENDING -> RUNNABLE -> STARTING -> RUNNING -> SUCCEEDED (or FAILED when
-  the simulated file says so), one step per transition under the sandbox's transition mode.
-"""
+runs. State and business rules only; its seeds and choices are listed in the sandbox's README."""
 
 from __future__ import annotations
 
 import base64
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -31,10 +17,9 @@ from providers.sandbox.core.backend import StateBackend, found
 from providers.sandbox.core.clock import Clock
 from providers.sandbox.core.failures import State
 from providers.sandbox.core.transitions import Transition
-from providers.sandbox.core.validation import FieldError, optional_int, optional_object, optional_str, optional_str_map
+from providers.sandbox.core.validation import optional_int, optional_object, optional_str, optional_str_map
 
 PLATFORM = "abeja"
-Read = TypeVar("Read")
 
 # Fixed ids of what every reset restores, so samples, the demo and a first stack can use them.
 SANDBOX_USER_ID = "1100000000001"
@@ -227,15 +212,15 @@ class AbejaBackend(StateBackend[AbejaState]):
 
     def create_deployment(self, user: str, organization_id: str, body: Mapping[str, Any]) -> Deployment:
         organization = self.organization(user, organization_id)
-        name = _str(body, "name")
+        name = optional_str(body, "name")
         if not name:
             raise BadRequest.field("name", "is required")
-        environment = _str_map(body, "default_environment") or {}
+        environment = optional_str_map(body, "default_environment") or {}
         now = self._now()
         deployment = Deployment(
             deployment_id=self._new_digits(),
             name=name,
-            description=_str(body, "description") or "",
+            description=optional_str(body, "description") or "",
             creator_id=user,
             default_environment=environment,
             created_at=now,
@@ -255,8 +240,8 @@ class AbejaBackend(StateBackend[AbejaState]):
         self, user: str, organization_id: str, deployment_id: str, body: Mapping[str, Any]
     ) -> Deployment:
         deployment = self.deployment(user, organization_id, deployment_id)
-        name = _str(body, "name")
-        environment = _str_map(body, "default_environment")
+        name = optional_str(body, "name")
+        environment = optional_str_map(body, "default_environment")
         if name:
             deployment.name = name
         if environment is not None:
@@ -277,7 +262,7 @@ class AbejaBackend(StateBackend[AbejaState]):
         except NotFound as missing:
             # The SDK documents a missing deployment as a BadRequest for this call alone.
             raise BadRequest(missing.message) from None
-        name = _str(body, "version")
+        name = optional_str(body, "version")
         if not name:
             raise BadRequest.field("version", "is required")
         if any(v.version == name for v in deployment.versions.values()):
@@ -287,9 +272,9 @@ class AbejaBackend(StateBackend[AbejaState]):
             version_id="ver-" + secrets.token_hex(8),
             deployment_id=deployment_id,
             version=name,
-            handler=_str(body, "handler") or "main:handler",
-            image=_str(body, "image") or "abeja-inc/all-cpu:19.10",
-            user_parameters=_object(body, "user_parameters") or {},
+            handler=optional_str(body, "handler") or "main:handler",
+            image=optional_str(body, "image") or "abeja-inc/all-cpu:19.10",
+            user_parameters=optional_object(body, "user_parameters") or {},
             created_at=now,
             modified_at=now,
         )
@@ -323,17 +308,17 @@ class AbejaBackend(StateBackend[AbejaState]):
 
     def create_channel(self, user: str, organization_id: str, body: Mapping[str, Any]) -> Channel:
         organization = self.organization(user, organization_id)
-        name = _str(body, "name")
+        name = optional_str(body, "name")
         if not name:
             raise BadRequest.field("name", "is required")
-        storage_type = _str(body, "storage_type") or "datalake"
+        storage_type = optional_str(body, "storage_type") or "datalake"
         if storage_type not in ("datalake", "file"):
             raise BadRequest.field("storage_type", "must be datalake or file")
         now = self._channel_now()
         channel = Channel(
             channel_id=self._new_digits(),
             name=name,
-            description=_str(body, "description") or "",
+            description=optional_str(body, "description") or "",
             storage_type=storage_type,
             created_at=now,
             updated_at=now,
@@ -360,19 +345,19 @@ class AbejaBackend(StateBackend[AbejaState]):
     def create_trigger(self, user: str, organization_id: str, deployment_id: str, body: Mapping[str, Any]) -> Trigger:
         organization = self.organization(user, organization_id)
         deployment = self.deployment(user, organization_id, deployment_id)
-        version_id = _str(body, "version_id")
+        version_id = optional_str(body, "version_id")
         if not version_id:
             raise BadRequest.field("version_id", "is required")
         version = deployment.versions.get(version_id)
         if version is None:
             raise BadRequest.field("version_id", f"{version_id} is not a version of deployment {deployment_id}")
-        input_name = _str(body, "input_service_name")
+        input_name = optional_str(body, "input_service_name")
         if input_name not in INPUT_SERVICES:
             raise BadRequest.field("input_service_name", "must be datalake")
-        input_id = _str(body, "input_service_id")
+        input_id = optional_str(body, "input_service_id")
         if not input_id or input_id not in organization.channels:
             raise BadRequest.field("input_service_id", f"channel {input_id} not found")
-        output_name, output_id = _str(body, "output_service_name"), _str(body, "output_service_id")
+        output_name, output_id = optional_str(body, "output_service_name"), optional_str(body, "output_service_id")
         if bool(output_name) != bool(output_id):
             missing = "output_service_id" if output_name else "output_service_name"
             raise BadRequest.field(missing, "is required when the other output_service field is given")
@@ -380,10 +365,10 @@ class AbejaBackend(StateBackend[AbejaState]):
             raise BadRequest.field("output_service_name", "must be datalake")
         if output_id is not None and output_id not in organization.channels:
             raise BadRequest.field("output_service_id", f"channel {output_id} not found")
-        retry_count = _int(body, "retry_count", 0, MAX_RETRY_COUNT)
-        distribution = _int(body, "distribution", 0, None)
-        environment = _str_map(body, "environment")
-        models = _object(body, "models") or {}
+        retry_count = optional_int(body, "retry_count", minimum=0, maximum=MAX_RETRY_COUNT)
+        distribution = optional_int(body, "distribution", minimum=0, maximum=None)
+        environment = optional_str_map(body, "environment")
+        models = optional_object(body, "models") or {}
         alias = models.get("alias")
         if alias is not None and (not isinstance(alias, str) or alias not in organization.training_model_ids):
             raise BadRequest.field("models.alias", f"training model {alias} not found")
@@ -567,30 +552,6 @@ def seed(clock: Clock) -> list[Organization]:
 
 
 # ---- readers of body fields (400 naming the field) ---------------------------------------------------
-
-
-def _field(read: Callable[..., Read], body: Mapping[str, Any], name: str, **bounds: int | None) -> Read:
-    """A body field read by a core reader; a bad value is the platform's 400 naming the field."""
-    try:
-        return read(body, name, **bounds)
-    except FieldError as error:
-        raise BadRequest.field(name, error.message.removeprefix(f"{name} ")) from None
-
-
-def _str(body: Mapping[str, Any], name: str) -> str | None:
-    return _field(optional_str, body, name)
-
-
-def _int(body: Mapping[str, Any], name: str, minimum: int, maximum: int | None) -> int | None:
-    return _field(optional_int, body, name, minimum=minimum, maximum=maximum)
-
-
-def _str_map(body: Mapping[str, Any], name: str) -> dict[str, str] | None:
-    return _field(optional_str_map, body, name)
-
-
-def _object(body: Mapping[str, Any], name: str) -> dict[str, Any] | None:
-    return _field(optional_object, body, name)
 
 
 def _token(offset: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from providers.sandbox.abeja.exceptions import AbejaError, BadRequest
+from providers.sandbox.abeja.exceptions import BadRequest
 from providers.sandbox.abeja.models import AbejaBackend, RunsPage
 from providers.sandbox.core.http import HttpError, Request, Response
 
@@ -160,7 +160,7 @@ class AbejaResponses:
 
     def method_not_allowed(self, request: Request) -> Response:
         """Triggers have no update: PUT and PATCH answer 405 with the platform's error object."""
-        raise _MethodNotAllowed("triggers cannot be updated; delete the trigger and create a new one")
+        raise HttpError("triggers cannot be updated; delete the trigger and create a new one", 405)
 
     # ---- control plane ---------------------------------------------------------------------------
 
@@ -175,11 +175,6 @@ class AbejaResponses:
             raise HttpError("file_id must be a string", 400)
         runs = self.backend.file_arrived(org, channel, file_id, bool(document.get("fail")))
         return Response(201, {"runs": [run.wire() for run in runs]})
-
-
-class _MethodNotAllowed(AbejaError):
-    status = 405
-    code = "method_not_allowed"
 
 
 def _runs_body(page: RunsPage) -> dict[str, object]:

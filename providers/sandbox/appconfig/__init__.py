@@ -1,29 +1,6 @@
-"""The AppConfig emulator: moto 5.2.5 extended with environments, deployment strategies and deployments.
-
-Moto serves it on a second loopback port (its own threaded server, behind the sandbox's faults,
-request log and lock); the sandbox's reset resets moto's AppConfig state and re-seeds the
-fixtures; `/_sandbox/appconfig/clock` sets how fast strategy time runs and
-`/_sandbox/appconfig/alarm` rolls a deployment back as a CloudWatch alarm would.
-
-Moto keeps its state per process: two sandboxes in one process share AppConfig state.
-
-Seeded fixtures (account 123456789012, region us-east-1), restored by every reset:
-
-| object | id |
-|---|---|
-| application `sandbox-app` | `mlpapp1` |
-| environment `sandbox` | `mlpenv1` |
-| hosted configuration profile `sandbox-config` | `mlpcfg1`, version 1 labelled `seed` (JSON) |
-| custom strategy `sandbox-quick` (0 minutes, growth 100, no bake: complete at once) | `mlpqck1` |
-
-Besides the four predefined strategies (`AppConfig.AllAtOnce`, ...), which are always listed.
-
-Control routes (`/_sandbox/appconfig/...`, JSON): `PUT /clock {"seconds_per_minute": S}` (default 1:
-one strategy minute per second), `GET /clock`, `POST /alarm {"application_id", "environment_id",
-"deployment_number"?, "alarm_arn"?}`. The sandbox's transition modes (`PUT /_sandbox/transitions`)
-hold finished rollouts in BAKING for S seconds or N reads, to catch deployments in flight. A state
-file does not keep AppConfig state.
-"""
+"""The AppConfig emulator: moto 5.2.5 extended with environments, deployment strategies and deployments,
+served by moto's own threaded server through the sandbox's pipeline. Seeds and control routes
+(`/_sandbox/appconfig/clock`, `/alarm`) are described in the sandbox's README."""
 
 from __future__ import annotations
 
@@ -45,9 +22,10 @@ from providers.sandbox.appconfig.models import (
     extension,
     reset_and_seed,
 )
-from providers.sandbox.appconfig.server import AppConfigServer, ControlledApp
+from providers.sandbox.appconfig.server import ControlledApp
 from providers.sandbox.core.http import HttpError, Request, Response
 from providers.sandbox.core.platform import Platform
+from providers.sandbox.core.server import ServerThread
 from providers.sandbox.core.transitions import Transitions
 from providers.sandbox.core.validation import FieldError
 
@@ -127,9 +105,9 @@ class AppConfigBackend:
         # Moto's objects are not serialisable: a state file keeps the other platforms only.
         return None
 
-    def serve(self, app: SandboxApp, host: str, port: int) -> AppConfigServer:
-        """Moto's server for this platform of `app`, bound now, behind the app's pipeline."""
-        server = AppConfigServer(ControlledApp(app), host, port)
+    def serve(self, app: SandboxApp, host: str, port: int) -> ServerThread:
+        """The server of moto's app for this platform of `app`, bound now, behind the app's pipeline."""
+        server = ServerThread(ControlledApp(app), host, port)
         self.endpoint = server.url
         return server
 

@@ -1,21 +1,8 @@
 """What moto 5.2.5 lacks for AppConfig: environments, deployment strategies and deployments.
 
 State and rules only, no HTTP. The state hangs off moto's own `AppConfigBackend` (in its
-`__dict__`), so moto's reset clears it with the applications it belongs to.
-
-Time: deployments do not advance on a timer; their state, percentage and event log are computed
-from strategy time when read. Strategy time runs at a scale the control plane sets (by default
-one strategy minute passes in one second), so a 30-minute strategy lasts 30 s and a 0-minute
-one with no bake time completes at once.
-
-Choices where AWS's documentation is silent:
-- Rollout steps: LINEAR grows by GrowthFactor per step, EXPONENTIAL by GrowthFactor·2^k; the
-  first step is taken at the start and 100 % is reached at DeploymentDurationInMinutes, steps
-  evenly spaced in between. Bake time follows (state BAKING), then COMPLETE.
-- StopDeployment rolls back at once (ROLLED_BACK); an alarm rollback spends one strategy minute
-  in ROLLING_BACK, so the environment stays busy meanwhile.
-- Deleting an environment deletes its deployment history with it.
-"""
+`__dict__`), so moto's reset clears it with the applications it belongs to. Deployments advance in
+strategy time, computed when read; the choices where AWS is silent are listed in the sandbox's README."""
 
 from __future__ import annotations
 

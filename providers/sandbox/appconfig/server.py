@@ -1,4 +1,4 @@
-"""Moto's threaded server for AppConfig, behind the sandbox's pipeline.
+"""Moto's WSGI app for AppConfig, served on a port of its own behind the sandbox's pipeline.
 
 Each request goes through the sandbox app's `serve` (armed faults for platform `appconfig`, the
 shared request log, the one lock), with moto's WSGI app as the handler, so two StartDeployment
@@ -12,9 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from providers.sandbox.appconfig.models import HOLD, PLATFORM
 from providers.sandbox.appconfig.urls import answers_json, route_name
@@ -71,35 +69,3 @@ class ControlledApp:
                 return Response(status, headers=headers, raw=body)
             return Response(status, parsed, {k: v for k, v in headers.items() if k.lower() != "content-type"})
         return Response(status, headers=headers, raw=body)
-
-
-class _QuietHandler(MotoRequestHandler):
-    def log(self, type: str, message: str, *args: Any) -> None:
-        # Access lines would flood test output; the sandbox's request log has the same facts.
-        pass
-
-
-class AppConfigServer(ThreadedMotoServer):
-    """Moto's threaded server, bound on construction (so its URL is known before `start`)."""
-
-    def __init__(self, app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> None:
-        super().__init__(ip_address=host, port=port, verbose=False)
-        self._server = make_server(host, port, app, True, request_handler=_QuietHandler)
-        self._port = self._server.server_port
-
-    @property
-    def url(self) -> str:
-        host, port = self.get_host_and_port()
-        return f"http://{host}:{port}"
-
-    def _server_entry(self) -> None:
-        assert self._server is not None
-        self._server_ready_event.set()
-        self._server.serve_forever(poll_interval=0.1)
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            super().stop()
-            self._thread = None
-        if self._server is not None:
-            self._server.server_close()

@@ -27,6 +27,43 @@ class HttpError(Exception):
             self.status = status
 
 
+class BadRequest(HttpError):
+    """400: a request field or parameter has a wrong value; `path` names the field when it is one field
+    (and the message starts with it)."""
+
+    status = 400
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    @classmethod
+    def field(cls, path: str, reason: str) -> BadRequest:
+        """A 400 about one field: "<path> <reason>"."""
+        return cls(f"{path} {reason}", path)
+
+    @property
+    def detail(self) -> dict[str, list[str]]:
+        """What is wrong, per field (as ABEJA's `error_detail` shows it)."""
+        return {} if self.path is None else {self.path: [self.message.removeprefix(f"{self.path} ")]}
+
+
+class Forbidden(HttpError):
+    status = 403
+
+
+class NotFound(HttpError):
+    status = 404
+
+
+class Conflict(HttpError):
+    status = 409
+
+
+class Unprocessable(HttpError):
+    status = 422
+
+
 def json_object(body: bytes | str, required: bool = True) -> dict[str, Any]:
     """A request body as a JSON object, or a 400 naming what is wrong with it (`{}` when empty and not
     `required`)."""

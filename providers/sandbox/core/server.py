@@ -5,10 +5,11 @@ from __future__ import annotations
 import socketserver
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
-from providers.sandbox.core.app import SandboxApp
+from providers.sandbox.core.app import StartResponse
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -48,12 +49,15 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
 
 
 class ServerThread:
-    """Serves an app on `host:port` (port 0: the OS picks one) from a daemon thread."""
+    """Serves a WSGI app on `host:port` (port 0: the OS picks one) from a daemon thread."""
 
-    def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.server = ThreadingWSGIServer((host, port), _QuietHandler)
         self.server.set_app(app)
         self.host, self.port = host, self.server.server_port
+        self.url = f"http://{host}:{self.port}"
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:

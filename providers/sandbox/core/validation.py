@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from providers.sandbox.core.http import HttpError
+from providers.sandbox.core.http import BadRequest
 
-
-class FieldError(HttpError):
-    """A request field has a wrong value (400); the message names the field."""
-
-    status = 400
+FieldError = BadRequest
+"""A request field has a wrong value (400); the message starts with the field's path."""
 
 
 def lookup(document: Mapping[str, Any], path: str) -> Any:
@@ -27,7 +24,7 @@ def lookup(document: Mapping[str, Any], path: str) -> Any:
         if value is None:
             return None
         if not isinstance(value, Mapping):
-            raise FieldError(f"{'.'.join(walked)} must be an object")
+            raise FieldError.field(".".join(walked), "must be an object")
         value = value.get(key)
         walked.append(key)
     return value
@@ -44,9 +41,9 @@ def optional_int(
         # JSON has one number type: 2.0 is the integer 2 to most servers.
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError(f"{path} must be an integer")
+        raise FieldError.field(path, "must be an integer")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise FieldError(f"{path} must be {_range_text(minimum, maximum)}")
+        raise FieldError.field(path, f"must be {_range_text(minimum, maximum)}")
     return value
 
 
@@ -54,7 +51,7 @@ def optional_str(document: Mapping[str, Any], path: str) -> str | None:
     """A string field."""
     value = lookup(document, path)
     if value is not None and not isinstance(value, str):
-        raise FieldError(f"{path} must be a string")
+        raise FieldError.field(path, "must be a string")
     return value
 
 
@@ -62,7 +59,7 @@ def optional_bool(document: Mapping[str, Any], path: str) -> bool | None:
     """A boolean field (JSON true/false only)."""
     value = lookup(document, path)
     if value is not None and not isinstance(value, bool):
-        raise FieldError(f"{path} must be a boolean")
+        raise FieldError.field(path, "must be a boolean")
     return value
 
 
@@ -71,7 +68,7 @@ def optional_choice(document: Mapping[str, Any], path: str, choices: Iterable[st
     value = optional_str(document, path)
     allowed = list(choices)
     if value is not None and value not in allowed:
-        raise FieldError(f"{path} must be one of {', '.join(allowed)}")
+        raise FieldError.field(path, f"must be one of {', '.join(allowed)}")
     return value
 
 
@@ -81,7 +78,7 @@ def optional_str_map(document: Mapping[str, Any], path: str) -> dict[str, str] |
     if value is None:
         return None
     if not isinstance(value, Mapping) or not all(isinstance(item, str) for item in value.values()):
-        raise FieldError(f"{path} must be an object of string values")
+        raise FieldError.field(path, "must be an object of string values")
     return dict(value)
 
 
@@ -89,7 +86,7 @@ def optional_object(document: Mapping[str, Any], path: str) -> dict[str, Any] | 
     """An object field."""
     value = lookup(document, path)
     if value is not None and not isinstance(value, Mapping):
-        raise FieldError(f"{path} must be an object")
+        raise FieldError.field(path, "must be an object")
     return None if value is None else dict(value)
 
 
@@ -99,7 +96,7 @@ def optional_str_list(document: Mapping[str, Any], path: str) -> list[str] | Non
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise FieldError(f"{path} must be a list of strings")
+        raise FieldError.field(path, "must be a list of strings")
     return list(value)
 
 

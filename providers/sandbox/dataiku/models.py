@@ -1,34 +1,6 @@
-"""Dataiku DSS: users, projects, code studio templates, code studios and futures. Knows nothing of HTTP.
-
-One DSS instance (no tenants): a credential stands for a user login, and every user sees the
-same projects. What exists from the start, and comes back on reset:
-- users `admin` (administrator) and `analyst`;
-- project `SANDBOX` ("Sandbox project", owned by `admin`), for samples, the demo and first stacks;
-- code studio templates `vscode` ("VS Code", port 8080) and `jupyterlab` ("JupyterLab", port 8888),
-  both built.
-
-Choices made where the reference is silent (see its §12):
-- code studio ids are 8 random letters and digits; `libName` is the id;
-- a start (`restart`) or stop answers a running future with a `jobId`; reading that future, or the
-  code studio's status, advances it under the sandbox's transition mode; when it finishes the code
-  studio is already in its new state, so the very next status read shows it;
-- `restart` while STARTING, or `stop` while STOPPING, answers the future already under way; the
-  opposite call is refused with 409 until the studio settles; `stop` of a stopped studio answers
-  the inline-finished shape;
-- a failed start or stop (scheduled through the control plane) leaves the studio STOPPED or
-  RUNNING as before, and its future answers the non-peek poll with a 500 carrying the task's error;
-- zones (`syncedZones`) exist only while RUNNING, with the eight default folder names unless the
-  control plane sets others; conflicts, pull and push on a studio that is not running are a 400;
-- pull copies the zone's changed files back to DSS (the studio's version wins, so its conflicts
-  are gone); stopping, restarting or deleting a running studio throws away what was not pulled,
-  and the sandbox records it under `lost_work` so tests can see what a careless stop loses;
-- deleting a running studio stops it first (losing unsynced work) rather than refusing;
-- templates created through the API have ids made from their label, expose port 8080 unless
-  `params.exposedPorts` lists others, and have no image until built: a code studio from an unbuilt
-  template fails to start; a template used by a code studio cannot be deleted (409);
-- "not found" answers 404 with `UnknownObjectException`; the control plane can switch it to 500,
-  as real DSS often answers.
-"""
+"""Dataiku DSS: users, projects, code studio templates and their images, code studios and futures.
+One instance (no tenants): a credential stands for a user login. Knows nothing of HTTP; its seeds
+and choices are listed in the sandbox's README."""
 
 from __future__ import annotations
 

@@ -1,15 +1,5 @@
-"""Peak Services: state and business rules, per tenant. Knows nothing of HTTP.
-
-Choices made where the platform's documentation is silent:
-- names match `^[a-z][a-z0-9-]{0,63}$`: lowercase letters, digits and hyphens, starting with a
-  letter, at most 64 characters;
-- a missing `imageDetails.versionId` becomes 1 (stands for "the latest ready version") and a
-  missing `resources.instanceTypeId` becomes 1;
-- optional strings never set (title, description, entrypoint, healthCheckURL) read back as null;
-- a PATCH is refused (409) while CREATING, DEPLOYING, DELETING and on CREATE_FAILED; a
-  DELETE_FAILED service may be updated (a redeploying update takes it back to AVAILABLE);
-- a JSON null counts as "not given" for every optional field.
-"""
+"""Peak Services: state and business rules, per tenant. Knows nothing of HTTP; the choices it makes
+where the platform's documentation is silent are listed in `providers/sandbox/README.md`."""
 
 from __future__ import annotations
 

@@ -1,22 +1,6 @@
 """Peak Press: the business rules of specs, releases, app and block deployments and their revisions,
 per tenant. Knows nothing of HTTP; the state is in `press_state.py`, the request readers in
-`press_checks.py`, the wire shapes in `press_wire.py`.
-
-Choices made where the platform's documentation is silent:
-- deployment and spec names match `^[a-z][a-z0-9-]{0,63}$`; deployment names are unique per
-  family (app or block) in a tenant;
-- the block deployments of an app are named `<app name>-<block spec name>` and carry the block
-  spec's name under `blockName`; app parameters for a block are keyed by that block spec name;
-- a new revision supersedes the older ones when it is created; revision statuses follow the
-  deployment's, except that a `warning` deployment's revision reads `deployed`, and a
-  `redeploying` one's reads `deploying`;
-- the reason of a failed deployment is `latestRevision.lastError.message` (null otherwise);
-- writes (metadata update, revision, redeploy, delete) to a deployment that is `deploying`,
-  `redeploying` or `deleting` are 409, as for services; so is deleting a spec that deployments use,
-  deleting a block deployment that belongs to an app, and a release version that exists already;
-- a spec metadata update that changes nothing is a 400 `{"detail": "No changes detected"}`;
-- a block deployment's `platformId` is a stable uuid derived from its id.
-"""
+`press_checks.py`, the wire shapes in `press_wire.py`; its choices are listed in the sandbox's README."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
 """Peak Press's state: specs with their releases, deployments with their revisions, per tenant, and
-the two published specs every tenant starts with (restored by a reset), so a first stack can deploy
-without publishing:
-- block spec `SEEDED_BLOCK_SPEC_ID` ("sandbox-block", a workflow), releases 1.0.0 and 1.1.0;
-- app spec `SEEDED_APP_SPEC_ID` ("sandbox-app"), releases 1.0.0 and 1.1.0, each made of that block
-  spec at the same version.
-"""
+the two published specs every tenant starts with (restored by a reset; see the sandbox's README)."""
 
 from __future__ import annotations
 
