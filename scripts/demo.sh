@@ -12,6 +12,16 @@ bash scripts/bootstrap.sh >/dev/null
 # shellcheck disable=SC1091
 source .work/env.sh
 
+# The demo's passphrase is public: it protects only the demo's sandbox stacks, whose config points
+# every platform at this machine. Any other stack is refused here, before Pulumi sees it (and the
+# providers refuse to reach past this machine with that passphrase anyway).
+if ! .venv/bin/python .work/sandbox_stack.py "$STACK"; then
+    echo "demo: the demo runs only its sandbox stacks (dev, staging); give stack $STACK a passphrase or secrets provider of its own" >&2
+    exit 1
+fi
+export PULUMI_CONFIG_PASSPHRASE=sandbox-demo
+unset PULUMI_CONFIG_PASSPHRASE_FILE
+
 sandbox_up() {
     .venv/bin/python -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
         "http://127.0.0.1:$PORT/_sandbox/transitions" >/dev/null 2>&1
@@ -34,7 +44,8 @@ echo
 pulumi stack output --stack "$STACK"
 cat <<MSG
 
-The $STACK stack is up against the sandbox (http://127.0.0.1:$PORT). Look around in the project's environment:
+The $STACK stack is up against the sandbox (http://127.0.0.1:$PORT). Look around in the project's environment
+(its \`pulumi\` gives the demo's passphrase to the sandbox stacks alone):
   source .work/env.sh
   pulumi stack                 # resources and outputs
   pulumi preview --diff        # no changes expected

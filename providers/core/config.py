@@ -199,7 +199,6 @@ def check_endpoint(settings: Settings, platform: str, url: str | None) -> None:
         target = origin(url) if url else f"{platform}'s public endpoint"
         raise ConfigError(
             f"configuring {platform} provider: this stack points at {target}, but Pulumi runs with the demo's "
-            f"passphrase ({PASSPHRASE_ENV}={DEMO_PASSPHRASE}, from scripts/demo.sh), which is public and meant "
-            f"only for the sandbox stacks; protect this stack with a passphrase of your own (or another "
-            f"secrets provider) before it holds real credentials"
+            f"passphrase ({DEMO_PASSPHRASE}), which is public and protects only the demo's sandbox stacks; give "
+            f"this stack a passphrase of its own (or another secrets provider) before it holds real credentials"
         )
