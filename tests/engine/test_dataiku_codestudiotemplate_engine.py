@@ -44,3 +44,9 @@ def test_template_built_then_rebuilt_in_place_then_destroyed(sb, new_project):
     assert dss_state(sb)["templates"][template["id"]]["ports"] == [8888]
     project.destroy()
     assert live_objects(sb, "dataiku", "CodeStudioTemplate") == [] and studios(sb) == {}
+    # Destroy never has DSS delete the runtimes of code studios built from it (anyone's) unless asked.
+    [deleted] = [r["query"] for r in sb.requests(platform="dataiku") if r["route"] == "dataiku.delete_template"]
+    assert {k: v[0] if isinstance(v, list) else v for k, v in deleted.items()} == {
+        "deleteRuntime": "false",
+        "deleteImages": "false",
+    }
