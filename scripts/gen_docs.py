@@ -138,17 +138,17 @@ def attributes_modules() -> dict[Path, str]:
             "",
             "from __future__ import annotations",
             "",
-            "from typing import Any",
-            "",
-            "import pulumi",
         ]
+        body: list[str] = []
         for entry in entries:
             resource = getattr(entry.load(), entry.resource)
-            lines += ["", "", f"class {entry.resource}Attributes:"]
+            body += ["", "", f"class {entry.resource}Attributes:"]
             for model in (resource.args_type, resource.outputs_type):
                 for name, field in model.field_specs().items():
-                    lines.append(f"    {name}: pulumi.Output[{attribute_type(field.annotation)}]")
-        lines.append("")
+                    body.append(f"    {name}: pulumi.Output[{attribute_type(field.annotation)}]")
+        if any("Any" in line for line in body):
+            lines += ["from typing import Any", ""]
+        lines += ["import pulumi", *body, ""]
         modules[ROOT / "providers" / platform / "attributes.py"] = "\n".join(lines)
     return modules
 

@@ -6,8 +6,6 @@ when it is stale). At run time the resource classes take the same names from the
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
 
