@@ -155,26 +155,26 @@ def attributes_modules() -> dict[Path, str]:
 
 def ownership_section(provider: Any, fields: dict[str, FieldSpec]) -> list[str]:
     what = provider().what
+    adopt = "adopt_existing" in fields
     if provider.mark_place is not None:
         text = (
             f"A new {what} carries this resource's owner mark ({provider.mark_place}): a digest of the project, "
             "the stack, the type and the resource's name. A create that finds an object with this identity takes "
-            "it over only when it carries that mark (what an interrupted run of this very resource left); one "
-            "made by another stack, another resource or by hand is never taken over, rewritten or deleted"
+            "it over only when it carries that mark (what an interrupted run of this very resource left). One made "
+            "by another stack, another resource or by hand is never taken over, rewritten or deleted"
+            + (": the create fails, naming it, unless `adopt_existing=True` says to manage it." if adopt else ".")
         )
     else:
         text = (
             f"{provider.platform} has no place on a {what} for an owner mark, so a create that finds an object with "
             "this identity cannot tell this resource's own leftover from one another stack, another resource or a "
-            "person made, and takes over neither: it fails, naming the object. If an interrupted `pulumi up` of "
-            "this resource left it, set `adopt_existing=True` once (within one create, an object that appears "
-            "after a create whose answer was lost is known to be ours and is taken over)"
+            "person made, and takes over neither: it fails, naming the object"
+            + (", unless `adopt_existing=True` says to manage it" if adopt else "")
+            + ". Within one create, an object that appears after a create whose answer was lost is known to be "
+            f"this resource's own and is taken over. A new {what} whose create fails or times out is deleted again, "
+            "so a failed create leaves nothing behind; after a `pulumi up` killed mid-create, set "
+            "`adopt_existing=True` for what the error names."
         )
-    text += (
-        ", unless `adopt_existing=True` says to manage it."
-        if "adopt_existing" in fields
-        else ", and this type has no adopt_existing."
-    )
     return ["## Ownership", "", text, ""]
 
 
@@ -232,13 +232,19 @@ def render(entry: ResourceEntry) -> str:
         ]
     if "timeout_seconds" in fields:
         default = describe_default(fields["timeout_seconds"])
+        after_timeout = (
+            "A create that times out keeps the object, marked as this resource's; the next `pulumi up` takes it "
+            "over and resumes waiting."
+            if provider.mark_place is not None
+            else f"A create that times out deletes the new {provider().what} (see Ownership); the next "
+            "`pulumi up` creates it afresh."
+        )
         lines += [
             "## Timeouts",
             "",
             f"`timeout_seconds` (default {default:g}) bounds every wait of create, update and delete; Pulumi's",
             "`customTimeouts` never reach dynamic providers. While it waits the provider prints a progress line",
-            "naming the resource and its status. A create that times out keeps the object; the next `pulumi up`",
-            "takes it over and resumes waiting.",
+            "naming the resource and its status. " + after_timeout,
             "",
         ]
     lines += ["## Configuration", "", "| stack config | environment fallback | meaning |", "|---|---|---|"]
