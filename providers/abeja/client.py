@@ -85,7 +85,7 @@ def _from_config(settings: Settings) -> tuple[str, tuple[str, ...]] | None:
     token = settings.credential(API_TOKEN_CONFIG, (), PLATFORM)
     if token:
         return _bearer(token)
-    user_id = settings.credential(USER_ID_CONFIG, (), PLATFORM)
+    user_id = settings.get(USER_ID_CONFIG)  # not secret: stripped, not hidden
     access_token = settings.credential(ACCESS_TOKEN_CONFIG, (), PLATFORM)
     return _basic(user_id, access_token) if user_id and access_token else None
 
@@ -94,7 +94,7 @@ def _from_environment(settings: Settings) -> tuple[str, tuple[str, ...]] | None:
     token = settings.credential(None, (API_TOKEN_ENV,), PLATFORM)
     if token:
         return _bearer(token)
-    user_id = settings.credential(None, (USER_ID_ENV,), PLATFORM)
+    user_id = settings.get("", (USER_ID_ENV,))
     access_token = settings.credential(None, (ACCESS_TOKEN_ENV,), PLATFORM)
     return _basic(user_id, access_token) if user_id and access_token else None
 

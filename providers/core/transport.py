@@ -24,7 +24,7 @@ from urllib3.exceptions import NewConnectionError
 
 from .error_bodies import default_error_cause as default_error_cause
 from .errors import ConfigError, Operation, TransportError, error_for_status
-from .redaction import remember_all, scrub
+from .redaction import clip, remember_all, scrub
 from .retry import call_with_retries
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -205,4 +205,4 @@ def _reason(exc: requests.RequestException) -> str:
         root = root.__context__
     kind = type(exc).__name__
     detail = str(root).split(": ", 1)[-1] if root is not exc else str(exc)
-    return f"{kind} ({detail[:200]})"
+    return f"{kind} ({clip(detail, 200)})"
