@@ -31,7 +31,7 @@ from tests.sandbox.dataiku_support import dss_url
 
 # Long enough that a retried or hung call would show: every failure below must come well before.
 DEADLINE_SECONDS = 20.0
-FAST_SECONDS = 3.0
+FAST_SECONDS = 8.0
 
 
 def new_canary(platform: str) -> str:
