@@ -21,10 +21,11 @@ from typing_extensions import TypeVar
 from . import concurrency
 from .config import Settings
 from .errors import Operation, ProviderError, WaitTimeoutError
-from .fields import ServerDefault, WriteOnly, has_marker
+from .fields import Secret, ServerDefault, WriteOnly, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
 from .lifecycle import Lifecycle
 from .ownership import OWNER_KEY
+from .redaction import remember_all, scrub, scrubbed_exceptions
 from .resource import OutputsModel, ResourceArgs
 from .retry import operation_deadline
 from .schema import fields_with
@@ -119,6 +120,8 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
         # Never pickle settings or clients into __provider, whatever happened to this instance.
         return {}
 
+    # Nothing leaving an engine method carries a credential or a Secret input.
+    @scrubbed_exceptions()
     def configure(self, req: dyn.ConfigureRequest) -> None:
         concurrency.ensure_host_widened()
         settings = Settings.from_pulumi_config(req.config)
@@ -141,16 +144,19 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
 
     # ---- engine methods ----------------------------------------------------------------------
 
+    @scrubbed_exceptions()
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         concurrency.ensure_host_widened()
+        self.remember_secrets(news)
         owner = news.get(OWNER_KEY)
         outcome = check_inputs(self.args_model, news, ignored=(*self.outputs_model.field_specs(), OWNER_KEY))
-        failures = [dyn.CheckFailure(f.path, f.reason) for f in outcome.failures]
+        failures = [dyn.CheckFailure(f.path, scrub(f.reason)) for f in outcome.failures]
         inputs = dict(outcome.inputs)
         if owner is not None:
             inputs[OWNER_KEY] = owner
         return dyn.CheckResult(inputs, failures)
 
+    @scrubbed_exceptions()
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         result = diff_inputs(self.args_model, olds, news, self.identity_fields)
         return dyn.DiffResult(
@@ -159,12 +165,14 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
             delete_before_replace=result.delete_before_replace,
         )
 
+    @scrubbed_exceptions()
     def create(self, props: dict[str, Any], timeout: float | None = None) -> dyn.CreateResult:
         args = self.validated(props)
         with self.step("creating", self.label_of(args), args.to_dict(), props.get(OWNER_KEY), timeout) as step:
             ident, observed = self.create_remote(step, args)
         return dyn.CreateResult(ident, self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
+    @scrubbed_exceptions()
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         prior = self.prior(props)
         with self.step("reading", id_, prior) as step:
@@ -186,6 +194,7 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
         }
         return dyn.ReadResult(id_, outs, inputs)
 
+    @scrubbed_exceptions()
     def update(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any], timeout: float | None = None
     ) -> dyn.UpdateResult:
@@ -195,6 +204,7 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
         # Every output is returned: an update that returns none erases them from state.
         return dyn.UpdateResult(self.outputs(observed, args.to_dict(), self.defaults_set(args)))
 
+    @scrubbed_exceptions()
     def delete(self, id_: str, props: dict[str, Any], timeout: float | None = None) -> None:
         prior = self.prior(props)
         with self.step("deleting", id_, prior, None, timeout) as step:
@@ -223,7 +233,12 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
     def operation(self, action: str, ident: str) -> Operation:
         return Operation(action, self.platform, self.resource_label, ident)
 
+    def remember_secrets(self, values: Mapping[str, Any]) -> None:
+        """`Secret` inputs join the values the one redaction path never prints."""
+        remember_all(values.get(name) for name in fields_with(self.args_model, Secret))
+
     def validated(self, props: Mapping[str, Any]) -> ArgsT:
+        self.remember_secrets(props)
         inputs = {k: v for k, v in props.items() if k in self.args_model.field_specs()}
         args, problems = self.args_model.parse(inputs)
         if args is None:
@@ -234,6 +249,7 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
 
     def prior(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Prior outputs from state, numbers normalized, without the pickled provider."""
+        self.remember_secrets(props)
         return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY}
 
     def deadline_from(self, values: Mapping[str, Any], timeout: float | None = None) -> Deadline:
