@@ -419,16 +419,11 @@ class AbejaBackend(StateBackend[AbejaState]):
                     continue
                 self.state.run_seq += 1
                 now = self._now()
+                copied = {"trigger_id", "deployment_id", "model_version_id", "models", "retry_count", "distribution"}
                 run = Run(
+                    **trigger.model_dump(include={*copied, "user_env_vars"}),
                     run_id="run-" + _alnum(16),
-                    trigger_id=trigger.trigger_id,
-                    deployment_id=deployment.deployment_id,
-                    model_version_id=trigger.model_version_id,
-                    models=dict(trigger.models),
                     input_data={"$datalake:1": f"{channel_id}/{file_id}"},
-                    retry_count=trigger.retry_count,
-                    distribution=trigger.distribution,
-                    user_env_vars=dict(trigger.user_env_vars),
                     created_at=now,
                     modified_at=now,
                     seq=self.state.run_seq,
@@ -439,26 +434,15 @@ class AbejaBackend(StateBackend[AbejaState]):
                 started.append(run)
         return started
 
-    def trigger_runs(
-        self,
-        user: str,
-        organization_id: str,
-        deployment_id: str,
-        trigger_id: str,
-        scan_forward: bool,
-        page_token: str | None,
-    ) -> RunsPage:
-        deployment = self.deployment(user, organization_id, deployment_id)
-        if trigger_id not in deployment.triggers:
-            raise NotFound(f"trigger {trigger_id} not found")
-        runs = [run for run in deployment.runs.values() if run.trigger_id == trigger_id]
-        return self._page(runs, scan_forward, page_token)
+    def runs(self, user: str, org: str, dep: str, trigger_id: str | None, forward: bool, token: str | None) -> RunsPage:
+        """A page of a deployment's runs, or (`trigger_id`) of one trigger's."""
+        deployment = self.deployment(user, org, dep)
+        if trigger_id is not None:
+            self.trigger(user, org, dep, trigger_id)
+        runs = [run for run in deployment.runs.values() if trigger_id in (None, run.trigger_id)]
+        return self._page(runs, forward, token)
 
-    def deployment_runs(
-        self, user: str, organization_id: str, deployment_id: str, scan_forward: bool, page_token: str | None
-    ) -> RunsPage:
-        runs = list(self.deployment(user, organization_id, deployment_id).runs.values())
-        return self._page(runs, scan_forward, page_token)
+    trigger_runs = runs
 
     def _page(self, runs: list[Run], scan_forward: bool, page_token: str | None) -> RunsPage:
         start = _offset(page_token)

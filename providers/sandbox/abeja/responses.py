@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from providers.sandbox.abeja.exceptions import BadRequest
-from providers.sandbox.abeja.models import AbejaBackend, RunsPage
+from providers.sandbox.abeja.models import AbejaBackend, Channel, RunsPage
 from providers.sandbox.core.http import HttpError, Request, Response
 
 
@@ -78,9 +78,8 @@ class AbejaResponses:
     # ---- channels --------------------------------------------------------------------------------
 
     def create_channel(self, request: Request) -> Response:
-        org = self.backend.organization(request.tenant_id(), request.params["org"])
-        channel = self.backend.create_channel(request.tenant_id(), org.organization_id, request.json_object())
-        return Response(200, {**org.wire(), "channel": channel.wire()})
+        channel = self.backend.create_channel(request.tenant_id(), request.params["org"], request.json_object())
+        return self._in_organization(request, channel)
 
     def list_channels(self, request: Request) -> Response:
         user, org_id = request.tenant_id(), request.params["org"]
@@ -102,9 +101,8 @@ class AbejaResponses:
         )
 
     def get_channel(self, request: Request) -> Response:
-        user, p = request.tenant_id(), request.params
-        org = self.backend.organization(user, p["org"])
-        return Response(200, {**org.wire(), "channel": self.backend.channel(user, p["org"], p["channel"]).wire()})
+        channel = self.backend.channel(request.tenant_id(), request.params["org"], request.params["channel"])
+        return self._in_organization(request, channel)
 
     def archive_channel(self, request: Request) -> Response:
         return self._set_archived(request, True)
@@ -113,9 +111,14 @@ class AbejaResponses:
         return self._set_archived(request, False)
 
     def _set_archived(self, request: Request, archived: bool) -> Response:
-        user, p = request.tenant_id(), request.params
-        org = self.backend.organization(user, p["org"])
-        channel = self.backend.set_archived(user, p["org"], p["channel"], archived)
+        p = request.params
+        return self._in_organization(
+            request, self.backend.set_archived(request.tenant_id(), p["org"], p["channel"], archived)
+        )
+
+    def _in_organization(self, request: Request, channel: Channel) -> Response:
+        """A channel as the datalake answers it: beside its organization's fields."""
+        org = self.backend.organization(request.tenant_id(), request.params["org"])
         return Response(200, {**org.wire(), "channel": channel.wire()})
 
     # ---- triggers and runs -----------------------------------------------------------------------
@@ -139,22 +142,12 @@ class AbejaResponses:
         self.backend.delete_trigger(request.tenant_id(), p["org"], p["dep"], p["trigger"])
         return Response(200, {"message": f"{p['trigger']} deleted"})
 
-    def trigger_runs(self, request: Request) -> Response:
+    def runs(self, request: Request) -> Response:
+        """A deployment's runs, or a trigger's: `entries`, and `next_page_token` unless on the last page."""
         p = request.params
-        page = self.backend.trigger_runs(
-            request.tenant_id(),
-            p["org"],
-            p["dep"],
-            p["trigger"],
-            _scan_forward(request),
-            request.first("next_page_token"),
-        )
-        return Response(200, _runs_body(page))
-
-    def deployment_runs(self, request: Request) -> Response:
-        p = request.params
-        page = self.backend.deployment_runs(
-            request.tenant_id(), p["org"], p["dep"], _scan_forward(request), request.first("next_page_token")
+        token = request.first("next_page_token")
+        page = self.backend.runs(
+            request.tenant_id(), p["org"], p["dep"], p.get("trigger"), _scan_forward(request), token
         )
         return Response(200, _runs_body(page))
 

@@ -28,7 +28,7 @@ def routes(responses: AbejaResponses) -> list[Route]:
         ("GET", f"{DEP}/versions", "list_versions", r.list_versions),
         ("GET", rf"{DEP}/versions/(?P<ver>{SEGMENT})", "get_version", r.get_version),
         ("DELETE", rf"{DEP}/versions/(?P<ver>{SEGMENT})", "delete_version", r.delete_version),
-        ("GET", f"{DEP}/runs", "list_deployment_runs", r.deployment_runs),
+        ("GET", f"{DEP}/runs", "list_deployment_runs", r.runs),
         ("POST", f"{ORG}/channels", "create_channel", r.create_channel),
         ("GET", f"{ORG}/channels", "list_channels", r.list_channels),
         ("GET", CHANNEL, "get_channel", r.get_channel),
@@ -40,7 +40,7 @@ def routes(responses: AbejaResponses) -> list[Route]:
         ("DELETE", TRIGGER, "delete_trigger", r.delete_trigger),
         ("PUT", TRIGGER, "update_trigger", r.method_not_allowed),
         ("PATCH", TRIGGER, "update_trigger", r.method_not_allowed),
-        ("GET", f"{TRIGGER}/runs", "list_trigger_runs", r.trigger_runs),
+        ("GET", f"{TRIGGER}/runs", "list_trigger_runs", r.runs),
     ]
     served = [Route(method, rf"{pattern}/?", f"abeja.{name}", handler) for method, pattern, name, handler in table]
     # The presigned upload URL a version create hands out: like S3's, it carries no credentials.

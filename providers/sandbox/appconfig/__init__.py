@@ -23,7 +23,7 @@ from providers.sandbox.appconfig.models import (
     reset_and_seed,
 )
 from providers.sandbox.appconfig.server import ControlledApp
-from providers.sandbox.core.http import HttpError, Request, Response
+from providers.sandbox.core.http import HttpError, Request, Response, Route
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.server import ServerThread
 from providers.sandbox.core.transitions import Transitions
@@ -162,7 +162,11 @@ def create_platform(transitions: Transitions) -> Platform:
         name=PLATFORM,
         backend=state,
         routes=[],
-        control_routes=urls.control_routes(state.set_clock, state.get_clock, state.alarm),
+        control_routes=[
+            Route("PUT", r"/clock", "sandbox.appconfig.set_clock", state.set_clock),
+            Route("GET", r"/clock", "sandbox.appconfig.get_clock", state.get_clock),
+            Route("POST", r"/alarm", "sandbox.appconfig.alarm", state.alarm),
+        ],
         # Moto checks no signature: every caller is the one account.
         credential=lambda _request: ACCOUNT_ID,
         default_tokens={ACCOUNT_ID: ACCOUNT_ID},

@@ -1,32 +1,16 @@
-"""AppConfig's route table: moto's `url_paths` extended with the operations it lacks, the route names
-of the request log, and the control-plane routes (`/_sandbox/appconfig/...`)."""
+"""AppConfig's route table: moto's `url_paths` extended with the operations it lacks, and the route
+names of the request log, both from botocore's model."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import botocore.session  # type: ignore[import-untyped]
 from botocore import xform_name
 from moto.appconfig import urls as moto_urls
+from moto.appconfig.responses import AppConfigResponse
 
 from providers.sandbox.appconfig.responses import SandboxAppConfigResponse
-from providers.sandbox.core.http import Request, Response, Route
-
-APP = r"/applications/(?P<app_id>[^/]+)"
-ENV = APP + r"/environments/(?P<environment_id>[^/]+)"
-
-# Added to moto's table (its keys are regexes with a `{0}` slot for the host).
-EXTRA_URL_PATHS = (
-    "{0}" + APP + "/environments$",
-    "{0}" + ENV + "$",
-    "{0}" + ENV + "/deployments$",
-    "{0}" + ENV + r"/deployments/(?P<deployment_number>[^/]+)$",
-    "{0}/deploymentstrategies$",
-    "{0}/deploymentstrategies/(?P<deployment_strategy_id>[^/]+)$",
-    # The platform's own spelling of DeleteDeploymentStrategy's path.
-    "{0}/deployementstrategies/(?P<deployment_strategy_id>[^/]+)$",
-)
 
 # Botocore's model is the API's documentation: every operation with its method and URI template.
 MODEL = botocore.session.get_session().get_service_model("appconfig")
@@ -63,23 +47,18 @@ def route_name(method: str, path: str) -> str | None:
 
 
 def install() -> None:
-    """Route every AppConfig path, moto's and the added ones, to the extended responses class.
+    """Route every AppConfig path to the extended responses class: moto's own, and the model's path of
+    each operation only the extension serves (the misspelled `/deployementstrategies/{id}` included).
 
-    Moto builds its Flask app from this table on the first AppConfig request and caches it, so
-    this runs at import time of the sandbox's AppConfig package, before any server starts.
+    Moto builds its Flask app from this table (keys are regexes with a `{0}` slot for the host) on
+    the first AppConfig request and caches it, so this runs at import time of the sandbox's AppConfig
+    package, before any server starts.
     """
-    for path in (*moto_urls.url_paths, *EXTRA_URL_PATHS):
+    for path in moto_urls.url_paths:
         moto_urls.url_paths[path] = SandboxAppConfigResponse.dispatch
-
-
-def control_routes(
-    set_clock: Callable[[Request], Response],
-    get_clock: Callable[[Request], Response],
-    alarm: Callable[[Request], Response],
-) -> list[Route]:
-    """AppConfig's control-plane routes, relative to `/_sandbox/appconfig`."""
-    return [
-        Route("PUT", r"/clock", "sandbox.appconfig.set_clock", set_clock),
-        Route("GET", r"/clock", "sandbox.appconfig.get_clock", get_clock),
-        Route("POST", r"/alarm", "sandbox.appconfig.alarm", alarm),
-    ]
+    for name in MODEL.operation_names:
+        if xform_name(name) in vars(SandboxAppConfigResponse) and not hasattr(AppConfigResponse, xform_name(name)):
+            uri = MODEL.operation_model(name).http["requestUri"].split("?")[0]
+            moto_urls.url_paths["{0}" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", uri) + "$"] = (
+                SandboxAppConfigResponse.dispatch
+            )

@@ -99,13 +99,7 @@ class SandboxApp:
     def snapshot(self) -> dict[str, Any]:
         """What the state file holds."""
         with self.lock:
-            return {
-                "format": STATE_FORMAT,
-                "platforms": self.state(),
-                "tokens": self.tokens.dump(),
-                "transitions": self.transitions.dump(),
-                "answers": self.answers.dump(),
-            }
+            return {"format": STATE_FORMAT, "platforms": self.state(), **{k: v.dump() for k, v in self._kept().items()}}
 
     def restore(self, snapshot: dict[str, Any]) -> None:
         """Load what `snapshot` returned; platforms missing from it start empty."""
@@ -115,9 +109,12 @@ class SandboxApp:
             for name, data in snapshot.get("platforms", {}).items():
                 if name in self.platforms:
                     self.platforms[name].backend.load(data)
-            self.tokens.load(snapshot.get("tokens", {}))
-            self.transitions.load(snapshot.get("transitions", {}))
-            self.answers.load(snapshot.get("answers", {}))
+            for name, kept in self._kept().items():
+                kept.load(snapshot.get(name, {}))
+
+    def _kept(self) -> dict[str, Any]:
+        """What the state file keeps beside the platforms' state (a reset keeps tokens and answers)."""
+        return {"tokens": self.tokens, "transitions": self.transitions, "answers": self.answers}
 
     def serve(self, platform: Platform, request: Request, match: RouteMatch) -> Response:
         """A platform request, routed: faults, auth, the handler under the lock (with the variants and

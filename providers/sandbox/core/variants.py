@@ -1,11 +1,9 @@
 """Known variants of the platforms' real answers, injectable like faults: another status for "busy",
 another error for "missing", a platform-filled default, an optional field left out.
 
-A platform declares the kinds it produces (`Platform.variants`); every platform also has the two
-generic ones, `omit-field` (a field absent from an answer) and `fill-default` (a field the platform
-fills when the request did not send it). An armed variant applies to the requests of its platform
-whose route name matches `routes`, `count` times (None: until cleared), counting only the requests
-it changed.
+A platform declares the kinds it produces (`Platform.variants`); every platform also has the generic
+`omit-field` and `fill-default`. An armed variant applies to the requests of its platform whose
+route name matches `routes`, `count` times (None: until cleared), counting the requests it changed.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from providers.sandbox.core.http import Request, Response
@@ -32,22 +30,19 @@ class Variant:
     count: int | None
 
 
-Change = Callable[[Variant, Request, Response | None], bool]
-"""Changes the request (before the handler: no response yet) or the answer; True when it changed it."""
-
-
 @dataclass(frozen=True)
 class VariantKind:
-    """What a variant changes, with its default routes (a regex on route names), field and value."""
+    """What a variant changes: the request before its handler runs (`response` None), or the answer;
+    True when it changed it. With the routes (a regex on route names), field and value it defaults to."""
 
     description: str
-    change: Change
+    change: Callable[[Variant, Request, Response | None], bool]
     routes: str = ".*"
     field: str | None = None
     value: Any = None
 
 
-def _omit(variant: Variant, request: Request, response: Response | None) -> bool:
+def omit(variant: Variant, request: Request, response: Response | None) -> bool:
     """Leave the dotted `field` out of a 2xx JSON answer (in every item of a list on the way)."""
 
     def drop(value: Any, path: list[str]) -> bool:
@@ -60,28 +55,16 @@ def _omit(variant: Variant, request: Request, response: Response | None) -> bool
         del value[path[0]]
         return True
 
-    ok = response is not None and 200 <= response.status < 300 and variant.field is not None
-    return ok and drop(response.body, str(variant.field).split("."))  # type: ignore[union-attr]
+    return response is not None and 200 <= response.status < 300 and drop(response.body, str(variant.field).split("."))
 
 
-def _fill(variant: Variant, request: Request, response: Response | None) -> bool:
+def fill(variant: Variant, request: Request, response: Response | None) -> bool:
     """Give a JSON request body that lacks the top-level `field` the platform's `value`."""
-    document = request.json_or_none()
-    if response is not None or not isinstance(document, dict) or document.get(str(variant.field)) is not None:
+    document, field = request.json_or_none(), str(variant.field)
+    if response is not None or not isinstance(document, dict) or document.get(field) is not None:
         return False
-    request.body = json.dumps({**document, str(variant.field): variant.value}).encode()
+    request.body = json.dumps({**document, field: variant.value}).encode()
     return True
-
-
-GENERIC = {
-    "omit-field": VariantKind("an optional field absent from an answer (give routes and field)", _omit),
-    "fill-default": VariantKind("a default the platform fills when none was sent (give routes, field, value)", _fill),
-}
-
-
-def filled(description: str, routes: str, field: str, value: Any) -> VariantKind:
-    """A `fill-default` preset: the platform fills `field` with `value` on `routes`."""
-    return replace(GENERIC["fill-default"], description=description, routes=routes, field=field, value=value)
 
 
 def status_swap(
@@ -98,6 +81,12 @@ def status_swap(
     return VariantKind(description, swap, routes)
 
 
+GENERIC = {
+    "omit-field": VariantKind("an optional field absent from an answer (give routes and field)", omit),
+    "fill-default": VariantKind("a default the platform fills when none was sent (give routes, field, value)", fill),
+}
+
+
 class Variants:
     """The armed variants, in the order they were added."""
 
@@ -111,9 +100,9 @@ class Variants:
         platform, name = optional_str(document, "platform") or "", optional_str(document, "variant") or ""
         if platform not in self.kinds:
             raise FieldError(f"platform must be one of {', '.join(self.kinds)}")
-        if name not in self.kinds[platform]:
+        kind = self.kinds[platform].get(name)
+        if kind is None:
             raise FieldError(f"variant must be one of {', '.join(self.kinds[platform])} for {platform}")
-        kind = self.kinds[platform][name]
         routes, field = optional_str(document, "routes") or kind.routes, optional_str(document, "field") or kind.field
         try:
             re.compile(routes)
@@ -123,9 +112,8 @@ class Variants:
             raise FieldError(f"field is required for {name}")
         value = lookup(document, "value") if "value" in document else kind.value
         count = optional_int(document, "count", minimum=1)
-        variant = Variant(f"variant-{next(self._ids)}", platform, name, routes, field, value, count)
-        self._armed.append(variant)
-        return variant
+        self._armed.append(Variant(f"variant-{next(self._ids)}", platform, name, routes, field, value, count))
+        return self._armed[-1]
 
     def apply(self, platform: str, route: str, request: Request, response: Response | None = None) -> None:
         """Let the armed variants change a request before its handler runs, or (`response`) its answer."""

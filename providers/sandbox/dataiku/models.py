@@ -439,17 +439,8 @@ class DataikuBackend(StateBackend[DataikuState]):
         if zone is None:
             return {"error": f"Zone {zone_id} is not synchronized in code studio {studio.id}"}
         found = zone.conflicts
-        return {
-            zone_id: {
-                "added": list(found.added),
-                "modified": list(found.modified),
-                "deleted": list(found.deleted),
-                "authors": list(found.authors),
-                "count": len(found.files()),
-                "commitFrom": "0" * 40,
-                "commitTo": ("1" if found.files() else "0") * 40,
-            }
-        }
+        commits = {"commitFrom": "0" * 40, "commitTo": ("1" if found.files() else "0") * 40}
+        return {zone_id: {**found.model_dump(), "count": len(found.files()), **commits}}
 
     def pull(self, project_key: str, studio_id: str, zone_id: str) -> dict[str, Any]:
         studio = self._running(project_key, studio_id, "pull")
@@ -510,10 +501,7 @@ class DataikuBackend(StateBackend[DataikuState]):
         zone = self._zone(target, zone_id)
         zone.changed = sorted({*zone.changed, *changed})
         zone.conflicts = Conflicts(
-            added=sorted({*zone.conflicts.added, *conflicts.added}),
-            modified=sorted({*zone.conflicts.modified, *conflicts.modified}),
-            deleted=sorted({*zone.conflicts.deleted, *conflicts.deleted}),
-            authors=sorted({*zone.conflicts.authors, *conflicts.authors}),
+            **{k: sorted({*getattr(zone.conflicts, k), *getattr(conflicts, k)}) for k in Conflicts.model_fields}
         )
         return zone
 

@@ -232,12 +232,7 @@ class DataikuResponses:
         raw = document.get("conflicts") or {}
         if not isinstance(raw, dict):
             raise FieldError("conflicts must be an object")
-        conflicts = Conflicts(
-            added=optional_str_list(raw, "added") or [],
-            modified=optional_str_list(raw, "modified") or [],
-            deleted=optional_str_list(raw, "deleted") or [],
-            authors=optional_str_list(raw, "authors") or [],
-        )
+        conflicts = Conflicts(**{k: optional_str_list(raw, k) or [] for k in Conflicts.model_fields})
         found = self.backend.put_zone(
             project_key, studio, zone, optional_str_list(document, "changed") or [], conflicts
         )

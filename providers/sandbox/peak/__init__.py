@@ -9,7 +9,7 @@ from providers.sandbox.core.failures import FailureKind
 from providers.sandbox.core.http import Request
 from providers.sandbox.core.platform import Platform
 from providers.sandbox.core.transitions import Transitions
-from providers.sandbox.core.variants import filled, status_swap
+from providers.sandbox.core.variants import VariantKind, fill, status_swap
 from providers.sandbox.peak import documented, press_urls, urls
 from providers.sandbox.peak.exceptions import error_body
 from providers.sandbox.peak.models import OPERATIONS, PLATFORM, PeakBackend
@@ -27,8 +27,8 @@ DEFAULT_TOKENS = {
 VARIANTS = {
     # peak-sdk documents 422 for `update_service` and Press deletes where the sandbox answers 409 (busy).
     "busy-422": status_swap("busy answered 422, not 409", r"peak\.(update_service|press\.delete_deployment)", 409, 422),
-    "health-check-default": filled(
-        "Peak fills healthCheckURL when a create sends none", r"peak\.create_service", "healthCheckURL", "/health"
+    "health-check-default": VariantKind(
+        "Peak fills healthCheckURL when a create sends none", fill, r"peak\.create_service", "healthCheckURL", "/health"
     ),
 }
 

@@ -28,6 +28,7 @@ from providers.sandbox.core.validation import (
     optional_str_map,
 )
 from providers.sandbox.peak.exceptions import BadRequest, Conflict, NotFound, Unprocessable
+from providers.sandbox.peak.press_state import stamped
 
 PLATFORM = "peak"
 SERVICE_TYPES = ("web-app", "api", "shiny")
@@ -166,17 +167,14 @@ class PeakBackend(StateBackend[PeakState]):
         fields = _read_fields(body)
         if "image_id" not in fields:
             raise BadRequest("imageDetails.imageId is required")
-        now, user = self._stamp(tenant)
+        stamps = stamped(self.now_iso(), tenant)
         service = Service(
             id=str(uuid.uuid4()),
             tenant=tenant,
             name=name,
             service_type=service_type,
             status="CREATING",
-            created_at=now,
-            created_by=user,
-            updated_at=now,
-            updated_by=user,
+            **stamps,
             **fields,
         )
         _check_rules(service)

@@ -49,6 +49,7 @@ from providers.sandbox.peak.press_state import (
     Revision,
     Spec,
     seeded_specs,
+    stamped,
 )
 from providers.sandbox.peak.press_wire import deployment_body, revision_body, revision_describe
 
@@ -84,7 +85,7 @@ class PressBackend(StateBackend[PressState]):
         specs = self._tenant(tenant).specs
         if any(s.family == family and s.metadata.get("name") == found["name"] for s in specs.values()):
             raise Conflict(f"{family} spec {found['name']} already exists")
-        now, user = self._stamp(tenant)
+        stamps = stamped(self.now_iso(), tenant)
         spec = Spec(
             id=str(uuid.uuid4()),
             tenant=tenant,
@@ -94,10 +95,7 @@ class PressBackend(StateBackend[PressState]):
             featured=bool(featured),
             scope=scope or "private",
             tenants=list(tenants or []),
-            created_at=now,
-            created_by=user,
-            updated_at=now,
-            updated_by=user,
+            **stamps,
         )
         spec.releases.append(self._release(spec, body, fields, artifact))
         specs[spec.id] = spec
@@ -194,7 +192,7 @@ class PressBackend(StateBackend[PressState]):
         if self._named(tenant, family, found["name"]):
             raise Conflict(f"{family} deployment {found['name']} already exists")
         revision = self._revision(tenant, family, 1, release.version, body, "spec")
-        now, user = self._stamp(tenant)
+        stamps = stamped(self.now_iso(), tenant)
         deployment = Deployment(
             id=str(uuid.uuid4()),
             tenant=tenant,
@@ -204,10 +202,7 @@ class PressBackend(StateBackend[PressState]):
             metadata=found,
             status="deploying",
             revisions=[revision],
-            created_at=now,
-            created_by=user,
-            updated_at=now,
-            updated_by=user,
+            **stamps,
         )
         if family == "app":
             self._sync_blocks(deployment, release)
@@ -409,7 +404,7 @@ class PressBackend(StateBackend[PressState]):
             raise Conflict(f"release {version} of spec {spec.metadata.get('name')} already exists")
         config = self._app_config(spec.tenant, body.get("config")) if spec.family == "app" else body.get("config")
         defined = obj(decoded(fields.get("parameters", body.get("parameters")), "parameters"), "parameters")
-        now, user = self._stamp(spec.tenant)
+        stamps = stamped(self.now_iso(), spec.tenant)
         return Release(
             id=str(uuid.uuid4()),
             version=version,
@@ -420,8 +415,7 @@ class PressBackend(StateBackend[PressState]):
             auto_run_on_deploy=optional_bool(fields.get("autoRunOnDeploy"), "autoRunOnDeploy")
             if spec.family == "block"
             else None,
-            created_at=now,
-            created_by=user,
+            **stamps,
         )
 
     def _app_config(self, tenant: str, config: Any) -> list[dict[str, Any]]:
@@ -445,15 +439,14 @@ class PressBackend(StateBackend[PressState]):
     ) -> Revision:
         """A new revision of `version` with the body's notes and parameters; an app's block swaps are
         under `at` (create: `spec`; revision: `blocksConfig`)."""
-        now, user = self._stamp(tenant)
+        stamps = stamped(self.now_iso(), tenant)
         revision = Revision(
             id=str(uuid.uuid4()),
             revision=number,
             notes=text(obj(body.get("revision"), "revision"), "notes", "revision.notes"),
             release_version=version,
             parameters=params(body.get("parameters"), "parameters") if family == "block" else {},
-            created_at=now,
-            created_by=user,
+            **stamps,
         )
         if family == "app":
             swapped = obj(body.get(at), at)
@@ -481,15 +474,14 @@ class PressBackend(StateBackend[PressState]):
             except NotFound as error:
                 raise NotFound(f"block of the app: {error.message}") from None
             name = str(spec.metadata.get("name"))
-            now, user = self._stamp(app.tenant)
+            stamps = stamped(self.now_iso(), app.tenant)
             block_revision = Revision(
                 id=str(uuid.uuid4()),
                 revision=1,
                 notes=revision.notes,
                 release_version=block_release.version,
                 parameters=params(revision.parameters.get(name), f"parameters.{name}"),
-                created_at=now,
-                created_by=user,
+                **stamps,
             )
             block = previous.pop(spec_id, None)
             if block is None:
@@ -504,10 +496,7 @@ class PressBackend(StateBackend[PressState]):
                     revisions=[block_revision],
                     parent_id=app.id,
                     block_name=name,
-                    created_at=now,
-                    created_by=user,
-                    updated_at=now,
-                    updated_by=user,
+                    **stamps,
                 )
                 deployments[block.id] = block
             else:

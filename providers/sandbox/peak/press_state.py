@@ -46,6 +46,13 @@ SEEDED_APP_SPEC_ID = "5eed0000-a990-4000-8000-000000000002"
 SEEDED_VERSIONS = ("1.0.0", "1.1.0")
 
 
+def stamped(now: str, tenant: str) -> dict[str, str]:
+    """Who made an object and when: Peak attributes changes to `sandbox@<tenant>.peak.ai` (a model
+    with no update stamp ignores those keys)."""
+    user = f"sandbox@{tenant}.peak.ai"
+    return {"created_at": now, "created_by": user, "updated_at": now, "updated_by": user}
+
+
 class Stamped(BaseModel):
     """Who made an object and when."""
 
@@ -170,9 +177,7 @@ class PressQuery:
 
 def seeded_specs(tenant: str) -> list[Spec]:
     """The two published specs every tenant starts with."""
-    now, user = utc_iso(0), "sandbox@peak.ai"
-    stamp = {"created_at": now, "created_by": user}
-    common = {"tenant": tenant, "seeded": True, **stamp, "updated_at": now, "updated_by": user}
+    stamps = {**stamped(utc_iso(0), tenant), "created_by": "sandbox@peak.ai", "updated_by": "sandbox@peak.ai"}
     block_metadata = {
         "name": "sandbox-block",
         "title": "Sandbox block",
@@ -184,31 +189,27 @@ def seeded_specs(tenant: str) -> list[Spec]:
     }
     app_metadata = {**block_metadata, "name": "sandbox-app", "title": "Sandbox app"}
     app_metadata["summary"] = "An app of the sandbox block"
-    block = Spec(id=SEEDED_BLOCK_SPEC_ID, family="block", kind="workflow", metadata=block_metadata, **common)
-    app = Spec(id=SEEDED_APP_SPEC_ID, family="app", kind="app", metadata=app_metadata, **common)
+    block = Spec(
+        id=SEEDED_BLOCK_SPEC_ID,
+        tenant=tenant,
+        seeded=True,
+        family="block",
+        kind="workflow",
+        metadata=block_metadata,
+        **stamps,
+    )
+    app = Spec(
+        id=SEEDED_APP_SPEC_ID, tenant=tenant, seeded=True, family="app", kind="app", metadata=app_metadata, **stamps
+    )
+    run = [{"name": "target_url", "type": "string", "required": False, "defaultValue": ""}]
     for index, version in enumerate(SEEDED_VERSIONS):
-        notes = f"seeded release {index + 1}"
-        block.releases.append(
-            Release(
-                id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{SEEDED_BLOCK_SPEC_ID}/{version}")),
-                version=version,
-                notes=notes,
-                config={"steps": {"run": {"type": "standard", "command": "python main.py"}}},
-                parameters={
-                    "build": [],
-                    "run": [{"name": "target_url", "type": "string", "required": False, "defaultValue": ""}],
-                },
-                auto_run_on_deploy=False,
-                **stamp,
-            )
-        )
-        app.releases.append(
-            Release(
-                id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{SEEDED_APP_SPEC_ID}/{version}")),
-                version=version,
-                notes=notes,
-                config=[{"id": SEEDED_BLOCK_SPEC_ID, "release": {"version": version}}],
-                **stamp,
-            )
-        )
+        for spec, config in (
+            (block, {"steps": {"run": {"type": "standard", "command": "python main.py"}}}),
+            (app, [{"id": SEEDED_BLOCK_SPEC_ID, "release": {"version": version}}]),
+        ):
+            uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{spec.id}/{version}"))
+            release = Release(id=uid, version=version, notes=f"seeded release {index + 1}", config=config, **stamps)
+            if spec is block:
+                release.parameters, release.auto_run_on_deploy = {"build": [], "run": run}, False
+            spec.releases.append(release)
     return [block, app]
