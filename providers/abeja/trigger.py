@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import pulumi
 import pulumi.dynamic as dyn
 
+from ..attributes import AbejaTriggerAttributes
 from ..core import (
     ConfigError,
     Field,
@@ -37,7 +38,6 @@ from ..core import (
     WriteOnly,
 )
 from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, present
-from .attributes import TriggerAttributes
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent.
@@ -340,7 +340,7 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"
         )
 
 
-class Trigger(TriggerAttributes, PlatformResource[TriggerArgs], module="abeja", name="Trigger"):
+class Trigger(AbejaTriggerAttributes, PlatformResource[TriggerArgs], module="abeja", name="Trigger"):
     """An ABEJA Platform trigger: each file landing in a datalake channel starts a run of a deployment."""
 
     provider_type = TriggerProvider

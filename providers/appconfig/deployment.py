@@ -23,6 +23,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from ..attributes import AppconfigDeploymentAttributes
 from ..core import (
     BadRequestError,
     Deadline,
@@ -43,7 +44,6 @@ from ..core import (
 from ..core.concurrency import one_at_a_time
 from ..core.lifecycle import create_or_take_over, present, retry_conflicts
 from ..core.retry import operation_deadline
-from .attributes import DeploymentAttributes
 
 if TYPE_CHECKING:  # boto3 and the wire models load only where requests are sent
     from .client import AppConfigClient
@@ -444,7 +444,9 @@ def left_as_history(number: int, state: str, revert: bool) -> str:
     return f"deployment {number} is {state}; {why}, no longer managed by this stack"
 
 
-class Deployment(DeploymentAttributes, PlatformResource[DeploymentArgs], module="appconfig", name="Deployment"):
+class Deployment(
+    AppconfigDeploymentAttributes, PlatformResource[DeploymentArgs], module="appconfig", name="Deployment"
+):
     """An AWS AppConfig deployment of a configuration version to an environment."""
 
     provider_type = DeploymentProvider

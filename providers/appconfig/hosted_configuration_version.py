@@ -16,10 +16,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
+from ..attributes import AppconfigHostedConfigurationVersionAttributes
 from ..core import Field, ForceNew, Observed, OutputsModel, PlatformProvider, PlatformResource, ResourceArgs, Step
 from ..core.lifecycle import present
 from ..core.ownership import mark_label
-from .attributes import HostedConfigurationVersionAttributes
 
 if TYPE_CHECKING:  # boto3 and the wire models load only where requests are sent
     from .client import AppConfigClient
@@ -175,7 +175,7 @@ class HostedConfigurationVersionProvider(
 
 
 class HostedConfigurationVersion(
-    HostedConfigurationVersionAttributes,
+    AppconfigHostedConfigurationVersionAttributes,
     PlatformResource[HostedConfigurationVersionArgs],
     module="appconfig",
     name="HostedConfigurationVersion",

@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from ..attributes import DataikuCodeStudioAttributes
 from ..core.errors import ConflictError, FailedStateError, ProviderError
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.lifecycle import present, write_once
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
-from .attributes import CodeStudioAttributes
 from .base import DataikuProvider, follow, iso_millis
 
 if TYPE_CHECKING:
@@ -295,7 +295,7 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
         return stopped
 
 
-class CodeStudio(CodeStudioAttributes, PlatformResource[CodeStudioArgs], module="dataiku", name="CodeStudio"):
+class CodeStudio(DataikuCodeStudioAttributes, PlatformResource[CodeStudioArgs], module="dataiku", name="CodeStudio"):
     """A Dataiku DSS code studio that never loses work on stop, replace or destroy."""
 
     provider_type = CodeStudioProvider

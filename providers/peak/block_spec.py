@@ -21,6 +21,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from ..attributes import PeakBlockSpecAttributes
 from ..core import (
     ConflictError,
     Field,
@@ -37,7 +38,6 @@ from ..core import (
 from ..core.inputs import normalize
 from ..core.lifecycle import present, write_once
 from ..core.ownership import mark_label
-from .attributes import BlockSpecAttributes
 from .press_deployment import PressTags, metadata_body
 
 if TYPE_CHECKING:
@@ -327,7 +327,7 @@ class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressCli
         return None if update or publish else current
 
 
-class BlockSpec(BlockSpecAttributes, PlatformResource[BlockSpecArgs], module="peak", name="BlockSpec"):
+class BlockSpec(PeakBlockSpecAttributes, PlatformResource[BlockSpecArgs], module="peak", name="BlockSpec"):
     """A Peak Press block spec published from a local folder, with its releases."""
 
     provider_type = BlockSpecProvider

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
+from ..attributes import PeakPressDeploymentAttributes
 from ..core import (
     ConflictError,
     Field,
@@ -41,7 +42,6 @@ from ..core.inputs import normalize
 from ..core.lifecycle import present, write_once
 from ..core.ownership import mark_label, marks_in, without_marks
 from ..core.schema import Model
-from .attributes import PressDeploymentAttributes
 
 if TYPE_CHECKING:
     from .client import PeakPressClient
@@ -364,7 +364,7 @@ class PressDeploymentProvider(
 
 
 class PressDeployment(
-    PressDeploymentAttributes, PlatformResource[PressDeploymentArgs], module="peak", name="PressDeployment"
+    PeakPressDeploymentAttributes, PlatformResource[PressDeploymentArgs], module="peak", name="PressDeployment"
 ):
     """A Peak Press deployment of a released app or block spec."""
 

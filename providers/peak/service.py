@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from ..attributes import PeakServiceAttributes
 from ..core import (
     Field,
     ForceNew,
@@ -21,7 +22,6 @@ from ..core import (
     WriteOnly,
 )
 from ..core.inputs import normalize
-from .attributes import ServiceAttributes
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent, never in a program or
@@ -276,7 +276,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
         return self.wait_target(step, ident, prior, done=lambda s: s.updated_at != before or before is None)
 
 
-class Service(ServiceAttributes, PlatformResource[ServiceArgs], module="peak", name="Service"):
+class Service(PeakServiceAttributes, PlatformResource[ServiceArgs], module="peak", name="Service"):
     """A Peak Service (web app, API or Shiny app)."""
 
     provider_type = ServiceProvider
