@@ -7,8 +7,8 @@ shape; the platform that serves the request renders it as its own error body.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from providers.sandbox.core.http import BadRequest
 
@@ -47,57 +47,48 @@ def optional_int(
     return value
 
 
+def _typed(document: Mapping[str, Any], path: str, fits: Callable[[Any], bool], what: str) -> Any:
+    """The value at `path` when absent or when it `fits`; a 400 "<path> must be <what>" otherwise."""
+    value = lookup(document, path)
+    if value is not None and not fits(value):
+        raise FieldError.field(path, f"must be {what}")
+    return value
+
+
 def optional_str(document: Mapping[str, Any], path: str) -> str | None:
     """A string field."""
-    value = lookup(document, path)
-    if value is not None and not isinstance(value, str):
-        raise FieldError.field(path, "must be a string")
-    return value
+    return cast("str | None", _typed(document, path, lambda v: isinstance(v, str), "a string"))
 
 
 def optional_bool(document: Mapping[str, Any], path: str) -> bool | None:
     """A boolean field (JSON true/false only)."""
-    value = lookup(document, path)
-    if value is not None and not isinstance(value, bool):
-        raise FieldError.field(path, "must be a boolean")
-    return value
+    return cast("bool | None", _typed(document, path, lambda v: isinstance(v, bool), "a boolean"))
 
 
 def optional_choice(document: Mapping[str, Any], path: str, choices: Iterable[str]) -> str | None:
     """A string field restricted to a set of values."""
-    value = optional_str(document, path)
     allowed = list(choices)
-    if value is not None and value not in allowed:
-        raise FieldError.field(path, f"must be one of {', '.join(allowed)}")
-    return value
+    return cast("str | None", _typed(document, path, lambda v: v in allowed, f"one of {', '.join(allowed)}"))
 
 
 def optional_str_map(document: Mapping[str, Any], path: str) -> dict[str, str] | None:
     """An object whose values are all strings."""
-    value = lookup(document, path)
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not all(isinstance(item, str) for item in value.values()):
-        raise FieldError.field(path, "must be an object of string values")
-    return dict(value)
+    strings = lambda v: isinstance(v, Mapping) and all(isinstance(i, str) for i in v.values())  # noqa: E731
+    value = _typed(document, path, strings, "an object of string values")
+    return None if value is None else dict(value)
 
 
 def optional_object(document: Mapping[str, Any], path: str) -> dict[str, Any] | None:
     """An object field."""
-    value = lookup(document, path)
-    if value is not None and not isinstance(value, Mapping):
-        raise FieldError.field(path, "must be an object")
+    value = _typed(document, path, lambda v: isinstance(v, Mapping), "an object")
     return None if value is None else dict(value)
 
 
 def optional_str_list(document: Mapping[str, Any], path: str) -> list[str] | None:
     """A list of strings."""
-    value = lookup(document, path)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise FieldError.field(path, "must be a list of strings")
-    return list(value)
+    strings = lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v)  # noqa: E731
+    value = _typed(document, path, strings, "a list of strings")
+    return None if value is None else list(value)
 
 
 def _range_text(minimum: int | None, maximum: int | None) -> str:

@@ -14,19 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from providers.sandbox.core import validation as read
 from providers.sandbox.core.backend import StateBackend
 from providers.sandbox.core.failures import State
 from providers.sandbox.core.paging import Page, paginate
 from providers.sandbox.core.transitions import Transition
-from providers.sandbox.core.validation import (
-    lookup,
-    optional_bool,
-    optional_choice,
-    optional_int,
-    optional_str,
-    optional_str_list,
-    optional_str_map,
-)
 from providers.sandbox.peak.exceptions import BadRequest, Conflict, NotFound, Unprocessable
 from providers.sandbox.peak.press_state import stamped
 
@@ -130,22 +122,22 @@ class ListQuery:
 
 
 Reader = Callable[[Mapping[str, Any], str], Any]
-_positive: Reader = partial(optional_int, minimum=1)
+_positive: Reader = partial(read.optional_int, minimum=1)
 
 # Fields a create or update may set: attribute, wire path, reader.
 _FIELDS: tuple[tuple[str, str, Reader], ...] = (
-    ("title", "title", optional_str),
-    ("description", "description", optional_str),
+    ("title", "title", read.optional_str),
+    ("description", "description", read.optional_str),
     ("image_id", "imageDetails.imageId", _positive),
     ("version_id", "imageDetails.versionId", _positive),
     ("instance_type_id", "resources.instanceTypeId", _positive),
-    ("env", "parameters.env", optional_str_map),
-    ("secrets", "parameters.secrets", optional_str_list),
-    ("session_stickiness", "sessionStickiness", optional_bool),
-    ("scale_to_zero", "scaleToZero", optional_bool),
-    ("entrypoint", "entrypoint", optional_str),
-    ("health_check_url", "healthCheckURL", optional_str),
-    ("min_instances", "minInstances", partial(optional_int, minimum=1, maximum=2)),
+    ("env", "parameters.env", read.optional_str_map),
+    ("secrets", "parameters.secrets", read.optional_str_list),
+    ("session_stickiness", "sessionStickiness", read.optional_bool),
+    ("scale_to_zero", "scaleToZero", read.optional_bool),
+    ("entrypoint", "entrypoint", read.optional_str),
+    ("health_check_url", "healthCheckURL", read.optional_str),
+    ("min_instances", "minInstances", partial(read.optional_int, minimum=1, maximum=2)),
 )
 # Changing any field but these redeploys the service (SDK docstring, plus minInstances).
 _NO_REDEPLOY = ("title", "description")
@@ -158,12 +150,12 @@ class PeakBackend(StateBackend[PeakState]):
 
     def create_service(self, tenant: str, body: Mapping[str, Any]) -> Service:
         """Create a service in CREATING; it becomes AVAILABLE (or CREATE_FAILED when scheduled)."""
-        name = optional_str(body, "name")
+        name = read.optional_str(body, "name")
         if not name:
             raise BadRequest("name is required")
         if not re.fullmatch(NAME_PATTERN, name):
             raise BadRequest("name must be 1-64 lowercase letters, digits or hyphens, starting with a letter")
-        service_type = optional_choice(body, "serviceType", SERVICE_TYPES) or "web-app"
+        service_type = read.optional_choice(body, "serviceType", SERVICE_TYPES) or "web-app"
         fields = _read_fields(body)
         if "image_id" not in fields:
             raise BadRequest("imageDetails.imageId is required")
@@ -219,7 +211,7 @@ class PeakBackend(StateBackend[PeakState]):
     def update_service(self, tenant: str, service_id: str, body: Mapping[str, Any]) -> Service:
         """Apply a partial update; a change to a deployed setting redeploys (DEPLOYING → AVAILABLE)."""
         fields = _read_fields(body)
-        name, service_type = optional_str(body, "name"), optional_str(body, "serviceType")
+        name, service_type = read.optional_str(body, "name"), read.optional_str(body, "serviceType")
         service = self._find(tenant, service_id)
         if name is not None and name != service.name:
             raise BadRequest("name cannot be changed")
@@ -251,9 +243,9 @@ class PeakBackend(StateBackend[PeakState]):
 
     def test_service(self, tenant: str, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Send a test request to an AVAILABLE api service (found by name); it echoes the request."""
-        method = (optional_str(body, "httpMethod") or "").lower()
-        path = optional_str(body, "path") or "/"
-        payload = lookup(body, "payload")
+        method = (read.optional_str(body, "httpMethod") or "").lower()
+        path = read.optional_str(body, "path") or "/"
+        payload = read.lookup(body, "payload")
         if payload is not None and not isinstance(payload, dict):
             raise BadRequest("payload must be an object")
         service = next((s for s in self._services(tenant).values() if s.name == name), None)

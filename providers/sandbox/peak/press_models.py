@@ -13,33 +13,13 @@ from typing import Any
 
 from providers.sandbox.core.backend import StateBackend
 from providers.sandbox.core.paging import Page, paginate
+from providers.sandbox.peak import press_checks as checks
+from providers.sandbox.peak import press_state as st
 from providers.sandbox.peak.exceptions import BadRequest, Conflict, NotFound
-from providers.sandbox.peak.press_checks import (
-    VERSION_PATTERN,
-    block_params,
-    check_choices,
-    decoded,
-    metadata,
-    obj,
-    optional_bool,
-    params,
-    sort_items,
-    swaps,
-    text,
-)
 from providers.sandbox.peak.press_state import (
-    BLOCK_KINDS,
-    BUSY,
     DEPLOY_OUTCOMES,
-    DEPLOYMENT_STATUSES,
-    PLATFORM,
-    REDEPLOYABLE,
-    REVISION_STATUSES,
-    SCOPES,
     SEEDED_APP_SPEC_ID,
     SEEDED_BLOCK_SPEC_ID,
-    SPEC_KINDS,
-    SPEC_STATUSES,
     Deployment,
     Family,
     PressQuery,
@@ -48,8 +28,6 @@ from providers.sandbox.peak.press_state import (
     Release,
     Revision,
     Spec,
-    seeded_specs,
-    stamped,
 )
 from providers.sandbox.peak.press_wire import deployment_body, revision_body, revision_describe
 
@@ -68,24 +46,24 @@ class PressBackend(StateBackend[PressState]):
     ) -> Spec:
         """Publish a spec and its first release. `fields` are the request's fields, strings possibly
         JSON-encoded (`spec`, `featured`, `autoRunOnDeploy`, `scope`, `tenants`, `parameters`)."""
-        body = obj(decoded(fields.get("spec"), "spec"), "spec")
-        kind = text(body, "kind", "spec.kind", required=True)
-        allowed = ("app",) if family == "app" else BLOCK_KINDS
+        body = checks.obj(checks.decoded(fields.get("spec"), "spec"), "spec")
+        kind = checks.text(body, "kind", "spec.kind", required=True)
+        allowed = ("app",) if family == "app" else st.BLOCK_KINDS
         if kind not in allowed:
             raise BadRequest(f"spec.kind must be one of {', '.join(allowed)}")
-        found = metadata(obj(body.get("metadata"), "spec.metadata"), "spec.metadata.")
+        found = checks.metadata(checks.obj(body.get("metadata"), "spec.metadata"), "spec.metadata.")
         # `scope` is the one field sent as a plain string (absent or null when unset).
         scope = fields.get("scope") or None
-        if scope is not None and scope not in SCOPES:
-            raise BadRequest(f"scope must be one of {', '.join(SCOPES)}")
-        tenants = decoded(fields.get("tenants"), "tenants")
+        if scope is not None and scope not in st.SCOPES:
+            raise BadRequest(f"scope must be one of {', '.join(st.SCOPES)}")
+        tenants = checks.decoded(fields.get("tenants"), "tenants")
         if tenants is not None and (not isinstance(tenants, list) or not all(isinstance(t, str) for t in tenants)):
             raise BadRequest("tenants must be a list of tenant names")
-        featured = optional_bool(fields.get("featured"), "featured")
+        featured = checks.optional_bool(fields.get("featured"), "featured")
         specs = self._tenant(tenant).specs
         if any(s.family == family and s.metadata.get("name") == found["name"] for s in specs.values()):
             raise Conflict(f"{family} spec {found['name']} already exists")
-        stamps = stamped(self.now_iso(), tenant)
+        stamps = st.stamped(self.now_iso(), tenant)
         spec = Spec(
             id=str(uuid.uuid4()),
             tenant=tenant,
@@ -107,7 +85,7 @@ class PressBackend(StateBackend[PressState]):
         """Publish a new release of a spec; its version must be new."""
         spec = self.get_spec(tenant, family, spec_id)
         # Apps send the release body as plain JSON; blocks send it JSON-encoded in the `spec` field.
-        body = obj(decoded(fields.get("spec"), "spec"), "spec") if "spec" in fields else dict(fields)
+        body = checks.obj(checks.decoded(fields.get("spec"), "spec"), "spec") if "spec" in fields else dict(fields)
         release = self._release(spec, body, fields, artifact)
         spec.releases.append(release)
         spec.updated_at, spec.updated_by = self._stamp(tenant)
@@ -123,21 +101,21 @@ class PressBackend(StateBackend[PressState]):
     def update_spec_metadata(self, tenant: str, family: Family, spec_id: str, body: Mapping[str, Any]) -> Spec:
         """Apply `{metadata: {..., status}, featured, scope, tenants}` (metadata nested)."""
         spec = self.get_spec(tenant, family, spec_id)
-        metadata_in = obj(body.get("metadata"), "metadata")
+        metadata_in = checks.obj(body.get("metadata"), "metadata")
         status = metadata_in.pop("status", None)
-        if status is not None and status not in SPEC_STATUSES:
-            raise BadRequest(f"metadata.status must be one of {', '.join(SPEC_STATUSES)}")
+        if status is not None and status not in st.SPEC_STATUSES:
+            raise BadRequest(f"metadata.status must be one of {', '.join(st.SPEC_STATUSES)}")
         updated = spec.model_copy(
             update={
-                "metadata": {**spec.metadata, **metadata(metadata_in, "metadata.", partial=True)},
+                "metadata": {**spec.metadata, **checks.metadata(metadata_in, "metadata.", partial=True)},
                 "status": status or spec.status,
                 "featured": spec.featured if body.get("featured") is None else bool(body["featured"]),
                 "scope": body.get("scope") or spec.scope,
                 "tenants": spec.tenants if body.get("tenants") is None else list(body["tenants"]),
             }
         )
-        if updated.scope not in SCOPES:
-            raise BadRequest(f"scope must be one of {', '.join(SCOPES)}")
+        if updated.scope not in st.SCOPES:
+            raise BadRequest(f"scope must be one of {', '.join(st.SCOPES)}")
         if updated == spec:
             raise BadRequest("No changes detected")
         updated.updated_at, updated.updated_by = self._stamp(tenant)
@@ -152,9 +130,9 @@ class PressBackend(StateBackend[PressState]):
         del self._tenant(tenant).specs[spec.id]
 
     def list_specs(self, tenant: str, family: Family | None, query: PressQuery) -> Page[Spec]:
-        check_choices("status", query.statuses, SPEC_STATUSES)
-        check_choices("kind", query.kinds, SPEC_KINDS)
-        check_choices("scope", query.scopes, SCOPES)
+        checks.check_choices("status", query.statuses, st.SPEC_STATUSES)
+        checks.check_choices("kind", query.kinds, st.SPEC_KINDS)
+        checks.check_choices("scope", query.scopes, st.SCOPES)
         term = (query.term or "").lower()
 
         def searchable(spec: Spec) -> str:
@@ -173,7 +151,9 @@ class PressBackend(StateBackend[PressState]):
             and str(s.metadata.get("title") or "").startswith(query.title or "")
             and term in searchable(s)
         ]
-        return paginate(sort_items(matching, query.sort, lambda s: s.metadata), query.page_number, query.page_size)
+        return paginate(
+            checks.sort_items(matching, query.sort, lambda s: s.metadata), query.page_number, query.page_size
+        )
 
     def list_releases(self, tenant: str, family: Family, spec_id: str, query: PressQuery) -> Page[Release]:
         releases = list(reversed(self.get_spec(tenant, family, spec_id).releases))
@@ -183,16 +163,16 @@ class PressBackend(StateBackend[PressState]):
 
     def create_deployment(self, tenant: str, family: Family, body: Mapping[str, Any]) -> Deployment:
         """Deploy a spec release: `deploying`, then `deployed` (or a scheduled failure)."""
-        found = metadata(obj(body.get("metadata"), "metadata"), "metadata.")
-        spec_ref = obj(body.get("spec"), "spec")
-        spec_id = text(spec_ref, "id", "spec.id", required=True)
-        version = text(obj(spec_ref.get("release"), "spec.release"), "version", "spec.release.version")
+        found = checks.metadata(checks.obj(body.get("metadata"), "metadata"), "metadata.")
+        spec_ref = checks.obj(body.get("spec"), "spec")
+        spec_id = checks.text(spec_ref, "id", "spec.id", required=True)
+        version = checks.text(checks.obj(spec_ref.get("release"), "spec.release"), "version", "spec.release.version")
         spec = self.get_spec(tenant, family, str(spec_id))
         release = spec.release(version)
         if self._named(tenant, family, found["name"]):
             raise Conflict(f"{family} deployment {found['name']} already exists")
         revision = self._revision(tenant, family, 1, release.version, body, "spec")
-        stamps = stamped(self.now_iso(), tenant)
+        stamps = st.stamped(self.now_iso(), tenant)
         deployment = Deployment(
             id=str(uuid.uuid4()),
             tenant=tenant,
@@ -220,7 +200,7 @@ class PressBackend(StateBackend[PressState]):
         self, tenant: str, family: Family | None, query: PressQuery, spec_id: str | None = None
     ) -> Page[Deployment]:
         """A page of deployments (of a spec's releases when `spec_id`); every item counts one read."""
-        check_choices("status", query.statuses, DEPLOYMENT_STATUSES)
+        checks.check_choices("status", query.statuses, st.DEPLOYMENT_STATUSES)
         if spec_id is not None:
             self.get_spec(tenant, None, spec_id)
         term = (query.term or "").lower()
@@ -238,14 +218,16 @@ class PressBackend(StateBackend[PressState]):
             and str(d.metadata.get("title") or "").startswith(query.title or "")
             and term in " ".join(str(d.metadata.get(k) or "") for k in ("name", "title", "summary")).lower()
         ]
-        return paginate(sort_items(matching, query.sort, lambda d: d.metadata), query.page_number, query.page_size)
+        return paginate(
+            checks.sort_items(matching, query.sort, lambda d: d.metadata), query.page_number, query.page_size
+        )
 
     def update_deployment_metadata(
         self, tenant: str, family: Family, deployment_id: str, body: Mapping[str, Any]
     ) -> Deployment:
         """Apply a flat metadata body; no new revision."""
         deployment = self._writable(tenant, family, deployment_id, "updated")
-        found = metadata(body, "", partial=True)
+        found = checks.metadata(body, "", partial=True)
         name = found.get("name")
         if name and name != deployment.name and self._named(tenant, family, name):
             raise Conflict(f"{family} deployment {name} already exists")
@@ -257,7 +239,7 @@ class PressBackend(StateBackend[PressState]):
         """A new revision: release, parameters (and for apps blocksConfig) change; older revisions are superseded."""
         deployment = self._writable(tenant, family, deployment_id, "revised")
         spec = self.get_spec(tenant, family, deployment.spec_id)
-        release = spec.release(text(obj(body.get("release"), "release"), "version", "release.version"))
+        release = spec.release(checks.text(checks.obj(body.get("release"), "release"), "version", "release.version"))
         revision = self._revision(tenant, family, deployment.latest.revision + 1, release.version, body, "blocksConfig")
         for older in deployment.revisions:
             older.status = "superseded"
@@ -277,7 +259,7 @@ class PressBackend(StateBackend[PressState]):
 
     def list_revisions(self, tenant: str, family: Family, deployment_id: str, query: PressQuery) -> Page[Revision]:
         deployment = self.describe_deployment(tenant, family, deployment_id)
-        check_choices("status", query.statuses, REVISION_STATUSES)
+        checks.check_choices("status", query.statuses, st.REVISION_STATUSES)
         revisions = [r for r in reversed(deployment.revisions) if not query.statuses or r.status in query.statuses]
         return paginate(revisions, query.page_number, query.page_size)
 
@@ -285,7 +267,7 @@ class PressBackend(StateBackend[PressState]):
         """Deploy the latest revision again; only from `failed` or `warning` (for an app: it or a block)."""
         deployment = self._find(tenant, family, deployment_id)
         statuses = {deployment.status, *(self._find(tenant, None, b).status for b in deployment.latest.blocks)}
-        if not statuses.intersection(REDEPLOYABLE):
+        if not statuses.intersection(st.REDEPLOYABLE):
             raise Conflict(
                 f"deployment {deployment.name} is {deployment.status}; "
                 "only failed or warning deployments can be redeployed"
@@ -302,7 +284,7 @@ class PressBackend(StateBackend[PressState]):
         reason = failure.reason if failure else None
         for target in (deployment, *(self._find(tenant, None, b) for b in deployment.latest.blocks)):
             target.status, target.last_error = "deleting", None
-            target.pending = self.transitions.start(PLATFORM, "delete_failed" if reason else None, reason)
+            target.pending = self.transitions.start(st.PLATFORM, "delete_failed" if reason else None, reason)
             target.latest.status = "deleting"
         return deployment
 
@@ -314,7 +296,7 @@ class PressBackend(StateBackend[PressState]):
     def patch_run_parameters(self, tenant: str, deployment_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Merge flat run parameter values into a block deployment's latest revision; no new revision."""
         deployment = self._writable(tenant, "block", deployment_id, "updated")
-        run = {**(deployment.latest.parameters.get("run") or {}), **obj(body, "body")}
+        run = {**(deployment.latest.parameters.get("run") or {}), **checks.obj(body, "body")}
         deployment.latest.parameters = {**deployment.latest.parameters, "run": run}
         return run
 
@@ -324,16 +306,16 @@ class PressBackend(StateBackend[PressState]):
         self._writable(tenant, deployment.family, deployment_id, "updated")
         latest = deployment.latest
         if deployment.family == "block":
-            self.patch_run_parameters(tenant, deployment_id, obj(body.get("parameters"), "parameters"))
+            self.patch_run_parameters(tenant, deployment_id, checks.obj(body.get("parameters"), "parameters"))
             return {"parameters": latest.parameters["run"]}
-        app_run = {**(latest.app_parameters.get("run") or {}), **obj(body.get("appParameters"), "appParameters")}
+        app_run = {**(latest.app_parameters.get("run") or {}), **checks.obj(body.get("appParameters"), "appParameters")}
         latest.app_parameters = {**latest.app_parameters, "build": latest.app_parameters.get("build") or {}}
         latest.app_parameters["run"] = app_run
-        for name, values in obj(body.get("parameters"), "parameters").items():
+        for name, values in checks.obj(body.get("parameters"), "parameters").items():
             block_id = next((b for b in latest.blocks if self._find(tenant, None, b).block_name == name), None)
             if block_id is None:
                 raise BadRequest(f"parameters.{name}: the app has no block {name}")
-            self.patch_run_parameters(tenant, block_id, obj(values, f"parameters.{name}"))
+            self.patch_run_parameters(tenant, block_id, checks.obj(values, f"parameters.{name}"))
             latest.parameters[name] = {
                 **latest.parameters.get(name, {"build": {}}),
                 "run": self.run_parameters(tenant, block_id),
@@ -390,29 +372,31 @@ class PressBackend(StateBackend[PressState]):
     def _tenant(self, tenant: str) -> PressTenant:
         existing = self.state.tenants.get(tenant)
         if existing is None:
-            existing = self.state.tenants[tenant] = PressTenant(specs={s.id: s for s in seeded_specs(tenant)})
+            existing = self.state.tenants[tenant] = PressTenant(specs={s.id: s for s in st.seeded_specs(tenant)})
         return existing
 
     def _release(
         self, spec: Spec, body: Mapping[str, Any], fields: Mapping[str, Any], artifact: bytes | None
     ) -> Release:
-        release_in = obj(body.get("release"), "release")
-        version = str(text(release_in, "version", "release.version", required=True))
-        if not re.fullmatch(VERSION_PATTERN, version):
+        release_in = checks.obj(body.get("release"), "release")
+        version = str(checks.text(release_in, "version", "release.version", required=True))
+        if not re.fullmatch(checks.VERSION_PATTERN, version):
             raise BadRequest("release.version must be a semantic version such as 1.0.0")
         if any(r.version == version for r in spec.releases):
             raise Conflict(f"release {version} of spec {spec.metadata.get('name')} already exists")
         config = self._app_config(spec.tenant, body.get("config")) if spec.family == "app" else body.get("config")
-        defined = obj(decoded(fields.get("parameters", body.get("parameters")), "parameters"), "parameters")
-        stamps = stamped(self.now_iso(), spec.tenant)
+        defined = checks.obj(
+            checks.decoded(fields.get("parameters", body.get("parameters")), "parameters"), "parameters"
+        )
+        stamps = st.stamped(self.now_iso(), spec.tenant)
         return Release(
             id=str(uuid.uuid4()),
             version=version,
-            notes=text(release_in, "notes", "release.notes"),
+            notes=checks.text(release_in, "notes", "release.notes"),
             config=config,
             parameters={"build": list(defined.get("build") or []), "run": list(defined.get("run") or [])},
             artifact_id=None if artifact is None else _checked_artifact(artifact),
-            auto_run_on_deploy=optional_bool(fields.get("autoRunOnDeploy"), "autoRunOnDeploy")
+            auto_run_on_deploy=checks.optional_bool(fields.get("autoRunOnDeploy"), "autoRunOnDeploy")
             if spec.family == "block"
             else None,
             **stamps,
@@ -424,9 +408,9 @@ class PressBackend(StateBackend[PressState]):
             raise BadRequest("config must be a non-empty list of {id, release: {version}} blocks")
         blocks = []
         for index, item in enumerate(config):
-            entry = obj(item, f"config[{index}]")
-            block_id = str(text(entry, "id", f"config[{index}].id", required=True))
-            version = text(obj(entry.get("release"), f"config[{index}].release"), "version", "version")
+            entry = checks.obj(item, f"config[{index}]")
+            block_id = str(checks.text(entry, "id", f"config[{index}].id", required=True))
+            version = checks.text(checks.obj(entry.get("release"), f"config[{index}].release"), "version", "version")
             try:
                 release = self.get_spec(tenant, "block", block_id).release(version)
             except NotFound as error:
@@ -439,21 +423,21 @@ class PressBackend(StateBackend[PressState]):
     ) -> Revision:
         """A new revision of `version` with the body's notes and parameters; an app's block swaps are
         under `at` (create: `spec`; revision: `blocksConfig`)."""
-        stamps = stamped(self.now_iso(), tenant)
+        stamps = st.stamped(self.now_iso(), tenant)
         revision = Revision(
             id=str(uuid.uuid4()),
             revision=number,
-            notes=text(obj(body.get("revision"), "revision"), "notes", "revision.notes"),
+            notes=checks.text(checks.obj(body.get("revision"), "revision"), "notes", "revision.notes"),
             release_version=version,
-            parameters=params(body.get("parameters"), "parameters") if family == "block" else {},
+            parameters=checks.params(body.get("parameters"), "parameters") if family == "block" else {},
             **stamps,
         )
         if family == "app":
-            swapped = obj(body.get(at), at)
-            revision.app_parameters = params(body.get("appParameters"), "appParameters")
-            revision.parameters = block_params(body.get("parameters"))
-            revision.includes = swaps(swapped.get("includes"), f"{at}.includes")
-            revision.excludes = swaps(swapped.get("excludes"), f"{at}.excludes")
+            swapped = checks.obj(body.get(at), at)
+            revision.app_parameters = checks.params(body.get("appParameters"), "appParameters")
+            revision.parameters = checks.block_params(body.get("parameters"))
+            revision.includes = checks.swaps(swapped.get("includes"), f"{at}.includes")
+            revision.excludes = checks.swaps(swapped.get("excludes"), f"{at}.excludes")
         return revision
 
     def _sync_blocks(self, app: Deployment, release: Release) -> None:
@@ -474,13 +458,13 @@ class PressBackend(StateBackend[PressState]):
             except NotFound as error:
                 raise NotFound(f"block of the app: {error.message}") from None
             name = str(spec.metadata.get("name"))
-            stamps = stamped(self.now_iso(), app.tenant)
+            stamps = st.stamped(self.now_iso(), app.tenant)
             block_revision = Revision(
                 id=str(uuid.uuid4()),
                 revision=1,
                 notes=revision.notes,
                 release_version=block_release.version,
-                parameters=params(revision.parameters.get(name), f"parameters.{name}"),
+                parameters=checks.params(revision.parameters.get(name), f"parameters.{name}"),
                 **stamps,
             )
             block = previous.pop(spec_id, None)
@@ -515,7 +499,7 @@ class PressBackend(StateBackend[PressState]):
         for target in (deployment, *self._blocks(deployment)):
             target.status, target.last_error = status, None
             target.latest.status = "deploying"
-            target.pending = self.transitions.start(PLATFORM, outcome, reason)
+            target.pending = self.transitions.start(st.PLATFORM, outcome, reason)
 
     def _observe(self, deployment: Deployment) -> Deployment | None:
         """Count a read: land due transitions (an app only once its blocks have landed); None when gone."""
@@ -537,7 +521,7 @@ class PressBackend(StateBackend[PressState]):
             return None
         deployment.status, deployment.last_error = transition.target, transition.error
         revision_status = {"warning": "deployed"}.get(transition.target, transition.target)
-        deployment.latest.status = revision_status if revision_status in REVISION_STATUSES else "deployed"
+        deployment.latest.status = revision_status if revision_status in st.REVISION_STATUSES else "deployed"
         return deployment
 
     def _deployments(self, tenant: str) -> dict[str, Deployment]:
@@ -560,7 +544,7 @@ class PressBackend(StateBackend[PressState]):
     def _writable(self, tenant: str, family: Family, deployment_id: str, verb: str) -> Deployment:
         # Writes never advance transitions; only reads do.
         deployment = self._find(tenant, family, deployment_id)
-        if deployment.status in BUSY:
+        if deployment.status in st.BUSY:
             raise Conflict(f"deployment {deployment.name} cannot be {verb} while {deployment.status}")
         return deployment
 
