@@ -14,6 +14,7 @@ from moto.appconfig.responses import AppConfigResponse
 
 from providers.sandbox.appconfig.exceptions import BadRequest, Conflict, NotFound
 from providers.sandbox.appconfig.models import CLOCK, AppConfigExtension, extension, page
+from providers.sandbox.core.http import HttpError, json_object
 
 Answer = tuple[str, dict[str, Any]]
 
@@ -28,15 +29,19 @@ class SandboxAppConfigResponse(AppConfigResponse):
         return extension(self.appconfig_backend)
 
     def _document(self) -> dict[str, Any]:
-        if not self.body:
-            return {}
         try:
-            document = json.loads(self.body)
-        except ValueError:
-            raise BadRequest("The request body is not valid JSON") from None
-        if not isinstance(document, dict):
-            raise BadRequest("The request body must be a JSON object")
-        return document
+            return json_object(self.body or b"", required=False)
+        except HttpError as error:
+            raise BadRequest(error.message) from None
+
+    def _env(self) -> tuple[str, str]:
+        """The application and environment ids of the path."""
+        return self._get_param("ApplicationId"), self._get_param("EnvironmentId")
+
+    def _profile(self) -> Any:
+        """Moto's configuration profile of the path."""
+        app_id, profile_id = self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId")
+        return self.appconfig_backend.get_configuration_profile(app_id, profile_id)
 
     def _query(self, name: str) -> str | None:
         values = self.querystring.get(name)
@@ -71,9 +76,7 @@ class SandboxAppConfigResponse(AppConfigResponse):
     # ---- hosted configuration versions (moto's, made faithful) -------------------------------------
 
     def create_hosted_configuration_version(self) -> tuple[str, dict[str, Any]]:
-        profile = self.appconfig_backend.get_configuration_profile(
-            self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId")
-        )
+        profile = self._profile()
         # AWS never hands a version number out twice; moto counts from the highest one left.
         highest = max([profile.__dict__.get("sandbox_highest_version", 0), *profile.config_versions])
         expected = self.headers.get("Latest-Version-Number")
@@ -105,9 +108,7 @@ class SandboxAppConfigResponse(AppConfigResponse):
         return _answer(None, 204)
 
     def list_hosted_configuration_versions(self) -> Answer:
-        profile = self.appconfig_backend.get_configuration_profile(
-            self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId")
-        )
+        profile = self._profile()
         newest_first = sorted(profile.config_versions.values(), key=lambda v: -v.version)
         summaries = [
             {
@@ -127,9 +128,7 @@ class SandboxAppConfigResponse(AppConfigResponse):
         return self._paged(summaries)
 
     def _hosted_version(self) -> Any:
-        profile = self.appconfig_backend.get_configuration_profile(
-            self._get_param("ApplicationId"), self._get_param("ConfigurationProfileId")
-        )
+        profile = self._profile()
         number = self._get_param("VersionNumber")
         version = profile.config_versions.get(int(number)) if str(number).isdigit() else None
         if version is None:
@@ -140,17 +139,14 @@ class SandboxAppConfigResponse(AppConfigResponse):
 
     def create_environment(self) -> Answer:
         doc = self._document()
+        app_id = self._get_param("ApplicationId")
         env = self.extension.create_environment(
-            self._get_param("ApplicationId"),
-            doc.get("Name"),
-            doc.get("Description"),
-            doc.get("Monitors"),
-            doc.get("Tags"),
+            app_id, doc.get("Name"), doc.get("Description"), doc.get("Monitors"), doc.get("Tags")
         )
         return _answer(env.to_json(CLOCK.minutes()), 201)
 
     def get_environment(self) -> Answer:
-        env = self.extension.get_environment(self._get_param("ApplicationId"), self._get_param("EnvironmentId"))
+        env = self.extension.get_environment(*self._env())
         return _answer(env.to_json(CLOCK.minutes()))
 
     def list_environments(self) -> Answer:
@@ -162,18 +158,12 @@ class SandboxAppConfigResponse(AppConfigResponse):
     def update_environment(self) -> Answer:
         doc = self._document()
         env = self.extension.update_environment(
-            self._get_param("ApplicationId"),
-            self._get_param("EnvironmentId"),
-            doc.get("Name"),
-            doc.get("Description"),
-            doc.get("Monitors"),
+            *self._env(), doc.get("Name"), doc.get("Description"), doc.get("Monitors")
         )
         return _answer(env.to_json(CLOCK.minutes()))
 
     def delete_environment(self) -> Answer:
-        self.extension.delete_environment(
-            self._get_param("ApplicationId"), self._get_param("EnvironmentId"), CLOCK.minutes()
-        )
+        self.extension.delete_environment(*self._env(), CLOCK.minutes())
         return _answer(None, 204)
 
     # ---- deployment strategies -------------------------------------------------------------------
@@ -200,24 +190,18 @@ class SandboxAppConfigResponse(AppConfigResponse):
 
     def start_deployment(self) -> Answer:
         now = CLOCK.minutes()
-        deployment = self.extension.start_deployment(
-            self._get_param("ApplicationId"), self._get_param("EnvironmentId"), self._document(), now
-        )
+        deployment = self.extension.start_deployment(*self._env(), self._document(), now)
         return _answer(deployment.to_json(now), 201)
 
     def get_deployment(self) -> Answer:
-        deployment = self.extension.get_deployment(
-            self._get_param("ApplicationId"), self._get_param("EnvironmentId"), self._get_int_param("DeploymentNumber")
-        )
+        deployment = self.extension.get_deployment(*self._env(), self._get_int_param("DeploymentNumber"))
         answer = _answer(deployment.to_json(CLOCK.minutes()))
         deployment.read()
         return answer
 
     def list_deployments(self) -> Answer:
         now = CLOCK.minutes()
-        newest_first = self.extension.list_deployments(
-            self._get_param("ApplicationId"), self._get_param("EnvironmentId")
-        )
+        newest_first = self.extension.list_deployments(*self._env())
         # The token is the last number returned, not an offset: a deployment started between two
         # pages goes on top and must not push an item seen already onto the next page.
         token = self._query("next_token")
@@ -235,11 +219,7 @@ class SandboxAppConfigResponse(AppConfigResponse):
         now = CLOCK.minutes()
         allow_revert = (self.headers.get("Allow-Revert") or "").lower() == "true"
         deployment = self.extension.stop_deployment(
-            self._get_param("ApplicationId"),
-            self._get_param("EnvironmentId"),
-            self._get_int_param("DeploymentNumber"),
-            allow_revert,
-            now,
+            *self._env(), self._get_int_param("DeploymentNumber"), allow_revert, now
         )
         return _answer(deployment.to_json(now), 202)
 
