@@ -102,20 +102,11 @@ class SandboxControl:
         """The answer profiles in force: `{"profile", "platforms": {name: profile}}`."""
         return dict(self._call("GET", "/answers"))
 
-    def add_variant(
-        self,
-        platform: str,
-        variant: str,
-        *,
-        routes: str | None = None,
-        field: str | None = None,
-        value: Any = None,
-        count: int | None = None,
-    ) -> str:
-        """Arm a known variant of a platform's answers (e.g. `add_variant("peak", "busy-422")`), for
-        `count` requests it changes (None: until cleared); returns its id. See `variants()["known"]`."""
-        body = {"platform": platform, "variant": variant, "routes": routes, "field": field, "count": count}
-        return str(self._call("POST", "/variants", {**body, **({} if value is None else {"value": value})})["id"])
+    def add_variant(self, platform: str, variant: str, **options: Any) -> str:
+        """Arm a known variant of a platform's answers (e.g. `add_variant("peak", "busy-422")`); `options`:
+        `routes` (a regex on route names), `field`, `value`, `count` (None: until cleared). Returns its id;
+        `variants()["known"]` lists the kinds."""
+        return str(self._call("POST", "/variants", {"platform": platform, "variant": variant, **options})["id"])
 
     def variants(self) -> dict[str, Any]:
         """The armed variants (`variants`) and the kinds each platform knows (`known`)."""

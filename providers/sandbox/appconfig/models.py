@@ -368,32 +368,19 @@ class AppConfigExtension:
 
     # ---- environments ------------------------------------------------------------------------------
 
-    def create_environment(
-        self,
-        app_id: str,
-        name: str | None,
-        description: str | None,
-        monitors: list[dict[str, str]] | None,
-        tags: dict[str, str] | None,
-        env_id: str | None = None,
-    ) -> Environment:
+    def create_environment(self, app_id: str, document: dict[str, Any], env_id: str | None = None) -> Environment:
+        """CreateEnvironment with its body (`Name`, `Description`, `Monitors`, `Tags`)."""
         self.application(app_id)
+        name, description, monitors = document.get("Name"), document.get("Description"), document.get("Monitors")
         _check_name(name)
         _check_description(description)
         _check_monitors(monitors)
         envs = self.environments.setdefault(app_id, {})
         env_id = env_id or self._new_id(envs)
-        env = Environment(
-            app_id,
-            env_id,
-            str(name),
-            self._arn(f"application/{app_id}/environment/{env_id}"),
-            description,
-            monitors or [],
-        )
-        envs[env_id] = env
-        self.backend.tag_resource(env.arn, tags or {})
-        return env
+        arn = self._arn(f"application/{app_id}/environment/{env_id}")
+        envs[env_id] = Environment(app_id, env_id, str(name), arn, description, monitors or [])
+        self.backend.tag_resource(arn, document.get("Tags") or {})
+        return envs[env_id]
 
     def get_environment(self, app_id: str, env_id: str) -> Environment:
         self.application(app_id)
@@ -645,7 +632,9 @@ def seed(moto_backend: AppConfigBackend) -> None:
         version_label="seed",
     )
     ext = extension(moto_backend)
-    ext.create_environment(SEED_APPLICATION_ID, "sandbox", "Seeded by the sandbox", [], {}, env_id=SEED_ENVIRONMENT_ID)
+    ext.create_environment(
+        SEED_APPLICATION_ID, {"Name": "sandbox", "Description": "Seeded by the sandbox"}, SEED_ENVIRONMENT_ID
+    )
     ext.create_strategy(
         {
             "Name": "sandbox-quick",

@@ -138,11 +138,7 @@ class SandboxAppConfigResponse(AppConfigResponse):
     # ---- environments ----------------------------------------------------------------------------
 
     def create_environment(self) -> Answer:
-        doc = self._document()
-        app_id = self._get_param("ApplicationId")
-        env = self.extension.create_environment(
-            app_id, doc.get("Name"), doc.get("Description"), doc.get("Monitors"), doc.get("Tags")
-        )
+        env = self.extension.create_environment(self._get_param("ApplicationId"), self._document())
         return _answer(env.to_json(CLOCK.minutes()), 201)
 
     def get_environment(self) -> Answer:

@@ -1,11 +1,6 @@
-"""Answer profiles: `full` (every field the sandbox knows, the default) or `documented` (only what the
-platform's reference and official SDK show for that answer, hidden values masked as it masks them).
-
-A platform declares its documented answers by route name: a shape to prune the full answer to, or a
-function of the request and the full answer. A shape is `True` (keep the value as it is), a dict of
-the keys to keep, each with its own shape (`"*"` stands for any other key), or a one-item list: each
-item of a list answer by that shape. Only 2xx answers are shaped; errors are the platform's already.
-"""
+"""Answer profiles, `full` or `documented` (see the sandbox's README), and the shapes documented answers
+are pruned to: `True` keeps a value as it is, a dict the keys it names (`"*"`: any other key) each by
+its own shape, a one-item list each item of a list."""
 
 from __future__ import annotations
 

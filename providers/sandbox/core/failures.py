@@ -1,11 +1,6 @@
-"""Scheduled lifecycle failures, beside faults: "the next create of X ends in CREATE_FAILED".
-
-A fault replaces an answer on the wire; a scheduled failure lets the request succeed and makes the
-asynchronous work it starts end in the platform's failed state, with a reason. Each platform offers
-kinds of them (`FailureKind`: which operations, which end states) under `POST /_sandbox/<platform>
-<path>`, and its backend takes one when the operation starts. They live in the platform's state, so
-a reset clears them and a state file keeps them.
-"""
+"""Scheduled lifecycle failures, beside faults: a fault replaces an answer on the wire; a scheduled failure
+lets the request succeed and makes the work it starts end in the platform's failed state ("the next
+create of X ends in CREATE_FAILED"). They live in each platform's state (see the sandbox's README)."""
 
 from __future__ import annotations
 

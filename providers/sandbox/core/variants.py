@@ -1,10 +1,5 @@
-"""Known variants of the platforms' real answers, injectable like faults: another status for "busy",
-another error for "missing", a platform-filled default, an optional field left out.
-
-A platform declares the kinds it produces (`Platform.variants`); every platform also has the generic
-`omit-field` and `fill-default`. An armed variant applies to the requests of its platform whose
-route name matches `routes`, `count` times (None: until cleared), counting the requests it changed.
-"""
+"""Known variants of the platforms' real answers, injectable like faults (see the sandbox's README):
+each platform's kinds, plus the generic `omit-field` and `fill-default`."""
 
 from __future__ import annotations
 

@@ -178,6 +178,8 @@ class Future(BaseModel):
     result: Any = None
     has_result: bool = False
     aborted: bool = False
+    fails_with: str | None = None
+    """A scheduled failure's reason: the task fails with it when it finishes (not before)."""
 
     def finished(self) -> bool:
         return self.has_result or self.error is not None or self.aborted
@@ -358,7 +360,7 @@ class DataikuBackend(StateBackend[DataikuState]):
     def build_template(self, user: str, template_id: str) -> Future:
         template = self.get_template(user, template_id)
         future = self._future("build", user, None, template.id)
-        self._schedule_failure_of(future, "build", template.label)
+        future.fails_with = getattr(self.state.take_failure("build", template.label), "reason", None)
         future.transition = self.transitions.start(PLATFORM, "DONE")
         return future
 
@@ -588,7 +590,7 @@ class DataikuBackend(StateBackend[DataikuState]):
 
     def _task(self, kind: FutureKind, user: str, studio: CodeStudio) -> Future:
         future = self._future(kind, user, studio.project_key, studio.id)
-        self._schedule_failure_of(future, kind, studio.name)
+        future.fails_with = getattr(self.state.take_failure(kind, studio.name), "reason", None)
         studio.job_id = future.job_id
         if self.state.knobs.inline_futures:
             self._finish(future)
@@ -597,12 +599,6 @@ class DataikuBackend(StateBackend[DataikuState]):
         else:
             future.transition = self.transitions.start(PLATFORM, "DONE")
         return future
-
-    def _schedule_failure_of(self, future: Future, kind: str, name: str) -> None:
-        failure = self.state.take_failure(kind, name)
-        if failure is not None:
-            # Kept until the task finishes, so a poll before then still sees it running.
-            future.result = {"scheduledFailure": failure.reason}
 
     def _advance(self, future: Future) -> None:
         if future.finished() or future.transition is None:
@@ -619,11 +615,9 @@ class DataikuBackend(StateBackend[DataikuState]):
             self.state.projects.pop(future.target, None)
             future.result = {"messages": [], "anyMessage": False, "success": True, "error": False}
         elif future.kind == "build":
-            scheduled = future.result.get("scheduledFailure") if isinstance(future.result, dict) else None
             template = self.state.templates.get(future.target)
-            if scheduled is not None or template is None:
-                future.result = None
-                future.error = str(scheduled or f"Template {future.target} was deleted")
+            if future.fails_with is not None or template is None:
+                future.error = future.fails_with or f"Template {future.target} was deleted"
             else:
                 template.last_built = self._now()
                 self.state.images[f"dku-code-studio-{template.id}:{template.last_built}"] = template.id
@@ -634,14 +628,12 @@ class DataikuBackend(StateBackend[DataikuState]):
 
     def _finish_studio_task(self, future: Future) -> None:
         studio = self.state.code_studios.get(future.target)
-        scheduled = future.result.get("scheduledFailure") if isinstance(future.result, dict) else None
-        future.result = None
         if studio is None:
             future.error = f"Code studio {future.target} was deleted"
             return
         studio.job_id = None
-        if scheduled is not None:
-            future.error = str(scheduled)
+        if future.fails_with is not None:
+            future.error = future.fails_with
             self._set_state(studio, "STOPPED" if future.kind == "start" else "RUNNING")
             return
         template = self.state.templates.get(studio.template_id)

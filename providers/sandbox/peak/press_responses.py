@@ -75,36 +75,30 @@ class PressResponses:
         return Response(201, {"id": spec.id})
 
     def describe_spec(self, request: Request) -> Response:
-        spec = self.backend.get_spec(request.tenant_id(), _family(request), request.params["spec_id"])
+        spec = self.backend.get_spec(*_spec(request))
         return Response(200, spec_body(spec))
 
     def update_spec(self, request: Request) -> Response:
-        spec = self.backend.update_spec_metadata(
-            request.tenant_id(), _family(request), request.params["spec_id"], request.json_object()
-        )
+        spec = self.backend.update_spec_metadata(*_spec(request), request.json_object())
         return Response(200, spec_body(spec))
 
     def delete_spec(self, request: Request) -> Response:
-        self.backend.delete_spec(request.tenant_id(), _family(request), request.params["spec_id"])
+        self.backend.delete_spec(*_spec(request))
         return Response(200, {})
 
     def create_release(self, request: Request) -> Response:
         fields, artifact = spec_fields(request)
         if request.first("validate") == "true":
             return Response(200, {"success": True, "message": "The release is valid"})
-        spec, release = self.backend.create_release(
-            request.tenant_id(), _family(request), request.params["spec_id"], fields, artifact
-        )
+        spec, release = self.backend.create_release(*_spec(request), fields, artifact)
         return Response(201, {"id": spec.id, "release": {"version": release.version}})
 
     def list_releases(self, request: Request) -> Response:
-        page = self.backend.list_releases(
-            request.tenant_id(), _family(request), request.params["spec_id"], query_of(request)
-        )
+        page = self.backend.list_releases(*_spec(request), query_of(request))
         return Response(200, page.envelope([release_body(r) for r in page.items], ["releases"], ["releaseCount"]))
 
     def describe_release(self, request: Request) -> Response:
-        spec = self.backend.get_spec(request.tenant_id(), _family(request), request.params["spec_id"])
+        spec = self.backend.get_spec(*_spec(request))
         return Response(200, release_body(spec.release(request.params["version"])))
 
     # ---- deployments ------------------------------------------------------------------------------
@@ -121,37 +115,30 @@ class PressResponses:
         return Response(201, {"id": deployment.id})
 
     def describe_deployment(self, request: Request) -> Response:
-        deployment = self.backend.describe_deployment(
-            request.tenant_id(), _family(request), request.params["deployment_id"]
-        )
+        deployment = self.backend.describe_deployment(*_deployment(request))
         return Response(200, self.backend.describe(deployment))
 
     def update_deployment(self, request: Request) -> Response:
-        deployment = self.backend.update_deployment_metadata(
-            request.tenant_id(), _family(request), request.params["deployment_id"], request.json_object()
-        )
+        deployment = self.backend.update_deployment_metadata(*_deployment(request), request.json_object())
         return Response(200, self.backend.describe(deployment))
 
     def delete_deployment(self, request: Request) -> Response:
-        self.backend.delete_deployment(request.tenant_id(), _family(request), request.params["deployment_id"])
+        self.backend.delete_deployment(*_deployment(request))
         return Response(200, {})
 
     def redeploy(self, request: Request) -> Response:
-        deployment = self.backend.redeploy(request.tenant_id(), _family(request), request.params["deployment_id"])
+        deployment = self.backend.redeploy(*_deployment(request))
         latest = deployment.latest
         return Response(200, {"deploymentId": deployment.id, "revision": latest.revision, "revisionId": latest.id})
 
     def create_revision(self, request: Request) -> Response:
-        deployment_id = request.params["deployment_id"]
-        revision = self.backend.create_revision(
-            request.tenant_id(), _family(request), deployment_id, request.json_object()
+        revision = self.backend.create_revision(*_deployment(request), request.json_object())
+        return Response(
+            201, {"id": request.params["deployment_id"], "revision": revision.revision, "revisionId": revision.id}
         )
-        return Response(201, {"id": deployment_id, "revision": revision.revision, "revisionId": revision.id})
 
     def describe_revision(self, request: Request) -> Response:
-        deployment, revision = self.backend.get_revision(
-            request.tenant_id(), _family(request), request.params["deployment_id"], request.params["revision"]
-        )
+        deployment, revision = self.backend.get_revision(*_deployment(request), request.params["revision"])
         return Response(200, self.backend.revision_describe(deployment, revision))
 
     def list_revisions(self, request: Request) -> Response:
@@ -180,6 +167,16 @@ class PressResponses:
     def execute(self, request: Request) -> Response:
         executed = self.backend.execute(request.tenant_id(), request.params["deployment_id"])
         return Response(200, {"executeResponse": executed})
+
+
+def _spec(request: Request) -> tuple[str, Family, str]:
+    """Tenant, family and spec id of a route of one family."""
+    return request.tenant_id(), _family(request), request.params["spec_id"]
+
+
+def _deployment(request: Request) -> tuple[str, Family, str]:
+    """Tenant, family and deployment id of a route of one family."""
+    return request.tenant_id(), _family(request), request.params["deployment_id"]
 
 
 def _family(request: Request) -> Family:
