@@ -485,14 +485,7 @@ class DataikuBackend(StateBackend[DataikuState]):
 
     # ---- control plane ------------------------------------------------------------------------
 
-    def put_zone(
-        self,
-        project_key: str,
-        studio: str,
-        zone_id: str,
-        changed: list[str],
-        conflicts: Conflicts,
-    ) -> Zone:
+    def put_zone(self, project_key: str, studio: str, zone_id: str, changed: list[str], conflicts: Conflicts) -> Zone:
         """Make work in a zone: files changed in the studio, and conflicts with DSS-side changes."""
         matches = [cs for cs in self.list_code_studios(project_key) if studio in (cs.id, cs.name)]
         if len(matches) != 1:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from providers.sandbox.core.http import Request, Response
-from providers.sandbox.core.validation import FieldError, optional_str, optional_str_list
-from providers.sandbox.dataiku.models import CodeStudio, Conflicts, DataikuBackend, Future
+from providers.sandbox.core.validation import optional_str, optional_str_list
+from providers.sandbox.dataiku.models import CodeStudio, Conflicts, DataikuBackend, Future, required_strs
 
 DSS_VERSION = "15.2.0"
 DSS_HEADERS = {"DSS-Version": DSS_VERSION, "DSS-API-Version": "1"}
@@ -224,19 +224,12 @@ class DataikuResponses:
     def put_zone(self, request: Request) -> Response:
         """`POST /_sandbox/dataiku/zones`: `{project_key, code_studio (id or name), zone, changed?, conflicts?}`."""
         document = request.json_object()
-        project_key = optional_str(document, "project_key")
-        studio = optional_str(document, "code_studio")
-        zone = optional_str(document, "zone")
-        if not project_key or not studio or not zone:
-            raise FieldError("project_key, code_studio and zone are required")
-        raw = document.get("conflicts") or {}
-        if not isinstance(raw, dict):
-            raise FieldError("conflicts must be an object")
-        conflicts = Conflicts(**{k: optional_str_list(raw, k) or [] for k in Conflicts.model_fields})
-        found = self.backend.put_zone(
-            project_key, studio, zone, optional_str_list(document, "changed") or [], conflicts
+        project_key, studio, zone = required_strs(document, "project_key", "code_studio", "zone")
+        conflicts = Conflicts(
+            **{k: optional_str_list(document, f"conflicts.{k}") or [] for k in Conflicts.model_fields}
         )
-        return Response(200, found.model_dump())
+        changed = optional_str_list(document, "changed") or []
+        return Response(200, self.backend.put_zone(project_key, studio, zone, changed, conflicts).model_dump())
 
     def configure(self, request: Request) -> Response:
         """`PUT /_sandbox/dataiku/settings`: `{inline_futures?, not_found_status?, zones?}`."""
