@@ -74,7 +74,7 @@ class SandboxApp:
             response = self._serve_control(request)
         elif (platform := self.platforms.get(request.path.split("/")[1])) is None:
             response = Response(404, _detail_body("Not Found"))
-            self._log(request, None, None, response, False, request.json_or_none())
+            self._log(request, None, None, status=404, fault=False, body=request.json_or_none())
         else:
             match = self._routers[platform.name].match(request.method, request.path[len(platform.name) + 1 :])
             response = self.serve(platform, request, match)
@@ -141,7 +141,8 @@ class SandboxApp:
                 if failing is not None:
                     response = failing.response(platform)
             response.headers = {**platform.headers, **response.headers}
-            self._log(request, platform, match, response, failing is not None, sent)
+            route = match.route.name if match.route else None
+            self._log(request, platform, route, status=response.status, fault=failing is not None, body=sent)
             return response
         finally:
             with self.lock:
@@ -195,17 +196,10 @@ class SandboxApp:
             logger.exception("sandbox: unhandled error serving %s %s", request.method, request.path)
             raise HttpError("internal error in the sandbox (see its log)", 500) from None
 
-    def _log(
-        self,
-        request: Request,
-        platform: Platform | None,
-        match: RouteMatch | None,
-        response: Response,
-        fault: bool,
-        body: Any,
-    ) -> None:
-        if isinstance(body, dict) and platform is not None:
-            body = {k: ("[redacted]" if k in platform.sensitive else v) for k, v in body.items()}
+    def _log(self, request: Request, platform: Platform | None, route: str | None, **entry: Any) -> None:
+        """Record a request (never its headers): `status`, `fault`, and `body` as the client sent it."""
+        if isinstance(entry["body"], dict) and platform is not None:
+            entry["body"] = {k: ("[redacted]" if k in platform.sensitive else v) for k, v in entry["body"].items()}
         with self.lock:
             self.log.record(
                 now=self.clock(),
@@ -214,11 +208,9 @@ class SandboxApp:
                 method=request.method,
                 path=request.path,
                 query=request.query,
-                status=response.status,
-                route=(match.route.name or None) if match and match.route else None,
-                body=body,
-                fault=fault,
+                route=route or None,
                 in_flight=request.in_flight,
+                **entry,
             )
 
 

@@ -247,17 +247,10 @@ class DataikuResponses:
         return self.backend.get_code_studio(request.params["pk"], request.params["id"])
 
     def _list_item(self, studio: CodeStudio) -> dict[str, Any]:
-        item: dict[str, Any] = {
-            "id": studio.id,
-            "projectKey": studio.project_key,
-            "name": studio.name,
-            "owner": studio.owner,
-            "templateId": studio.template_id,
-        }
+        """The definition, without `libName`, and the template's `desc` while it exists."""
+        item = {k: v for k, v in studio.definition().items() if k != "libName"}
         desc = self.backend.template_label(studio)
-        if desc is not None:
-            item["desc"] = desc
-        return item
+        return item if desc is None else {**item, "desc": desc}
 
 
 def info_messages() -> dict[str, Any]:
