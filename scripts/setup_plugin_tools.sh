@@ -22,6 +22,12 @@ need_go() {
     export GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 }
 
+# One build at a time per cache (bootstrap starts them in the background; a test may ask meanwhile):
+# a second caller waits for the first, then finds the tool built.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.plugin-tools.lock"
+flock 9
+
 case "$tool" in
 gen-python-sdk)
     # Keyed by the tool's sources, so a change to them builds a new copy.

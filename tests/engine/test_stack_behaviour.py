@@ -60,7 +60,8 @@ def test_preview_diff_names_changed_inputs_and_marks_replacement(sb, new_project
 
 # compose-kubernetes needs the Kubernetes plugin (test_compose_kubernetes.py runs it); the AWS plugin cannot
 # be built here, so appconfig-with-pulumi-aws runs under Pulumi's mocks (tests/unit/test_appconfig_example.py).
-NEEDS_OTHER_PLUGINS = ("compose-kubernetes", "appconfig-with-pulumi-aws")
+# yaml-plugin needs the YAML language host (tests/engine/test_plugin_yaml.py runs it).
+NEEDS_OTHER_PLUGINS = ("compose-kubernetes", "appconfig-with-pulumi-aws", "yaml-plugin")
 PROGRAMS = sorted(
     p.parent for p in (ROOT / "examples").glob("*/Pulumi.yaml") if p.parent.name not in NEEDS_OTHER_PLUGINS
 )

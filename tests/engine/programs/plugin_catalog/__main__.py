@@ -1,7 +1,7 @@
 """`resources` as for tests/engine/programs/catalog (name -> {"module", "resource", "inputs"}), each made
 with the provider plugin's type (`pulumi_mlplatforms.<platform>.<Resource>`), plus optional
-"import" (the `import_` option), "timeouts" (customTimeouts, e.g. {"create": "4s"}) and "provider"
-(a name from `providers`, which maps a name to `pulumi_mlplatforms.Provider` arguments).
+"import" (the `import_` option), "protect", "timeouts" (customTimeouts, e.g. {"create": "4s"}) and
+"provider" (a name from `providers`, which maps a name to `pulumi_mlplatforms.Provider` arguments).
 
 A string input may hold `${other.attribute}`: that resource's output.
 """
@@ -49,6 +49,7 @@ def options(spec):
     timeouts = spec.get("timeouts")
     return pulumi.ResourceOptions(
         import_=spec.get("import"),
+        protect=spec.get("protect", False),
         custom_timeouts=pulumi.CustomTimeouts(**timeouts) if timeouts else None,
         provider=providers[spec["provider"]] if spec.get("provider") else None,
     )
