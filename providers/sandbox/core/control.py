@@ -6,10 +6,11 @@ Platforms add their own routes under `/_sandbox/<platform>/`, and their kinds of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from providers.sandbox.core.http import HttpError, Request, Response, Route
+from providers.sandbox.core.http import Handler, HttpError, Request, Response, Route
 from providers.sandbox.core.validation import FieldError, optional_str
 
 if TYPE_CHECKING:
@@ -19,29 +20,11 @@ CONTROL_PREFIX = "/_sandbox"
 
 
 class ControlPlane:
-    """Handlers of the control routes, acting on one SandboxApp."""
+    """Handlers of the control routes that read a request, acting on one SandboxApp (the others are in
+    the route table)."""
 
     def __init__(self, app: SandboxApp) -> None:
         self.app = app
-
-    def reset(self, request: Request) -> Response:
-        """`POST /_sandbox/reset`."""
-        self.app.reset()
-        return Response(200, {})
-
-    def add_fault(self, request: Request) -> Response:
-        """`POST /_sandbox/faults` → `{"id"}`."""
-        fault = self.app.faults.add(request.json_object())
-        return Response(201, {"id": fault.id})
-
-    def list_faults(self, request: Request) -> Response:
-        """`GET /_sandbox/faults`."""
-        return Response(200, {"faults": self.app.faults.list()})
-
-    def clear_faults(self, request: Request) -> Response:
-        """`DELETE /_sandbox/faults`."""
-        self.app.faults.clear()
-        return Response(200, {})
 
     def set_transitions(self, request: Request) -> Response:
         """`PUT /_sandbox/transitions` with `{"mode", "value", "platform"}`."""
@@ -58,21 +41,12 @@ class ControlPlane:
             raise FieldError(str(error)) from None
         return Response(200, self.app.transitions.dump())
 
-    def get_transitions(self, request: Request) -> Response:
-        """`GET /_sandbox/transitions`."""
-        return Response(200, self.app.transitions.dump())
-
     def list_requests(self, request: Request) -> Response:
         """`GET /_sandbox/requests[?platform=NAME&since=SEQ]`."""
         since = request.first("since") or "0"
         if not since.isdigit():
             raise HttpError("since must be a sequence number >= 0", 400)
         return Response(200, {"requests": self.app.log.entries(request.first("platform"), int(since))})
-
-    def clear_requests(self, request: Request) -> Response:
-        """`DELETE /_sandbox/requests`."""
-        self.app.log.clear()
-        return Response(200, {})
 
     def add_token(self, request: Request) -> Response:
         """`PUT /_sandbox/tokens` with `{"token", "tenant", "platform"}`; the token is not echoed."""
@@ -88,10 +62,6 @@ class ControlPlane:
         self.app.tokens.add(platform, token, tenant)
         return Response(200, {"platform": platform, "tenant": tenant})
 
-    def state(self, request: Request) -> Response:
-        """`GET /_sandbox/state`."""
-        return Response(200, self.app.state())
-
     def set_answers(self, request: Request) -> Response:
         """`PUT /_sandbox/answers` with `{"profile": "full"|"documented", "platform"?}` (no platform: all)."""
         document = request.json_object()
@@ -101,43 +71,43 @@ class ControlPlane:
             raise FieldError(str(error)) from None
         return Response(200, self.app.answers.dump())
 
-    def get_answers(self, request: Request) -> Response:
-        """`GET /_sandbox/answers`."""
-        return Response(200, self.app.answers.dump())
-
-    def add_variant(self, request: Request) -> Response:
-        """`POST /_sandbox/variants` `{platform, variant, routes?, field?, value?, count?}` → `{"id"}`."""
-        return Response(201, {"id": self.app.variants.add(request.json_object()).id})
-
-    def list_variants(self, request: Request) -> Response:
-        """`GET /_sandbox/variants`: the armed ones, and the kinds each platform knows."""
-        return Response(200, {"variants": self.app.variants.list(), "known": self.app.variants.known()})
-
-    def clear_variants(self, request: Request) -> Response:
-        """`DELETE /_sandbox/variants`."""
-        self.app.variants.clear()
-        return Response(200, {})
-
 
 def control_routes(app: SandboxApp) -> list[Route]:
     """The control plane's route table (paths relative to `/_sandbox`), platform routes included."""
     plane = ControlPlane(app)
+
+    def done(act: Callable[[], Any]) -> Handler:
+        """A handler that does `act` and answers what it returns (or `{}`)."""
+        return lambda request: Response(200, act() or {})
+
     routes = [
-        Route("POST", r"/reset", "sandbox.reset", plane.reset),
-        Route("POST", r"/faults", "sandbox.add_fault", plane.add_fault),
-        Route("GET", r"/faults", "sandbox.list_faults", plane.list_faults),
-        Route("DELETE", r"/faults", "sandbox.clear_faults", plane.clear_faults),
+        Route("POST", r"/reset", "sandbox.reset", done(app.reset)),
+        Route(
+            "POST", r"/faults", "sandbox.add_fault", lambda r: Response(201, {"id": app.faults.add(r.json_object()).id})
+        ),
+        Route("GET", r"/faults", "sandbox.list_faults", done(lambda: {"faults": app.faults.list()})),
+        Route("DELETE", r"/faults", "sandbox.clear_faults", done(app.faults.clear)),
         Route("PUT", r"/transitions", "sandbox.set_transitions", plane.set_transitions),
-        Route("GET", r"/transitions", "sandbox.get_transitions", plane.get_transitions),
+        Route("GET", r"/transitions", "sandbox.get_transitions", done(app.transitions.dump)),
         Route("GET", r"/requests", "sandbox.list_requests", plane.list_requests),
-        Route("DELETE", r"/requests", "sandbox.clear_requests", plane.clear_requests),
+        Route("DELETE", r"/requests", "sandbox.clear_requests", done(app.log.clear)),
         Route("PUT", r"/tokens", "sandbox.add_token", plane.add_token),
-        Route("GET", r"/state", "sandbox.state", plane.state),
+        Route("GET", r"/state", "sandbox.state", done(app.state)),
         Route("PUT", r"/answers", "sandbox.set_answers", plane.set_answers),
-        Route("GET", r"/answers", "sandbox.get_answers", plane.get_answers),
-        Route("POST", r"/variants", "sandbox.add_variant", plane.add_variant),
-        Route("GET", r"/variants", "sandbox.list_variants", plane.list_variants),
-        Route("DELETE", r"/variants", "sandbox.clear_variants", plane.clear_variants),
+        Route("GET", r"/answers", "sandbox.get_answers", done(app.answers.dump)),
+        Route(
+            "POST",
+            r"/variants",
+            "sandbox.add_variant",
+            lambda r: Response(201, {"id": app.variants.add(r.json_object()).id}),
+        ),
+        Route(
+            "GET",
+            r"/variants",
+            "sandbox.list_variants",
+            done(lambda: {"variants": app.variants.list(), "known": app.variants.known()}),
+        ),
+        Route("DELETE", r"/variants", "sandbox.clear_variants", done(app.variants.clear)),
     ]
     for platform in app.platforms.values():
         routes += [replace(route, pattern=f"/{platform.name}{route.pattern}") for route in platform.control_routes]

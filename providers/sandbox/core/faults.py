@@ -12,6 +12,7 @@ from providers.sandbox.core.validation import (
     lookup,
     optional_choice,
     optional_int,
+    optional_regex,
     optional_str,
 )
 
@@ -61,13 +62,9 @@ class Fault:
 
 def parse_fault(fault_id: str, document: dict[str, Any]) -> Fault:
     """A Fault from a control-plane request body; FieldError on a bad field."""
-    path = optional_str(document, "path")
+    path = optional_regex(document, "path")
     if not path:
         raise FieldError("path is required (a regex searched in the request path)")
-    try:
-        re.compile(path)
-    except re.error as error:
-        raise FieldError(f"path is not a valid regex: {error}") from None
     status: int | None = 503
     if "status" in document:
         status = optional_int(document, "status", minimum=100, maximum=599)

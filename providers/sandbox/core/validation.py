@@ -7,6 +7,7 @@ shape; the platform that serves the request renders it as its own error body.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
@@ -89,6 +90,15 @@ def optional_str_list(document: Mapping[str, Any], path: str) -> list[str] | Non
     strings = lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v)  # noqa: E731
     value = _typed(document, path, strings, "a list of strings")
     return None if value is None else list(value)
+
+
+def optional_regex(document: Mapping[str, Any], path: str) -> str | None:
+    """A regular expression field."""
+    value = optional_str(document, path)
+    try:
+        return None if value is None else re.compile(value).pattern
+    except re.error as error:
+        raise FieldError(f"{path} is not a valid regex: {error}", path) from None
 
 
 def _range_text(minimum: int | None, maximum: int | None) -> str:

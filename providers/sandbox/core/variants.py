@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from providers.sandbox.core.http import Request, Response
-from providers.sandbox.core.validation import FieldError, lookup, optional_int, optional_str
+from providers.sandbox.core.validation import FieldError, lookup, optional_int, optional_regex, optional_str
 
 
 @dataclass
@@ -98,11 +98,7 @@ class Variants:
         kind = self.kinds[platform].get(name)
         if kind is None:
             raise FieldError(f"variant must be one of {', '.join(self.kinds[platform])} for {platform}")
-        routes, field = optional_str(document, "routes") or kind.routes, optional_str(document, "field") or kind.field
-        try:
-            re.compile(routes)
-        except re.error as error:
-            raise FieldError(f"routes is not a valid regex: {error}") from None
+        routes, field = optional_regex(document, "routes") or kind.routes, optional_str(document, "field") or kind.field
         if field is None and name in GENERIC:
             raise FieldError(f"field is required for {name}")
         value = lookup(document, "value") if "value" in document else kind.value

@@ -14,6 +14,7 @@ from providers.sandbox.peak.press_models import PressBackend
 
 MASK = "********"
 PAGE = keys("pageCount pageNumber pageSize")
+ID = keys("id")
 TAGS = [keys("name")]
 SERVICE_ITEM = keys("id name status serviceType createdAt createdBy updatedAt updatedBy", tags=TAGS)
 SERVICE = {
@@ -38,7 +39,7 @@ DEPLOYMENT = {
     "spec": {"id": True, "release": keys("version")},
     "latestRevision": REVISION_ITEM,
 }
-BLOCK_DEPLOYMENT = {**DEPLOYMENT, "parameters": True, "parent": keys("id")}
+BLOCK_DEPLOYMENT = {**DEPLOYMENT, "parameters": True, "parent": ID}
 REVISION = {
     **keys("id revision status notes createdAt createdBy parameters"),
     "resources": [BLOCK_ROW],
@@ -90,16 +91,13 @@ def table(press: PressBackend) -> Documented:
         return dict(shaped)
 
     return {
-        "peak.list_services": {
-            **PAGE,
-            **keys("servicesCount webappsCount"),
-            "services": [SERVICE_ITEM],
-            "webapps": [SERVICE_ITEM],
-        },
-        "peak.create_service": keys("id"),
+        "peak.list_services": keys(
+            "servicesCount webappsCount", **PAGE, services=[SERVICE_ITEM], webapps=[SERVICE_ITEM]
+        ),
+        "peak.create_service": ID,
         "peak.describe_service": SERVICE,
-        "peak.update_service": keys("id"),
-        "peak.delete_service": keys("id"),
+        "peak.update_service": ID,
+        "peak.delete_service": ID,
         "peak.test_service": keys("responseBody responseStatus reqStartTime reqEndTime responseSize"),
         "peak.tenant_metadata": keys("spokeDetails"),
         "peak.telemetry": {},
@@ -115,17 +113,14 @@ def table(press: PressBackend) -> Documented:
         "peak.press.list_spec_release_deployments": deployments,
         "peak.press.list_all_deployments": deployments,
         "peak.press.list_deployments": deployments,
-        "peak.press.create_deployment": keys("id"),
+        "peak.press.create_deployment": ID,
         "peak.press.describe_deployment": deployment,
         "peak.press.update_deployment": deployment,
         "peak.press.delete_deployment": {},
         "peak.press.redeploy": keys("deploymentId revision revisionId"),
-        "peak.press.list_revisions": {
-            **PAGE,
-            "revisionCount": True,
-            "revisions": [REVISION_ITEM],
-            "deployments": [REVISION_ITEM],
-        },
+        "peak.press.list_revisions": keys(
+            "revisionCount", **PAGE, revisions=[REVISION_ITEM], deployments=[REVISION_ITEM]
+        ),
         "peak.press.create_revision": keys("id revision"),
         "peak.press.describe_revision": revision,
         "peak.press.get_run_parameters": True,
