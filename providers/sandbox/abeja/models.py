@@ -133,16 +133,13 @@ class Deployment(BaseModel):
 
     def wire(self) -> dict[str, Any]:
         return {
-            "deployment_id": self.deployment_id,
-            "name": self.name,
-            "description": self.description,
+            **self.model_dump(
+                include={"deployment_id", "name", "description", "default_environment", "created_at", "modified_at"}
+            ),
             "creator": {"user_id": self.creator_id, "display_name": f"user-{self.creator_id}"},
-            "default_environment": dict(self.default_environment),
             "runs": [run.run_id for run in self.runs.values()],
             "services": [],
             "triggers": [trigger.wire() for trigger in self.triggers.values()],
-            "created_at": self.created_at,
-            "modified_at": self.modified_at,
         }
 
 

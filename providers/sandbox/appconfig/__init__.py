@@ -201,8 +201,6 @@ class AppConfigControl:
     ) -> dict[str, Any]:
         """Roll a deployment back as a CloudWatch alarm would; returns the deployment."""
         body: dict[str, Any] = {"application_id": application_id, "environment_id": environment_id}
-        if deployment_number is not None:
-            body["deployment_number"] = deployment_number
-        if alarm_arn is not None:
-            body["alarm_arn"] = alarm_arn
+        options = {"deployment_number": deployment_number, "alarm_arn": alarm_arn}
+        body.update({k: v for k, v in options.items() if v is not None})
         return dict(self.sandbox._call("POST", f"/{PLATFORM}/alarm", body))

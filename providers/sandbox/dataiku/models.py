@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from providers.sandbox.core.backend import StateBackend, found
 from providers.sandbox.core.failures import State
@@ -27,6 +28,8 @@ from providers.sandbox.dataiku.exceptions import (
 )
 
 PLATFORM = "dataiku"
+CAMEL = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+"""Wire names of a model's fields: its camelCase aliases (`model_dump(by_alias=True)`)."""
 SANDBOX_PROJECT = "SANDBOX"
 STATES = ("STOPPED", "STARTING", "RUNNING", "STOPPING")
 DEFAULT_ZONES = (
@@ -67,19 +70,12 @@ class Project(BaseModel):
 
     def summary(self) -> dict[str, Any]:
         """The project summary and list item."""
-        body: dict[str, Any] = {
-            "projectKey": self.key,
-            "name": self.name,
-            "ownerLogin": self.owner,
-            "projectStatus": "Sandbox",
-            "tags": list(self.tags),
-        }
-        if self.description:
-            body["shortDesc"] = self.description
-        return body
+        body = {"projectKey": self.key, "name": self.name, "ownerLogin": self.owner, "projectStatus": "Sandbox"}
+        return {**body, "tags": list(self.tags), **({"shortDesc": self.description} if self.description else {})}
 
 
 class Template(BaseModel):
+    model_config = CAMEL
     id: str
     label: str
     type: str = "block_based"
@@ -97,15 +93,8 @@ class Template(BaseModel):
         return item
 
     def settings(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "type": self.type,
-            "shortDesc": self.short_desc,
-            "params": dict(self.params),
-            "allContainerConfs": self.all_container_confs,
-            "containerConfs": list(self.container_confs),
-        }
+        fields = {"id", "label", "type", "short_desc", "params", "all_container_confs", "container_confs"}
+        return self.model_dump(include=fields, by_alias=True)
 
 
 class Conflicts(BaseModel):
@@ -130,6 +119,7 @@ class Zone(BaseModel):
 
 
 class CodeStudio(BaseModel):
+    model_config = CAMEL
     id: str
     project_key: str
     name: str
@@ -145,14 +135,8 @@ class CodeStudio(BaseModel):
     """The image its pod runs while it runs (DSS calls the pod its runtime)."""
 
     def definition(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "projectKey": self.project_key,
-            "name": self.name,
-            "owner": self.owner,
-            "templateId": self.template_id,
-            "libName": self.id,
-        }
+        fields = {"id", "project_key", "name", "owner", "template_id"}
+        return {**self.model_dump(include=fields, by_alias=True), "libName": self.id}
 
 
 class LostWork(BaseModel):

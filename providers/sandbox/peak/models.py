@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from providers.sandbox.core import validation as read
 from providers.sandbox.core.backend import StateBackend
@@ -34,6 +35,8 @@ OPERATIONS = ("create", "delete")
 
 class Service(BaseModel):
     """A Peak service as stored by the sandbox (snake_case; `describe()` gives the wire shape)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
     id: str
     tenant: str
@@ -67,35 +70,25 @@ class Service(BaseModel):
 
     def summary(self) -> dict[str, Any]:
         """The item shape of the list route."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "title": self.title,
-            "description": self.description,
-            "status": self.status,
-            "serviceType": self.service_type,
-            "createdAt": self.created_at,
-            "createdBy": self.created_by,
-            "updatedAt": self.updated_at,
-            "updatedBy": self.updated_by,
-            "tags": [],
-        }
+        return {**self.model_dump(include=_SUMMARY, by_alias=True), "tags": []}
 
     def describe(self) -> dict[str, Any]:
         """The shape of the describe route; `lastError` carries the reason of a *_FAILED status."""
         return {
             **self.summary(),
+            **self.model_dump(include=_SETTINGS, by_alias=True),
             "imageDetails": {"imageId": self.image_id, "versionId": self.version_id},
             "resources": {"instanceTypeId": self.instance_type_id},
             "parameters": {"env": dict(self.env), "secrets": list(self.secrets)},
-            "sessionStickiness": self.session_stickiness,
-            "scaleToZero": self.scale_to_zero,
-            "entrypoint": self.entrypoint,
             "healthCheckURL": self.health_check_url,
-            "minInstances": self.min_instances,
             "applicationUrl": self.application_url(),
             "lastError": None if self.last_error is None else {"message": self.last_error},
         }
+
+
+_SUMMARY = {"id", "name", "title", "description", "status", "service_type", "created_at", "created_by"}
+_SUMMARY |= {"updated_at", "updated_by"}
+_SETTINGS = {"session_stickiness", "scale_to_zero", "entrypoint", "min_instances"}
 
 
 class Tenant(BaseModel):

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from providers.sandbox.core.clock import utc_iso
 from providers.sandbox.core.failures import State
@@ -54,7 +55,9 @@ def stamped(now: str, tenant: str) -> dict[str, str]:
 
 
 class Stamped(BaseModel):
-    """Who made an object and when."""
+    """Who made an object and when; `model_dump(by_alias=True)` gives its fields' wire (camelCase) names."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
     created_at: str
     created_by: str

@@ -12,15 +12,9 @@ Deployments = Mapping[str, Deployment]
 
 def release_body(release: Release) -> dict[str, Any]:
     """The release route's shape (`artifact` only when one was uploaded)."""
-    body: dict[str, Any] = {
-        "id": release.id,
-        "version": release.version,
-        "notes": release.notes,
-        "config": release.config,
-        "parameters": release.parameters,
-        "createdAt": release.created_at,
-        "createdBy": release.created_by,
-    }
+    body = release.model_dump(
+        include={"id", "version", "notes", "config", "parameters", "created_at", "created_by"}, by_alias=True
+    )
     if release.artifact_id is not None:
         body["artifact"] = {"id": release.artifact_id, "version": 1}
     if release.auto_run_on_deploy is not None:
@@ -83,16 +77,9 @@ def deployment_body(deployment: Deployment, deployments: Deployments) -> dict[st
 def revision_body(deployment: Deployment, revision: Revision, deployments: Deployments) -> dict[str, Any]:
     """A revision as `latestRevision` and the revision lists show it; an app's lists its blocks."""
     failed = deployment.last_error is not None and revision is deployment.latest
-    body: dict[str, Any] = {
-        "id": revision.id,
-        "revision": revision.revision,
-        "status": revision.status,
-        "notes": revision.notes,
-        "releaseVersion": revision.release_version,
-        "createdAt": revision.created_at,
-        "createdBy": revision.created_by,
-        "lastError": {"message": deployment.last_error} if failed else None,
-    }
+    fields = {"id", "revision", "status", "notes", "release_version", "created_at", "created_by"}
+    body = revision.model_dump(include=fields, by_alias=True)
+    body["lastError"] = {"message": deployment.last_error} if failed else None
     if deployment.family == "app":
         blocks = [deployments[b] for b in revision.blocks if b in deployments]
         body["blocks"] = [
