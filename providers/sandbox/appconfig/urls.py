@@ -48,12 +48,8 @@ def route_name(method: str, path: str) -> str | None:
 
 def install() -> None:
     """Route every AppConfig path to the extended responses class: moto's own, and the model's path of
-    each operation only the extension serves (the misspelled `/deployementstrategies/{id}` included).
-
-    Moto builds its Flask app from this table (keys are regexes with a `{0}` slot for the host) on
-    the first AppConfig request and caches it, so this runs at import time of the sandbox's AppConfig
-    package, before any server starts.
-    """
+    each operation only the extension serves. Runs at import of the sandbox's AppConfig package:
+    moto builds its Flask app from this table on the first AppConfig request, and caches it."""
     for path in moto_urls.url_paths:
         moto_urls.url_paths[path] = SandboxAppConfigResponse.dispatch
     for name in MODEL.operation_names:

@@ -501,7 +501,8 @@ class DataikuBackend(StateBackend[DataikuState]):
     def _missing(self, message: str) -> NotFound:
         return NotFound(message, status=self.state.knobs.not_found_status)
 
-    def _now(self) -> int:
+    def now_ms(self) -> int:
+        """The sandbox clock in milliseconds since the epoch, as DSS counts time."""
         return int(self.transitions.clock() * 1000)
 
     def _require_admin(self, user: str) -> None:
@@ -534,7 +535,7 @@ class DataikuBackend(StateBackend[DataikuState]):
 
     def _set_state(self, studio: CodeStudio, state: str) -> None:
         studio.state = state
-        studio.last_state_change = self._now()
+        studio.last_state_change = self.now_ms()
         if state == "STOPPED":
             studio.runtime = None
 
@@ -560,7 +561,7 @@ class DataikuBackend(StateBackend[DataikuState]):
             owner=user,
             project_key=project_key,
             target=target,
-            start_time=self._now(),
+            start_time=self.now_ms(),
         )
         self.state.futures[future.job_id] = future
         return future
@@ -596,7 +597,7 @@ class DataikuBackend(StateBackend[DataikuState]):
             if future.fails_with is not None or template is None:
                 future.error = future.fails_with or f"Template {future.target} was deleted"
             else:
-                template.last_built = self._now()
+                template.last_built = self.now_ms()
                 self.state.images[f"dku-code-studio-{template.id}:{template.last_built}"] = template.id
                 future.result = {"templateId": future.target, "success": True}
         else:

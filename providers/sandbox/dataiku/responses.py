@@ -138,7 +138,7 @@ class DataikuResponses:
     def get_code_studio(self, request: Request) -> Response:
         """`GET /projects/{pk}/code-studios/{id}`: the definition."""
         self.user(request)
-        return Response(200, self._studio(request).definition())
+        return Response(200, self.backend.get_code_studio(request.params["pk"], request.params["id"]).definition())
 
     def delete_code_studio(self, request: Request) -> Response:
         """`DELETE /projects/{pk}/code-studios/{id}`."""
@@ -217,7 +217,7 @@ class DataikuResponses:
         if not flag(request, "withNotScenarios", True):
             return Response(200, [])
         futures = self.backend.list_futures(user)
-        return Response(200, [future_state(f, inline=False, peek=True, now=self._now()) for f in futures])
+        return Response(200, [future_state(f, inline=False, peek=True, now=self.backend.now_ms()) for f in futures])
 
     # ---- control plane ------------------------------------------------------------------------
 
@@ -237,14 +237,8 @@ class DataikuResponses:
 
     # ---- helpers ------------------------------------------------------------------------------
 
-    def _now(self) -> int:
-        return int(self.backend.transitions.clock() * 1000)
-
     def _future(self, future: Future, inline: bool = False, peek: bool = False) -> Response:
-        return Response(200, future_state(future, inline=inline, peek=peek, now=self._now()))
-
-    def _studio(self, request: Request) -> CodeStudio:
-        return self.backend.get_code_studio(request.params["pk"], request.params["id"])
+        return Response(200, future_state(future, inline=inline, peek=peek, now=self.backend.now_ms()))
 
     def _list_item(self, studio: CodeStudio) -> dict[str, Any]:
         """The definition, without `libName`, and the template's `desc` while it exists."""
