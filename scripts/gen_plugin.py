@@ -1,8 +1,9 @@
-"""Generate the provider plugin's schema (providers/plugin/schema.json) from the resource models, and
-the Python SDK `pulumi_mlplatforms` (sdk/python) from that schema with Pulumi's own Python generator
-(tools/gen-python-sdk, built and cached by scripts/setup_plugin_tools.sh).
+"""Generate the provider plugin's schema (providers/plugin/schema.json) from the resource models, the
+Python SDK `pulumi_mlplatforms` (sdk/python) from that schema with Pulumi's own Python generator
+(tools/gen-python-sdk, built and cached by scripts/setup_plugin_tools.sh), and the tables of
+docs/provider-plugin.md (types and settings).
 
-`python scripts/gen_plugin.py` writes both; `--check` exits 1 when either is stale.
+`python scripts/gen_plugin.py` writes them; `--check` exits 1 when one is stale.
 """
 
 from __future__ import annotations
@@ -18,9 +19,63 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from providers.plugin.schema import SCHEMA_PATH, schema_text  # noqa: E402
+from providers.catalog import RESOURCES  # noqa: E402
+from providers.plugin.imports import import_id_text  # noqa: E402
+from providers.plugin.names import config_property, type_token  # noqa: E402
+from providers.plugin.schema import PLATFORMS, SCHEMA_PATH, SECRET_CONFIG, config_keys, schema_text  # noqa: E402
 
 SDK_DIR = ROOT / "sdk" / "python"
+DOCS_PAGE = ROOT / "docs" / "provider-plugin.md"
+
+
+def snake_case(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def types_table() -> list[str]:
+    lines = [
+        "| platform | dynamic type (`providers.<platform>`) | plugin type (`pulumi_mlplatforms.<platform>`) "
+        "| import id |",
+        "|---|---|---|---|",
+    ]
+    for e in RESOURCES:
+        lines.append(
+            f"| {PLATFORMS[e.platform]} | `{e.type_token}` | `{type_token(e.platform, e.resource)}` | "
+            f"`{import_id_text(e.platform, e.resource)}` |"
+        )
+    return lines
+
+
+def config_table() -> list[str]:
+    lines = [
+        "| dynamic types' stack config | plugin: stack config / `Provider` argument (YAML) "
+        "| environment fallback | secret |",
+        "|---|---|---|---|",
+    ]
+    for _platform, key, env, _meaning in config_keys():
+        prop = config_property(key)
+        fallback = ", ".join(f"`{e}`" for e in env) or "-"
+        secret = "yes" if key in SECRET_CONFIG else ""
+        lines.append(f"| `{key}` | `mlplatforms:{prop}` / `{snake_case(prop)}` (`{prop}`) | {fallback} | {secret} |")
+    lines.append(
+        "| `mlPlatforms:maxConcurrency` | `mlplatforms:maxConcurrency` / `max_concurrency` (`maxConcurrency`) | "
+        "`MLP_MAX_CONCURRENCY` | |"
+    )
+    return lines
+
+
+def docs_page(text: str) -> str:
+    """The page with its generated blocks (between `<!-- generated: X -->` and `<!-- end: X -->`) rewritten."""
+    for block, lines in (("types", types_table()), ("config", config_table())):
+        start, end = f"<!-- generated: {block} (scripts/gen_plugin.py) -->", f"<!-- end: {block} -->"
+        head, found, rest = text.partition(start)
+        if not found:
+            raise SystemExit(f"{DOCS_PAGE.relative_to(ROOT)} has no {start} block")
+        _old, found, tail = rest.partition(end)
+        if not found:
+            raise SystemExit(f"{DOCS_PAGE.relative_to(ROOT)} has no {end}")
+        text = head + start + "\n" + "\n".join(lines) + "\n" + end + tail
+    return text
 
 
 def generator() -> Path:
@@ -68,6 +123,9 @@ def main() -> int:
     text = schema_text()
     if options.check:
         stale = [] if SCHEMA_PATH.exists() and SCHEMA_PATH.read_text() == text else [str(SCHEMA_PATH.relative_to(ROOT))]
+        page = DOCS_PAGE.read_text()
+        if docs_page(page) != page:
+            stale.append(str(DOCS_PAGE.relative_to(ROOT)))
         with tempfile.TemporaryDirectory() as scratch:
             schema = Path(scratch) / "schema.json"
             schema.write_text(text)
@@ -76,6 +134,7 @@ def main() -> int:
             print(f"stale: {name} (run python scripts/gen_plugin.py)")
         return 1 if stale else 0
     SCHEMA_PATH.write_text(text)
+    DOCS_PAGE.write_text(docs_page(DOCS_PAGE.read_text()))
     if SDK_DIR.exists():
         # Only the generator's files: nothing hand-written lives here, so none is kept.
         for name in ("pulumi_mlplatforms", "pyproject.toml", ".gitignore", ".gitattributes"):

@@ -42,7 +42,7 @@ def syntax_of(platform: str, resource: str) -> ImportSyntax:
 def import_id_text(platform: str, resource: str) -> str:
     """The import id as the docs show it: `<kind>/<deployment id>`."""
     syntax = syntax_of(platform, resource)
-    return "/".join([*(f"<{name}>" for name in syntax.prefix), syntax.id_label])
+    return "/".join([*(f"<{name.replace('_', ' ')}>" for name in syntax.prefix), syntax.id_label])
 
 
 def parse_import_id(platform: str, resource: str, import_id: str) -> tuple[str, dict[str, Any]]:

@@ -291,7 +291,7 @@ class Trigger(pulumi.CustomResource):
         An existing trigger is imported by its id, written after its `organizationId` and `deploymentId`:
 
         ```sh
-        $ pulumi import mlplatforms:abeja:Trigger <name> <organization_id>/<deployment_id>/<trigger id>
+        $ pulumi import mlplatforms:abeja:Trigger <name> <organization id>/<deployment id>/<trigger id>
         ```
 
         :param str resource_name: The name of the resource.
@@ -341,7 +341,7 @@ class Trigger(pulumi.CustomResource):
         An existing trigger is imported by its id, written after its `organizationId` and `deploymentId`:
 
         ```sh
-        $ pulumi import mlplatforms:abeja:Trigger <name> <organization_id>/<deployment_id>/<trigger id>
+        $ pulumi import mlplatforms:abeja:Trigger <name> <organization id>/<deployment id>/<trigger id>
         ```
 
         :param str resource_name: The name of the resource.
