@@ -52,7 +52,9 @@ class AbejaResponses:
     def create_version(self, request: Request) -> Response:
         p = request.params
         version = self.backend.create_version(request.tenant_id(), p["org"], p["dep"], request.json_object())
-        upload = f"{_origin(request)}/abeja/uploads/{p['org']}/{p['dep']}/{version.version_id}"
+        # Absolute, on the host the client used, so the upload URL is reachable.
+        host = request.headers.get("host", "127.0.0.1")
+        upload = f"http://{host}/abeja/uploads/{p['org']}/{p['dep']}/{version.version_id}"
         return Response(200, {**version.wire(), "upload_url": upload})
 
     def list_versions(self, request: Request) -> Response:
@@ -192,9 +194,3 @@ def _natural(request: Request, name: str, default: int) -> int:
     if not value.isdigit():
         raise BadRequest.field(name, "must be an integer >= 0")
     return int(value)
-
-
-def _origin(request: Request) -> str:
-    """The scheme and host the client used, so the upload URL is absolute and reachable."""
-    host = request.headers.get("host", "127.0.0.1")
-    return f"http://{host}"

@@ -127,10 +127,7 @@ class AppConfigBackend:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise FieldError("seconds_per_minute must be a number > 0")
         CLOCK.set_seconds_per_minute(float(value))
-        return Response(200, {"seconds_per_minute": CLOCK.seconds_per_minute})
-
-    def get_clock(self, request: Request) -> Response:
-        return Response(200, {"seconds_per_minute": CLOCK.seconds_per_minute})
+        return Response(200, CLOCK.dump())
 
     def alarm(self, request: Request) -> Response:
         """`POST /_sandbox/appconfig/alarm` `{"application_id", "environment_id", "deployment_number"?,
@@ -164,7 +161,7 @@ def create_platform(transitions: Transitions) -> Platform:
         routes=[],
         control_routes=[
             Route("PUT", r"/clock", "sandbox.appconfig.set_clock", state.set_clock),
-            Route("GET", r"/clock", "sandbox.appconfig.get_clock", state.get_clock),
+            Route("GET", r"/clock", "sandbox.appconfig.get_clock", lambda _: Response(200, CLOCK.dump())),
             Route("POST", r"/alarm", "sandbox.appconfig.alarm", state.alarm),
         ],
         # Moto checks no signature: every caller is the one account.

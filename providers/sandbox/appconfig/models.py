@@ -71,6 +71,9 @@ class StrategyClock:
             self._anchor_minutes = now
             self.seconds_per_minute = float(seconds)
 
+    def dump(self) -> dict[str, float]:
+        return {"seconds_per_minute": self.seconds_per_minute}
+
     def wall_at(self, minutes: float) -> float:
         """The wall time (epoch seconds) at which strategy time reaches `minutes` (at today's scale)."""
         with self._lock:
