@@ -151,7 +151,7 @@ class Sandbox(SandboxControl):
             )
         self.app.origins = {f"http://{name}:{main.port}" for name in (host, "127.0.0.1", "localhost", "[::1]")}
         self._servers: list[Server] = [main]
-        # Platforms served on a server of their own (AppConfig: moto's) share this app's faults, log
+        # Platforms served on a server of their own (`Platform.server`) share this app's faults, log
         # and lock; each takes the next port when the port is chosen, so its endpoint is stable too.
         builders = [platform.server for platform in self.app.platforms.values() if platform.server]
         for offset, build in enumerate(builders, start=1):
