@@ -25,7 +25,7 @@ import pulumi.dynamic as dyn
 from pulumi.provider.experimental import provider as rpc
 
 from ..catalog import RESOURCES, ResourceEntry
-from ..core import concurrency
+from ..core import concurrency, redaction
 from ..core.errors import ProviderError, WaitTimeoutError
 from ..core.fields import Secret, ServerDefault, WriteOnly, describe_default, has_marker
 from ..core.ownership import OWNER_KEY, owner_from_urn
@@ -108,6 +108,7 @@ class MlPlatformsProvider(rpc.Provider):
 
     async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
         provider = self.type_provider(request.type)
+        remember_secrets(request.new_inputs)
         result = provider.check({}, from_wire(plain_map(request.new_inputs)))
         inputs = to_wire(result.inputs)
         failures = [rpc.CheckFailure(wire_path(f.property), f.reason) for f in result.failures or []]
@@ -146,6 +147,7 @@ class MlPlatformsProvider(rpc.Provider):
         if request.preview:
             # Never sent (supports_preview is off), but a create in a preview must not write.
             return rpc.CreateResponse("", request.properties)
+        remember_secrets(request.properties)
         props = from_wire(plain_map(request.properties, keep_unknowns=False))
         props[OWNER_KEY] = owner_from_urn(request.urn)
         timeout = request.timeout or None
@@ -156,6 +158,7 @@ class MlPlatformsProvider(rpc.Provider):
         provider = self.type_provider(request.type)
         if request.preview:
             return rpc.UpdateResponse(request.news)
+        remember_secrets(request.news)
         olds = from_wire(plain_map(request.olds, keep_unknowns=False))
         news = from_wire(plain_map(request.news, keep_unknowns=False))
         news[OWNER_KEY] = owner_from_urn(request.urn)
@@ -260,6 +263,11 @@ class MlPlatformsProvider(rpc.Provider):
         hidden = {leaf for key in secret_keys(given) for leaf in leaves(plain(given[key], keep_unknowns=False))}
         secret |= {key for key, value in wire.items() if hidden and hidden & set(leaves(value))}
         return wrap_map(wire, secret)
+
+
+def remember_secrets(values: PropertyMap) -> None:
+    """Values the engine handed over as secrets are never printed (the core's one redaction path)."""
+    redaction.remember_all(plain(values[key], keep_unknowns=False) for key in secret_keys(values))
 
 
 def leaves(value: Any) -> list[str]:

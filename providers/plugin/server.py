@@ -26,9 +26,12 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
 from ..core import host
 from ..core.errors import ProviderError
+from ..core.redaction import scrub
 from .names import VERSION
 from .provider import MlPlatformsProvider, current_urn
 
+# A progress line the engine does not take within this long goes to stderr instead.
+LOG_TIMEOUT_SECONDS = 5.0
 Handler = TypeVar("Handler", bound=Callable[..., Coroutine[Any, Any, Any]])
 
 
@@ -40,11 +43,13 @@ def one_error_shape(method: Handler) -> Handler:
         try:
             return await method(self, request, context)
         except ProviderError as failure:
-            await context.abort(grpc.StatusCode.UNKNOWN, str(failure))
+            await context.abort(grpc.StatusCode.UNKNOWN, scrub(str(failure)))
         except Exception as bug:
             if isinstance(bug, grpc.aio.AbortError):
                 raise
-            await context.abort(grpc.StatusCode.UNKNOWN, f"{type(bug).__name__}: {bug}\n{traceback.format_exc()}")
+            await context.abort(
+                grpc.StatusCode.UNKNOWN, scrub(f"{type(bug).__name__}: {bug}\n{traceback.format_exc()}")
+            )
 
     return cast(Handler, handler)
 
@@ -99,7 +104,8 @@ class EngineLog(io.TextIOBase):
     def _send(self, line: str) -> None:
         if self._stub is not None:
             try:
-                self._stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=line, urn=current_urn()))
+                request = engine_pb2.LogRequest(severity=engine_pb2.INFO, message=line, urn=current_urn())
+                self._stub.Log(request, timeout=LOG_TIMEOUT_SECONDS)
                 return
             except grpc.RpcError:
                 self._stub = None

@@ -12,6 +12,7 @@ from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
+from providers.core import redaction
 from providers.core.errors import ProviderError
 from providers.plugin.provider import MlPlatformsProvider, wire_path
 from providers.plugin.settings import PluginConfig, is_default_provider, parse_provider_urn
@@ -82,6 +83,7 @@ def test_create_read_update_delete_with_secrets_kept_secret(sb, provider):
     inputs = checked(provider, env={"TOKEN": "s3cret-value-1"})
     inputs["env"] = inputs["env"].with_secret(True)
     created = create(provider, inputs)
+    assert redaction.is_remembered("s3cret-value-1"), "a value handed over as a secret is never printed"
     assert created.properties["status"].value == "AVAILABLE"
     assert created.properties["env"].is_secret and not created.properties["status"].is_secret
     refreshed = run(provider.read(rpc.ReadRequest(URN, created.resource_id, created.properties, inputs)))
