@@ -14,6 +14,8 @@ differs. Our modules are byte-compiled first, as any installed package is.
   P6  scaling: `pulumi up`, no-change `pulumi preview` and `pulumi destroy` of 10, 40 and 160 resources
       (the catalog's mix), ours against the no-op floor measured in the same run, and platform
       requests per resource; the ratio at 160 should be no worse than at 40
+  P7  the same stack through the provider plugin (`mlplatforms:<platform>:<Resource>`, its own stack
+      config keys): its `up` and no-change `preview` against the dynamic types' in the same run (goal: no slower)
 P1 is measured at the engine's default `--parallel` and at `--parallel 32`, against the no-op floor,
 which the dynamic-provider host runs 4 wide whatever `--parallel` says; ideal is ceil(N/p)*L.
 Run it from the project root, as a module, with the project's virtualenv (scripts/bootstrap.sh sets it
@@ -44,6 +46,7 @@ from typing import Any
 import dill
 
 from providers.catalog import RESOURCES
+from providers.plugin.names import config_property
 from providers.sandbox import Sandbox
 
 try:
@@ -55,6 +58,7 @@ try:
         platform_requests,
         point_at_sandbox,
         process_tree,
+        sandbox_config,
     )
 except ModuleNotFoundError as missing:  # started as a file, not as a module from the project root
     raise SystemExit(f"bench: {missing}; run it from the project root: .venv/bin/python -m scripts.bench") from None
@@ -62,6 +66,7 @@ except ModuleNotFoundError as missing:  # started as a file, not as a module fro
 ROOT = Path(__file__).resolve().parent.parent
 
 CATALOG_PROGRAM = ROOT / "tests" / "engine" / "programs" / "catalog"
+PLUGIN_PROGRAM = ROOT / "tests" / "engine" / "programs" / "plugin_catalog"
 # The resource types a run uses (--types); every type in the catalog by default.
 SELECTED = list(RESOURCES)
 
@@ -74,6 +79,22 @@ def catalog_resources(count: int, changed: bool = False) -> dict[str, Any]:
         changes = (entry.in_place,) if changed else ()
         resources[f"r{i}"] = {"module": entry.module, "resource": entry.resource, "inputs": entry.inputs(i, *changes)}
     return resources
+
+
+def plugin_resources(count: int) -> dict[str, Any]:
+    """The same mix for the plugin's stack, indexed past ours so the two stacks' objects never share a name."""
+    return {
+        f"p{i}": {**spec, "inputs": SELECTED[i % len(SELECTED)].inputs(count + i)}
+        for i, spec in enumerate(catalog_resources(count).values())
+    }
+
+
+def point_plugin_at_sandbox(project: PulumiProject, sandbox: Sandbox) -> None:
+    """The plugin's own stack config (`mlplatforms:peakApiKey`, ...), as a stack made for the plugin has it."""
+    plain, secret = sandbox_config(sandbox)
+    args = [f"--plaintext=mlplatforms:{config_property(k)}={v}" for k, v in plain.items()]
+    args += [f"--secret=mlplatforms:{config_property(k)}={v}" for k, v in secret.items()]
+    project.run("config", "set-all", *args)
 
 
 def spread_deployments(sandbox: Sandbox, resources: dict[str, Any]) -> dict[str, Any]:
@@ -291,15 +312,19 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
         # The same no-op carrying the data our resources hold in state (configured after our up).
         echo = PulumiProject(noop_source, work / "echo", {**env, "MLP_BENCH_LATENCY": "0"}, stack="echo")
         point_at_sandbox(echo, sandbox)
+        # P7: the same mix through the provider plugin, beside ours.
+        plugin = PulumiProject(PLUGIN_PROGRAM, work / "plugin", env, stack="plugin")
+        point_plugin_at_sandbox(plugin, sandbox)
 
         def configure() -> None:
             spread = spread_deployments(sandbox, resources)
             platform.config("resources", spread)
             noop.config("resources", floor_resources(spread, with_attributes=True))
             bare.config("resources", floor_resources(spread, with_attributes=False))
+            plugin.config("resources", spread_deployments(sandbox, plugin_resources(count)))
 
-        ups: dict[str, list[float]] = {"platform": [], "noop": [], "platform_parallel_32": []}
-        projects = {"noop": noop, "platform": platform, "bare": bare, "echo": echo}
+        ups: dict[str, list[float]] = {"platform": [], "noop": [], "platform_parallel_32": [], "plugin": []}
+        projects = {"noop": noop, "platform": platform, "bare": bare, "echo": echo, "plugin": plugin}
         previews: dict[str, list[float]] = {name: [] for name in projects}
         preview_cpu: dict[str, list[float]] = {name: [] for name in projects}
         preview_requests: list[int] = []
@@ -309,6 +334,7 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             sandbox.set_transitions("seconds", latency)
             ups["noop"].append(timed(noop.up))
             ups["platform"].append(timed(platform.up))
+            ups["plugin"].append(timed(plugin.up))
             bare.up()
             echo.config("resources", same_data_resources(platform))
             echo.up()
@@ -330,6 +356,7 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             noop.destroy()
             bare.destroy()
             echo.destroy()
+            plugin.destroy()
             sandbox.reset()
             platform.config("resources", spread_deployments(sandbox, resources))
             sandbox.set_transitions("seconds", latency)
@@ -377,6 +404,18 @@ def run(count: int, latency: float, repeats: int, previews_per_repeat: int) -> d
             "ratio_to_same_data": ratio_echo,
             "noop_same_data_preview_cpu_s": round(statistics.median(preview_cpu["echo"]), 2),
             "cpu_ratio_to_same_data": cpu_ratio_echo,
+        }
+        up_plugin = statistics.median(ups["plugin"])
+        results["P7"] = {
+            "plugin_up_s": round(up_plugin, 2),
+            "dynamic_up_s": round(up_p, 2),
+            "up_ratio": round(up_plugin / up_p, 3),
+            "plugin_preview_s": round(statistics.median(previews["plugin"]), 2),
+            "dynamic_preview_s": round(pv_p, 2),
+            "preview_ratio": paired_ratio(previews["plugin"], previews["platform"]),
+            "plugin_preview_cpu_s": round(statistics.median(preview_cpu["plugin"]), 2),
+            "preview_cpu_ratio": paired_ratio(preview_cpu["plugin"], preview_cpu["platform"]),
+            "target": 1.0,
         }
         results["P3"] = lifecycle_requests(sandbox, work, home)
         provider_bytes = {
@@ -649,6 +688,20 @@ def scaling_table(p6: dict[str, Any]) -> list[str]:
     return lines
 
 
+def plugin_table(p7: dict[str, Any] | None) -> list[str]:
+    if p7 is None:
+        return []
+    return [
+        "| P7 the same stack through the provider plugin | plugin | dynamic types | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| P7 `pulumi up` | {p7['plugin_up_s']} s | {p7['dynamic_up_s']} s | {p7['up_ratio']} | <= {p7['target']} |",
+        f"| P7 no-change preview | {p7['plugin_preview_s']} s | {p7['dynamic_preview_s']} s | {p7['preview_ratio']} | "
+        f"<= {p7['target']} |",
+        f"| P7 CPU time of that preview | {p7['plugin_preview_cpu_s']} s | | {p7['preview_cpu_ratio']} | |",
+        "",
+    ]
+
+
 def table(results: dict[str, Any]) -> str:
     if "P1" not in results:
         return "\n".join(scaling_table(results["P6"]))
@@ -678,6 +731,7 @@ def table(results: dict[str, Any]) -> str:
         f"| P2 CPU time against that same-data no-op | {p2['platform_preview_cpu_s']} s | "
         f"{p2['noop_same_data_preview_cpu_s']} s | {p2['cpu_ratio_to_same_data']} | |",
         "",
+        *plugin_table(results.get("P7")),
         "| P3 requests per step | " + " | ".join(next(iter(results["P3"].values()))) + " |",
         "|---|" + "---|" * len(next(iter(results["P3"].values()))),
     ]
