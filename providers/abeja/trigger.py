@@ -228,10 +228,8 @@ def missing_references(client: AbejaClient, organization_id: str, args: TriggerA
 
 
 class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"]):
-    args_model = TriggerArgs
     outputs_model = TriggerOutputs
     platform = "ABEJA"
-    resource_label = "Trigger"
     client_class = "providers.abeja.client:AbejaClient"
     mark_place = f"the environment variable `{OWNER_ENV}`, which every run of the trigger also sees"
     wire_fields = WIRE_FIELDS

@@ -230,10 +230,8 @@ def release_token(client: AppConfigClient, app: str, env: str, number: int, arn:
 
 
 class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "DeploymentWire"]):
-    args_model = DeploymentArgs
     outputs_model = DeploymentOutputs
     platform = "AppConfig"
-    resource_label = "Deployment"
     client_class = "providers.appconfig.client:AppConfigClient"
     id_fields = ("application_id", "environment_id", "deployment_number")
     target = frozenset({"COMPLETE"})

@@ -99,10 +99,8 @@ def marked(description: str | None, owner: str | None) -> str | None:
 class HostedConfigurationVersionProvider(
     PlatformProvider[HostedConfigurationVersionArgs, "AppConfigClient", "VersionWire"]
 ):
-    args_model = HostedConfigurationVersionArgs
     outputs_model = HostedConfigurationVersionOutputs
     platform = "AppConfig"
-    resource_label = "HostedConfigurationVersion"
     client_class = "providers.appconfig.client:AppConfigClient"
     id_fields = ("application_id", "configuration_profile_id", "version_number")
     mark_place = "the end of its `Description` header, ` [mlp-owner-…]`, taken off on read"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import threading
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Generic, cast
 
@@ -82,6 +83,16 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
     # `module:Class` of the platform's client: imported only when a request is due, so programs and
     # previews never load the HTTP stack, boto3 or the wire models.
     client_class: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Declared once: the Args model is the first type argument, the label the class's name.
+        for base in getattr(cls, "__orig_bases__", ()):
+            first = next(iter(typing.get_args(base)), None)
+            if isinstance(first, type) and issubclass(first, ResourceArgs) and "args_model" not in vars(cls):
+                cls.args_model = first
+        if "resource_label" not in vars(cls):
+            cls.resource_label = cls.__name__.removesuffix("Provider")
 
     def build_client(self, settings: Settings) -> ClientT:
         module, _, name = self.client_class.partition(":")

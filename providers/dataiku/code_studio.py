@@ -129,9 +129,7 @@ def unsynced_work_message(blocked: list[str]) -> str:
 
 
 class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
-    args_model = CodeStudioArgs
     outputs_model = CodeStudioOutputs
-    resource_label = "CodeStudio"
     # Found by project and name: a replacement that keeps both deletes (stopping safely) first.
     identity_fields = ("project_key", "name")
     id_fields = ("project_key", "code_studio_id")

@@ -87,9 +87,7 @@ SETTINGS = ("params", "all_container_confs", "container_confs")
 
 
 class CodeStudioTemplateProvider(DataikuProvider[CodeStudioTemplateArgs, "TemplateWire"]):
-    args_model = CodeStudioTemplateArgs
     outputs_model = CodeStudioTemplateOutputs
-    resource_label = "CodeStudioTemplate"
     # Found by label: a replacement keeping it deletes first.
     identity_fields = ("label",)
     wire_fields = WIRE_FIELDS

@@ -233,10 +233,8 @@ def zip_folder(path: str, operation: Operation | None = None) -> bytes:
 
 
 class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressClient", "PressSpecWire"]):
-    args_model = BlockSpecArgs
     outputs_model = BlockSpecOutputs
     platform = "Peak"
-    resource_label = "BlockSpec"
     client_class = "providers.peak.client:PeakPressClient"
     identity_fields = ("name",)
     in_use = "delete its deployments first"

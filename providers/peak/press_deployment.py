@@ -275,10 +275,8 @@ class PressTags:
 class PressDeploymentProvider(
     PressTags, PlatformProvider[PressDeploymentArgs, "PeakPressClient", "PressDeploymentWire"]
 ):
-    args_model = PressDeploymentArgs
     outputs_model = PressDeploymentOutputs
     platform = "Peak"
-    resource_label = "PressDeployment"
     client_class = "providers.peak.client:PeakPressClient"
     identity_fields = ("name",)
     # `updating` is not documented but the SDK's delete wrapper waits on it too (reference §7g).

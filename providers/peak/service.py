@@ -209,10 +209,8 @@ def service_patch(desired: Mapping[str, Any], current: Mapping[str, Any]) -> dic
 
 
 class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]):
-    args_model = ServiceArgs
     outputs_model = ServiceOutputs
     platform = "Peak"
-    resource_label = "Service"
     client_class = "providers.peak.client:PeakClient"
     identity_fields = ("name",)
     pending = frozenset({"CREATING", "DEPLOYING", "DELETING"})
