@@ -192,7 +192,8 @@ def render(entry: ResourceEntry) -> str:
         "",
         (module.__doc__ or "").strip(),
         "",
-        f"- Type token: `{entry.type_token}`",
+        f"- Type token: `{entry.type_token}`; through the provider plugin, `mlplatforms:{entry.platform}:"
+        f"{entry.resource}` ([docs/provider-plugin.md](../provider-plugin.md))",
         f"- Import: `from providers.{entry.platform} import {entry.resource}, {args.__name__}`",
         f"- Provider class (stored in state): `{provider.__module__}.{provider.__name__}`",
         "",
