@@ -44,7 +44,6 @@ dashboard = Service(
     ),
 )
 
-# demo: peak PressDeployment
 # The churn app from Press (the sandbox seeds its spec in every tenant), its run parameters handed
 # the model API's URL; outputs carry its blocks' platform ids for wiring onward.
 churn_app = PressDeployment(
@@ -62,7 +61,6 @@ pulumi.export(
     "churn_app",
     {"id": churn_app.id, "status": churn_app.status, "revision": churn_app.revision, "blocks": churn_app.blocks},
 )
-# demo: abeja Trigger
 # Every file landing in the sandbox's seeded datalake channel runs the seeded deployment, which is
 # handed the model API's URL (so the trigger is created once the API exists).
 scoring_trigger = Trigger(
@@ -76,7 +74,6 @@ scoring_trigger = Trigger(
     ),
 )
 pulumi.export("scoring_trigger", {"id": scoring_trigger.trigger_id, "model_version": scoring_trigger.model_version})
-# demo: dataiku CodeStudio
 # The model team's code studio in the sandbox's seeded DSS project, named after the API it works on
 # (so it is created once the API exists). Its destroy pulls every zone back to DSS first.
 model_ide = CodeStudio(
@@ -92,7 +89,6 @@ pulumi.export(
     "model_ide",
     {"id": model_ide.code_studio_id, "state": model_ide.state, "ports": model_ide.exposed_ports},
 )
-# demo: appconfig Deployment
 # The model API's URL as configuration on AppConfig: a hosted version in the sandbox's seeded
 # profile, rolled out to its seeded environment by its quick strategy (complete at once). An `up`
 # with the URL unchanged makes no version and starts no deployment.
