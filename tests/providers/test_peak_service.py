@@ -215,3 +215,39 @@ def test_the_official_sdk_sees_and_deletes_what_the_provider_created(sb, provide
     ).stdout
     assert json.loads(listed) == ["svc-one"]
     assert created.outs["name"] == "svc-one"
+
+
+def test_leaving_out_entrypoint_and_health_check_keeps_peaks_values_without_waiting(sb, provider):
+    # Peak cannot clear them (a PATCH with null keeps the value): unset, they are the platform's, never a diff,
+    # and an update never waits for an echo of a null.
+    created = provider.create(checked(provider, entrypoint="python app.py", health_check_url="/ready"))
+    without = checked(provider, title="Two", timeout_seconds=20)
+    assert provider.diff(created.id, created.outs, without).changes is True
+    sb.clear_requests()
+    started = time.monotonic()
+    updated = provider.update(created.id, created.outs, without)
+    assert time.monotonic() - started < 10
+    assert [r["body"] for r in writes(sb)] == [{"title": "Two"}]
+    assert updated.outs["entrypoint"] == "python app.py" and updated.outs["health_check_url"] == "/ready"
+    assert provider.diff(created.id, updated.outs, without).changes is False
+
+
+def test_converges_against_documented_answers_and_a_platform_filled_health_check(sb, provider):
+    # The documented describe carries no title, description or parameters, and Peak fills a health check.
+    sb.set_answers("documented", platform="peak")
+    sb.add_variant("peak", "health-check-default")
+    try:
+        inputs = checked(provider, description="first", timeout_seconds=20)
+        created = provider.create(inputs)
+        assert created.outs["title"] == "One" and created.outs["env"] == {"A": "1"}
+        assert created.outs["health_check_url"] == "/health"
+        assert provider.diff(created.id, created.outs, inputs).changes is False
+        read = provider.read(created.id, created.outs)
+        assert provider.diff(created.id, read.outs, inputs).changes is False
+        cleared = checked(provider, timeout_seconds=20)
+        updated = provider.update(created.id, read.outs, cleared)
+        assert updated.outs["description"] is None
+        assert provider.diff(created.id, provider.read(created.id, updated.outs).outs, cleared).changes is False
+    finally:
+        sb.clear_variants()
+        sb.set_answers("full")
