@@ -54,8 +54,6 @@ def test_converges_against_documented_answers(documented, new_project, entry):
     project.config("resources", declared(entry, entry.in_place))
     project.up()
     project.preview("--expect-no-changes")
-    project.refresh()
-    project.preview("--expect-no-changes")
 
     project.destroy()
     assert live_objects(sb, entry.platform, entry.resource) == []
