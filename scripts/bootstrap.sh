@@ -43,47 +43,6 @@ export PULUMI_SKIP_UPDATE_CHECK=1
 export PULUMI_BACKEND_URL="file://$ROOT/.work/state"
 MLP_ROOT="$ROOT"
 ENV
-# Whether a stack of the demo project is a sandbox stack: its config file points every platform at
-# this machine. Only those may use the demo's passphrase (env.sh's `pulumi`, scripts/demo.sh).
-cat > .work/sandbox_stack.py <<'PY'
-"""Usage: sandbox_stack.py STACK (in the demo project): exit 0 for a sandbox stack, else say why."""
-
-import ipaddress
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
-
-import yaml
-
-ENDPOINTS = ("peak:endpoint", "abeja:apiUrl", "dataiku:url", "appconfig:endpoint")
-
-
-def loopback(url: object) -> bool:
-    host = urlsplit(str(url).replace("{subdomain}", "x")).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-stack = sys.argv[1]
-path = Path(f"Pulumi.{stack}.yaml")
-config = (yaml.safe_load(path.read_text()) or {}).get("config") or {} if path.is_file() else None
-if config is None:
-    problem = f"{path} does not exist"
-else:
-    missing = [key for key in ENDPOINTS if key not in config]
-    remote = [f"{key}={config[key]}" for key in ENDPOINTS if key in config and not loopback(config[key])]
-    problem = "; ".join(
-        ([f"it does not set {', '.join(missing)}"] if missing else [])
-        + ([f"it points past this machine: {', '.join(remote)}"] if remote else [])
-    )
-if problem:
-    print(f"stack {stack} is not a sandbox stack: {problem}", file=sys.stderr)
-    sys.exit(1)
-PY
 cat >> .work/env.sh <<'ENV'
 # The demo's stacks (dev and staging of the project in $MLP_ROOT: their config points every platform
 # at the local sandbox) are protected by the demo's public passphrase. `pulumi` gets it for them
@@ -108,7 +67,7 @@ mlp_demo_stack() {
         " stack init"*|" stack select"*|" stack rm"*) [ -n "$stack" ] || stack="$(echo "$words" | cut -d' ' -f4)" ;;
         *) [ -n "$stack" ] || stack="$(command pulumi stack --show-name 2>/dev/null)" || return 1 ;;
     esac
-    [ -n "$stack" ] && "$MLP_ROOT/.venv/bin/python" "$MLP_ROOT/.work/sandbox_stack.py" "${stack##*/}" 2>/dev/null
+    [ -n "$stack" ] && "$MLP_ROOT/.venv/bin/python" "$MLP_ROOT/scripts/sandbox_stack.py" "${stack##*/}" 2>/dev/null
 }
 pulumi() {
     if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ] && mlp_demo_stack "$@"; then

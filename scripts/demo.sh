@@ -15,7 +15,7 @@ source .work/env.sh
 # The demo's passphrase is public: it protects only the demo's sandbox stacks, whose config points
 # every platform at this machine. Any other stack is refused here, before Pulumi sees it (and the
 # providers refuse to reach past this machine with that passphrase anyway).
-if ! .venv/bin/python .work/sandbox_stack.py "$STACK"; then
+if ! .venv/bin/python scripts/sandbox_stack.py "$STACK"; then
     echo "demo: the demo runs only its sandbox stacks (dev, staging); give stack $STACK a passphrase or secrets provider of its own" >&2
     exit 1
 fi
