@@ -7,7 +7,7 @@ passphrase (scripts/demo.sh, and the `pulumi` of .work/env.sh).
 import sys
 from pathlib import Path
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from providers.core.config import is_loopback
 

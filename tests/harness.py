@@ -19,6 +19,8 @@ PASSPHRASE = "engine-test-passphrase"
 # The caller's own platform settings never leak into a test's stack (the SDKs' environment variables).
 PLATFORM_ENV_PREFIXES = ("PEAK", "PULUMI_", "ABEJA_", "DKU_", "AWS_")
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py")
+# Modules the test programs share (their config-declared, output-wired resources), copied beside them.
+SHARED_PROGRAM_MODULES = Path(__file__).parent / "engine" / "programs" / "shared"
 
 
 def pulumi_bin() -> Path:
@@ -78,6 +80,9 @@ class PulumiProject:
         workdir.mkdir(parents=True, exist_ok=True)
         for name in PROGRAM_FILES:
             shutil.copy(source / name, workdir / name)
+        if source.parent == SHARED_PROGRAM_MODULES.parent:
+            for module in SHARED_PROGRAM_MODULES.glob("*.py"):
+                shutil.copy(module, workdir / module.name)
         self.env = env
         self.stack = stack
         if create:
