@@ -25,7 +25,13 @@ INPUTS = {"name": "svc-one", "imageId": 5, "env": {"A": "1"}, "title": "One"}
 
 
 def run(coroutine: Any) -> Any:
-    return asyncio.run(coroutine)
+    # A loop of its own, never the thread's: asyncio.run would leave the thread without a current loop,
+    # and a later test in this worker that runs Pulumi's mocks (which need one) would fail.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
 
 
 @pytest.fixture
