@@ -127,7 +127,7 @@ def attributes_class(entry: ResourceEntry) -> str:
 
 
 def attributes_modules() -> dict[Path, str]:
-    """providers/attributes.py: each resource's inputs and outputs as typed Outputs, for type checkers."""
+    """providers/generated/attributes.py: each resource's inputs and outputs as typed Outputs, for type checkers."""
     body: list[str] = []
     for entry in RESOURCES:
         resource = getattr(entry.load(), entry.resource)
@@ -149,7 +149,7 @@ def attributes_modules() -> dict[Path, str]:
         *body,
         "",
     ]
-    return {ROOT / "providers" / "attributes.py": "\n".join(lines)}
+    return {ROOT / "providers" / "generated" / "attributes.py": "\n".join(lines)}
 
 
 def ownership_section(provider: Any, fields: dict[str, FieldSpec]) -> list[str]:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import pulumi
 import pulumi.dynamic as dyn
 
-from ..attributes import AbejaTriggerAttributes
 from ..core import (
     ConfigError,
     Field,
@@ -38,6 +37,7 @@ from ..core import (
     WriteOnly,
 )
 from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, present
+from ..generated.attributes import AbejaTriggerAttributes
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent.

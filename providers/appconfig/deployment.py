@@ -23,7 +23,6 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from ..attributes import AppconfigDeploymentAttributes
 from ..core import (
     BadRequestError,
     Deadline,
@@ -44,6 +43,7 @@ from ..core import (
 from ..core.concurrency import one_at_a_time
 from ..core.lifecycle import create_or_take_over, present, retry_conflicts
 from ..core.retry import operation_deadline
+from ..generated.attributes import AppconfigDeploymentAttributes
 
 if TYPE_CHECKING:  # boto3 and the wire models load only where requests are sent
     from .client import AppConfigClient

@@ -16,10 +16,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-from ..attributes import AppconfigHostedConfigurationVersionAttributes
 from ..core import Field, ForceNew, Observed, OutputsModel, PlatformProvider, PlatformResource, ResourceArgs, Step
 from ..core.lifecycle import present
 from ..core.ownership import mark_label
+from ..generated.attributes import AppconfigHostedConfigurationVersionAttributes
 
 if TYPE_CHECKING:  # boto3 and the wire models load only where requests are sent
     from .client import AppConfigClient

@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from ..attributes import DataikuCodeStudioAttributes
 from ..core.errors import ConflictError, FailedStateError, ProviderError
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.lifecycle import present, write_once
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
+from ..generated.attributes import DataikuCodeStudioAttributes
 from .base import DataikuProvider, follow, iso_millis
 
 if TYPE_CHECKING:

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-from ..attributes import DataikuCodeStudioTemplateAttributes
 from ..core.errors import ConflictError, NotFoundError
 from ..core.fields import Field, ForceNew, WriteOnly
 from ..core.inputs import normalize
 from ..core.lifecycle import present
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
+from ..generated.attributes import DataikuCodeStudioTemplateAttributes
 from .base import DataikuProvider, follow, iso_millis
 
 if TYPE_CHECKING:

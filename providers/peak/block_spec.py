@@ -21,7 +21,6 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from ..attributes import PeakBlockSpecAttributes
 from ..core import (
     ConflictError,
     Field,
@@ -38,6 +37,7 @@ from ..core import (
 from ..core.inputs import normalize
 from ..core.lifecycle import present, write_once
 from ..core.ownership import mark_label
+from ..generated.attributes import PeakBlockSpecAttributes
 from .press_deployment import PressTags, metadata_body
 
 if TYPE_CHECKING:

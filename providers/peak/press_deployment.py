@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from ..attributes import PeakPressDeploymentAttributes
 from ..core import (
     ConflictError,
     Field,
@@ -42,6 +41,7 @@ from ..core.inputs import normalize
 from ..core.lifecycle import present, write_once
 from ..core.ownership import mark_label, marks_in, without_marks
 from ..core.schema import Model
+from ..generated.attributes import PeakPressDeploymentAttributes
 
 if TYPE_CHECKING:
     from .client import PeakPressClient

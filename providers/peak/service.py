@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from ..attributes import PeakServiceAttributes
 from ..core import (
     Field,
     ForceNew,
@@ -22,6 +21,7 @@ from ..core import (
     WriteOnly,
 )
 from ..core.inputs import normalize
+from ..generated.attributes import PeakServiceAttributes
 
 if TYPE_CHECKING:
     # Wire models and the HTTP client load only where requests are sent, never in a program or
