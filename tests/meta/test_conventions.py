@@ -46,6 +46,27 @@ def test_every_field_is_described_and_typed_on_the_resource(entry):
     assert not set(resource.args_type.field_specs()) & set(resource.outputs_type.field_specs())
 
 
+def test_programs_reading_outputs_get_typed_attributes_from_the_stub(tmp_path):
+    """The typed attributes come from providers/generated/attributes.pyi: a program's type checker sees
+    each output as the Output of its field's type, and flags a misuse."""
+    program = tmp_path / "program.py"
+    program.write_text(
+        "import pulumi\n"
+        "from providers.peak import Service\n"
+        'service = Service("s", name="x", service_type="api", image_id=1)\n'
+        "image: pulumi.Output[int] = service.image_id\n"
+        "status: pulumi.Output[int] = service.status\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--ignore-missing-imports", str(program)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and "program.py:5:" in errors[0] and "Output[str | None]" in errors[0], result.stdout
+
+
 @ENTRIES
 def test_provider_pickles_by_reference_and_carries_nothing(entry):
     provider = getattr(entry.load(), f"{entry.resource}Provider")()
