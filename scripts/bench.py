@@ -45,9 +45,9 @@ from typing import Any
 
 import dill
 
-from providers.catalog import RESOURCES
 from providers.plugin.names import config_property
 from providers.sandbox import Sandbox
+from tests.samples import RESOURCES
 
 try:
     from tests.appconfig_support import boto_client

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from providers.catalog import RESOURCES
 from tests.harness import live_objects, platform_requests
+from tests.samples import RESOURCES
 
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
 COUNT = 6

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from providers.catalog import RESOURCES
 from tests.harness import live_objects, writes
+from tests.samples import RESOURCES
 
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
 

@@ -8,8 +8,8 @@ import copy
 
 import pytest
 
-from providers.catalog import RESOURCES
 from tests.harness import live_objects
+from tests.samples import RESOURCES
 
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from providers.catalog import RESOURCES
 from tests.harness import UP_ARGS, live_objects
+from tests.samples import RESOURCES
 
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
 # The sandbox's credential of each platform: the canary, under the stack config key that holds it.

@@ -5,11 +5,11 @@ on its objects is the one the plugin computes from the URN."""
 
 from __future__ import annotations
 
-from providers.catalog import RESOURCES
 from providers.core.ownership import owner_mark
 from providers.plugin.names import camel, type_token
 from tests.engine.plugin_support import platform_writes
 from tests.harness import live_objects, platform_requests
+from tests.samples import RESOURCES
 
 PLUGIN_ENTRIES = RESOURCES
 

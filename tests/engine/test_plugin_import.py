@@ -11,11 +11,11 @@ from typing import Any
 
 import pulumi.dynamic as dyn
 
-from providers.catalog import RESOURCES
 from providers.plugin.imports import syntax_of
 from providers.plugin.names import from_wire, type_token
 from tests.engine.plugin_support import platform_writes
 from tests.harness import live_objects, sandbox_config
+from tests.samples import RESOURCES
 
 
 def slug(entry):

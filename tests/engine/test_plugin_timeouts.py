@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import time
 
-from providers.catalog import RESOURCES
 from providers.core.ownership import mark_label, owner_mark
 from providers.plugin.names import type_token
 from tests.harness import live_objects
+from tests.samples import RESOURCES
 
 ENTRY = next(e for e in RESOURCES if (e.platform, e.resource) == ("peak", "PressDeployment"))
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import dill
 import pytest
 
-from providers.catalog import RESOURCES
 from providers.core import OutputsModel, PlatformProvider, PlatformResource, ResourceArgs
+from tests.samples import RESOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
