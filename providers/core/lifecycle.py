@@ -1,11 +1,7 @@
-"""Every resource's lifecycle, written once.
-
-The primitives: writes sent exactly once in effect, create-or-take-over by identity, delete that
-rides out "busy", and calls queued behind a busy object. Above them, ``Lifecycle``: what a type
-declares about its objects (how to get, find, create, converge and delete one, its statuses and
-what they mean), from which the waits, take-over with the ownership rule, delete-and-wait, cleanup
-after a failed create and the "gone; run refresh" error are derived. A resource file keeps only
-what is truly its platform's.
+"""Every resource's lifecycle, written once: the primitives (a write sent once in effect,
+create-or-take-over by identity, a delete or call riding out "busy"), and ``Lifecycle``, what a type
+declares about its objects, from which the waits, take-over, delete-and-wait, cleanup after a failed
+create and the "gone; run refresh" error are derived.
 """
 
 from __future__ import annotations
@@ -55,12 +51,9 @@ def write_once(
     landed: Callable[[], R | None],
     deadline: Deadline | None = None,
 ) -> R:
-    """Send a write that is not idempotent so that it takes effect once, whatever is lost on the way.
-
-    After an answer is lost (``OutcomeUnknownError``), ``landed()`` looks at the platform: a value
-    means the write took effect (it is returned as the write's result); None means it did not,
-    and the write is sent again, with backoff, until the deadline.
-    """
+    """Send a write that is not idempotent so that it takes effect once, whatever is lost on the way:
+    after a lost answer, ``landed()`` returns the write's result if it took effect, or None to send
+    it again (with backoff, until the deadline)."""
     loop = RetryLoop(operation, deadline)
     while True:
         loop.attempts += 1
@@ -91,11 +84,9 @@ def create_or_take_over(
 ) -> str:
     """The id of the object this resource now manages: an existing one taken over, or a new one.
 
-    An object with this identity that ``same`` recognises as this resource's own (what an
-    interrupted or failed earlier run left behind) is taken over, so a retry neither duplicates nor
-    orphans it. Another one is taken over (and brought to the inputs by ``converge``) only when the
-    user set ``adopt``. A leftover in a failed state is discarded and created anew. The create
-    itself goes through ``write_once``, looking again by identity after a lost answer.
+    What ``same`` recognises as this resource's own (left by an interrupted run) is taken over, so a
+    retry neither duplicates nor orphans it; another object only when the user set ``adopt`` (then
+    ``converge`` brings it to the inputs). A leftover in a failed state is discarded and made anew.
     """
 
     def take_over(found: W) -> str | None:
@@ -148,13 +139,9 @@ def delete_riding_conflicts(
     deadline: Deadline | None = None,
     busy: Callable[[ApiError], bool] = is_conflict,
 ) -> None:
-    """Delete and wait until gone; gone already is success.
-
-    ``settle`` waits until the object is in no transitional state (None: gone). A refusal that
-    ``busy`` recognises (409 by default) means it moved into one between our read and the delete:
-    settle again and retry, until the deadline. A lost answer is safe here: the delete is sent again
-    and a 404 then means it took effect.
-    """
+    """Delete and wait until gone; gone already is success. A refusal ``busy`` recognises (409 by
+    default) means the object moved into a transitional state after ``settle`` read it: settle again
+    and retry until the deadline. A lost answer is safe: sent again, a 404 means it took effect."""
     loop = RetryLoop(operation, deadline)
     while True:
         loop.attempts += 1
@@ -181,12 +168,8 @@ def retry_conflicts(
     deadline: Deadline | None = None,
     busy: Callable[[ApiError], bool] = is_conflict,
 ) -> R:
-    """Run ``call``; while the platform refuses it as busy (409, or what ``busy`` recognises), wait
-    with ``settle`` and run it again.
-
-    This is how several resources (or stacks) writing to one busy object queue up and converge
-    instead of failing. A refusal that outlasts the deadline fails with the attempts and time spent.
-    """
+    """Run ``call``; while the platform refuses it as busy (``busy``: 409 by default), ``settle`` and
+    run it again: several resources (or stacks) writing to one busy object queue up instead of failing."""
     loop = RetryLoop(operation, deadline)
     while True:
         loop.attempts += 1
@@ -203,12 +186,9 @@ def retry_conflicts(
 
 
 def present(obj: Any, paths: Mapping[str, str]) -> dict[str, Any]:
-    """The fields the answer carries, by field name, from dotted wire attribute paths.
-
-    A field whose path the answer lacks (a key never sent, as opposed to a null) is left out, so
-    the recorded input stands for it (the tolerant reader): pydantic models tell the two apart
-    with ``model_fields_set``, plain dicts by their keys.
-    """
+    """The fields the answer carries, by field name, from dotted wire attribute paths. A path the
+    answer lacks (never sent, as opposed to null: ``model_fields_set``, or a dict's keys) is left out,
+    so the recorded input stands for it (the tolerant reader)."""
     found: dict[str, Any] = {}
     for name, path in paths.items():
         value: Any = obj
@@ -232,13 +212,8 @@ def words(label: str) -> str:
 
 
 class Lifecycle(Generic[ArgsT, ClientT, WireT]):
-    """A type's lifecycle, declared once; the waits, take-over, delete and their errors derive from it.
-
-    A type states how to get its object (``fetch``, raising ``NotFoundError`` when gone), find it by
-    identity (``find``), read its status (``status_of``) and which statuses are pending, target,
-    failed and delete-failed, how to create, converge and delete it, what a refused delete means
-    (``in_use``), and whether its objects carry an owner mark (``owner_of``).
-    """
+    """A type's lifecycle, declared once (the hooks and class variables below); the waits, take-over,
+    delete and their errors derive from it."""
 
     resource_label: ClassVar[str]
     platform: ClassVar[str]
@@ -306,11 +281,8 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         return present(obj, self.wire_fields)
 
     def turn(self, step: Step[ClientT], values: Mapping[str, Any]) -> contextlib.AbstractContextManager[None]:
-        """What a step waits for before it takes a slot under the concurrency cap (nothing by default).
-
-        A type whose platform takes one write at a time to some object (an AppConfig environment takes
-        one deployment at a time) queues its steps here, so a step waiting for its turn holds no slot.
-        """
+        """What a step waits for before it takes a slot under the concurrency cap: a type whose platform
+        takes one write at a time to some object (an AppConfig environment) queues its steps here."""
         return contextlib.nullcontext()
 
     def prepare_delete(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
@@ -482,12 +454,9 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         )
 
     def take_over_or_create(self, step: Step[ClientT], args: ArgsT) -> tuple[str, bool]:
-        """(id, created): this resource's own leftover taken over, an object adopted, or a new one.
-
-        Own means carrying this resource's owner mark. A type whose platform has no place for a mark
-        cannot prove that, so what it finds is only adopted (``adopt_existing``); within one create,
-        an object that appears after a create whose answer was lost, where none was before, is ours.
-        """
+        """(id, created): this resource's own leftover taken over, an object adopted, or a new one. Own
+        means carrying its owner mark; without a place for one, only an object that appeared after our
+        create's answer was lost is ours, anything else is only adopted (``adopt_existing``)."""
         adopt = bool(getattr(args, "adopt_existing", False))
         sent: list[bool] = []
 
@@ -540,13 +509,9 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
     def cleaned_up_on_failure(
         self, step: Step[ClientT], ident: str, known: Mapping[str, Any], created: bool
     ) -> Iterator[None]:
-        """A create that fails after its object exists leaves nothing the next run cannot account for.
-
-        A new object in a failed status is deleted. One that merely ran out of time stays when it
-        carries this resource's mark (the next `up` takes it over and waits on); without a place for
-        a mark the next run could not tell it from someone else's, so it is deleted too, as Terraform
-        replaces a resource whose create timed out.
-        """
+        """A create that fails after its object exists leaves nothing the next run cannot account for: a
+        new object in a failed status is deleted; one that ran out of time stays when it carries our mark
+        (the next `up` takes it over), else it is deleted too, as Terraform does after a create timeout."""
         try:
             yield
         except ProviderError as failure:
