@@ -19,10 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from plugin_schema import PLATFORMS, SECRET_CONFIG, config_keys, schema_text  # noqa: E402
+
 from providers.catalog import RESOURCES  # noqa: E402
 from providers.plugin.imports import import_id_text  # noqa: E402
-from providers.plugin.names import config_property, type_token  # noqa: E402
-from providers.plugin.schema import PLATFORMS, SCHEMA_PATH, SECRET_CONFIG, config_keys, schema_text  # noqa: E402
+from providers.plugin.names import SCHEMA_PATH, config_property, type_token  # noqa: E402
 
 SDK_DIR = ROOT / "sdk" / "python"
 DOCS_PAGE = ROOT / "docs" / "provider-plugin.md"

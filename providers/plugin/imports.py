@@ -1,9 +1,8 @@
 """How `pulumi import` names an object of each type, where the id alone is not enough to read it.
 
-An engine import hands the provider only the id the user typed. Where a type's read needs more
-than its resource id (a Press deployment's kind picks the API; an ABEJA trigger lives under an
-organization and a deployment), the import id carries those inputs first, joined by `/`:
-`block/<deployment id>`. Every other type is imported by its own id, exactly as state records it.
+An engine import hands the provider only the id the user typed. Where a type's read needs more than
+its resource id (a Press deployment's kind picks the API; an ABEJA trigger lives under an organization
+and a deployment), the import id carries those inputs first, joined by `/`: `block/<deployment id>`.
 """
 
 from __future__ import annotations

@@ -1,17 +1,10 @@
 """Move a stack's resources from the dynamic types to the plugin's, writing nothing to any platform.
 
-    python -m providers.plugin.move [--stack STACK] [--cwd DIR] [--dry-run]
-
-For every resource of a catalog type in the stack (`pulumi-python:dynamic/peak:Service`, ...):
-
-1. `pulumi import --file` takes it into state as the plugin's type (`mlplatforms:peak:Service`),
-   same name, by its id, with the inputs and outputs the stack recorded (secrets stay encrypted with
-   the stack's own secrets provider). With the state supplied, the engine reads nothing from the
-   platform and writes nothing to it; the old resource's protection is carried over.
-2. `pulumi state delete` forgets the dynamic resource (state only: nothing is deleted).
-
-Then change the program to the plugin's types, same names and inputs (`examples/plugin-demo` is the
-demo program so changed): `pulumi preview` shows no changes. Other resources are left as they are.
+For every resource of a dynamic catalog type, `pulumi import --file` takes it into state as the plugin's
+type, same name, by its id, with the inputs and outputs (secrets still encrypted) and protection the stack
+recorded, so the engine neither reads nor writes the platform; `pulumi state delete` then forgets the
+dynamic resource (state only). Change the program to the plugin's types (as `examples/plugin-demo`):
+`pulumi preview` shows no changes.
 """
 
 from __future__ import annotations
@@ -28,8 +21,6 @@ from typing import Any
 from ..catalog import RESOURCES, ResourceEntry
 from ..core.inputs import PROVIDER_KEY
 from .names import to_wire, type_token
-
-DYNAMIC_PREFIX = "pulumi-python:dynamic/"
 
 
 def catalog_entry(dynamic_type: str) -> ResourceEntry | None:
@@ -70,10 +61,10 @@ def import_file(deployment: Mapping[str, Any]) -> tuple[dict[str, Any], list[str
     return {"resources": specs}, list(reversed(old)), protected
 
 
-def pulumi(args: Sequence[str], cwd: str | None, stack: str | None, capture: bool = False) -> str:
-    command = ["pulumi", *args, *(["--stack", stack] if stack else [])]
+def pulumi(options: argparse.Namespace, *args: str, capture: bool = False) -> str:
+    command = ["pulumi", *args, *(["--stack", options.stack] if options.stack else [])]
     print("+ " + " ".join(command), file=sys.stderr, flush=True)
-    done = subprocess.run(command, cwd=cwd, check=True, text=True, capture_output=capture)
+    done = subprocess.run(command, cwd=options.cwd, check=True, text=True, capture_output=capture)
     return done.stdout if capture else ""
 
 
@@ -84,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print the import file and stop")
     options = parser.parse_args(argv)
 
-    deployment = json.loads(pulumi(["stack", "export"], options.cwd, options.stack, capture=True))["deployment"]
+    deployment = json.loads(pulumi(options, "stack", "export", capture=True))["deployment"]
     spec, old_urns, protected = import_file(deployment)
     if not spec["resources"]:
         print("nothing to move: the stack has no resource of a dynamic catalog type", file=sys.stderr)
@@ -95,21 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "move.json"
         path.write_text(json.dumps(spec))
-        pulumi(
-            ["import", "--file", str(path), "--yes", "--generate-code=false", "--protect=false", "--skip-preview"],
-            options.cwd,
-            options.stack,
-        )
-    new_urns = {r["name"]: r for r in spec["resources"]}
+        flags = ["--yes", "--generate-code=false", "--protect=false", "--skip-preview"]
+        pulumi(options, "import", "--file", str(path), *flags)
+    new_types = {r["name"]: r["type"] for r in spec["resources"] if r["name"] in protected}
     if protected:
-        state = json.loads(pulumi(["stack", "export"], options.cwd, options.stack, capture=True))["deployment"]
-        urns = [
-            r["urn"]
-            for r in state["resources"]
-            if r["urn"].rsplit("::", 1)[1] in protected and r["type"] == new_urns[r["urn"].rsplit("::", 1)[1]]["type"]
-        ]
-        pulumi(["state", "protect", "--yes", *urns], options.cwd, options.stack)
-    pulumi(["state", "delete", "--yes", "--force", *old_urns], options.cwd, options.stack)
+        state = json.loads(pulumi(options, "stack", "export", capture=True))["deployment"]
+        urns = [r["urn"] for r in state["resources"] if new_types.get(r["urn"].rsplit("::", 1)[1]) == r["type"]]
+        pulumi(options, "state", "protect", "--yes", *urns)
+    pulumi(options, "state", "delete", "--yes", "--force", *old_urns)
     print(
         f"moved {len(old_urns)} resources to the provider plugin's types; now change the program to "
         "pulumi_mlplatforms (same names and inputs) and run `pulumi preview`: it shows no changes",

@@ -1,16 +1,9 @@
 """The plugin's provider: Pulumi's native provider interface over the core's ``PlatformProvider``s.
 
-Each request goes to the method the dynamic types run, on one instance per type per plugin process
-(one process per provider resource, so each has its own configuration):
-
-- check, diff: as in the dynamic host (pure, no network), names translated to and from camelCase;
-- create, update, delete: with the owner mark from the URN (``ownership.owner_from_urn``) and the
-  engine's customTimeouts as the step's deadline when one is set;
-- read: a refresh as in the dynamic host; a read by id alone (`pulumi import`, the `import_` option,
-  `get`) reads what the import id names and returns the inputs to record.
-
-Remote calls block, so they run on a thread pool as wide as the core's host pool; the concurrency cap
-and the retry loop are the core's.
+Each request goes to the method the dynamic types run, on one instance per type per plugin process (one
+process per provider resource, so each has its own configuration), with the owner mark from the URN and the
+engine's customTimeouts as deadline. A read by id alone (`pulumi import`, `get`) reads what the import id
+names and returns the inputs to record. Remote calls block: they run on a pool as wide as the core's.
 """
 
 from __future__ import annotations
@@ -19,6 +12,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import pulumi.dynamic as dyn
@@ -28,15 +22,17 @@ from ..catalog import RESOURCES, ResourceEntry
 from ..core import concurrency, redaction
 from ..core.errors import ProviderError, WaitTimeoutError
 from ..core.fields import Secret, ServerDefault, WriteOnly, describe_default, has_marker
+from ..core.inputs import diff_inputs
 from ..core.ownership import OWNER_KEY, owner_from_urn
 from ..core.provider import META_KEY, PlatformProvider
 from ..core.schema import fields_with
 from .imports import parse_import_id
-from .names import PACKAGE, camel, from_wire, to_wire
+from .names import SCHEMA_PATH, camel, from_wire, to_wire, type_token
 from .settings import PluginConfig, is_default_provider, parse_provider_urn, stack_config_from_cli
 from .values import PropertyMap, plain, plain_map, secret_keys, wrap_map
 
 T = TypeVar("T")
+Core = PlatformProvider[Any, Any, Any]
 _current = threading.local()
 
 
@@ -45,26 +41,20 @@ def current_urn() -> str:
     return getattr(_current, "urn", "")
 
 
-def entries_by_token() -> dict[str, ResourceEntry]:
-    return {f"{PACKAGE}:{entry.platform}:{entry.resource}": entry for entry in RESOURCES}
-
-
 class MlPlatformsProvider(rpc.Provider):
     """One plugin process's provider: its configuration and one core provider per type."""
 
     def __init__(self) -> None:
-        self.entries = entries_by_token()
+        self.entries = {type_token(entry.platform, entry.resource): entry for entry in RESOURCES}
         self.provider_urn = ""
         self._config: PluginConfig = PluginConfig({})
-        self._types: dict[str, PlatformProvider[Any, Any, Any]] = {}
+        self._types: dict[str, Core] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=concurrency.HOST_POOL_SIZE, thread_name_prefix="mlplatforms")
 
     # ---- configuration -------------------------------------------------------------------------
 
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
-        from .schema import SCHEMA_PATH
-
         return rpc.GetSchemaResponse(SCHEMA_PATH.read_text())
 
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
@@ -74,25 +64,21 @@ class MlPlatformsProvider(rpc.Provider):
             inputs.setdefault(key.rsplit(":", 1)[-1], value)
         stack, _project, name = parse_provider_urn(self.provider_urn)
         loader = (lambda: stack_config_from_cli(stack)) if stack and is_default_provider(name) else None
-        self.configure_with(PluginConfig(inputs, loader))
-        # Not accepting outputs or resources: unknowns then arrive as the engine's sentinel, as a
-        # dynamic provider sees them. No previews of create/update either, as for the dynamic types.
-        return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
-
-    def configure_with(self, config: PluginConfig) -> None:
+        config = PluginConfig(inputs, loader)
         with self._lock:
             self._config = config
             for provider in self._types.values():
                 provider.configure(dyn.ConfigureRequest(cast(Any, config)))
+        # Not accepting outputs or resources: unknowns then arrive as the engine's sentinel, as a
+        # dynamic provider sees them. No previews of create/update either, as for the dynamic types.
+        return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
 
-    def type_provider(self, token: str) -> PlatformProvider[Any, Any, Any]:
+    def type_provider(self, token: str) -> Core:
         """The configured core provider of a type, its module imported on first use."""
         with self._lock:
             provider = self._types.get(token)
             if provider is None:
-                entry = self.entries.get(token)
-                if entry is None:
-                    raise ProviderError(f"unknown resource type {token}")
+                entry = self.entry(token)
                 provider = getattr(entry.load(), entry.resource).provider_type()
                 provider.configure(dyn.ConfigureRequest(cast(Any, self._config)))
                 self._types[token] = provider
@@ -110,13 +96,10 @@ class MlPlatformsProvider(rpc.Provider):
         provider = self.type_provider(request.type)
         remember_secrets(request.new_inputs)
         result = provider.check({}, from_wire(plain_map(request.new_inputs)))
-        inputs = to_wire(result.inputs)
         failures = [rpc.CheckFailure(wire_path(f.property), f.reason) for f in result.failures or []]
-        return rpc.CheckResponse(wrap_map(inputs, self.secrets(provider, request.new_inputs)), failures)
+        return rpc.CheckResponse(wrap_map(to_wire(result.inputs), self.secrets(provider, request.new_inputs)), failures)
 
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
-        from ..core.inputs import diff_inputs
-
         provider = self.type_provider(request.type)
         olds = from_wire(plain_map(request.old_state))
         news = from_wire(plain_map(request.new_inputs))
@@ -126,12 +109,9 @@ class MlPlatformsProvider(rpc.Provider):
         # Which fields changed, for the display (`preview --diff`); the verdict is the type's own.
         changed = diff_inputs(provider.args_model, olds, news, provider.identity_fields).changed
         replaces = set(result.replaces or ())
-        detailed = {
-            camel(name): rpc.PropertyDiff(
-                rpc.PropertyDiffKind.UPDATE_REPLACE if name in replaces else rpc.PropertyDiffKind.UPDATE, True
-            )
-            for name in (*changed, *(r for r in replaces if r not in changed))
-        }
+        kind = rpc.PropertyDiffKind
+        kinds = dict.fromkeys(changed, kind.UPDATE) | dict.fromkeys(replaces, kind.UPDATE_REPLACE)
+        detailed = {camel(name): rpc.PropertyDiff(kinds[name], True) for name in kinds}
         return rpc.DiffResponse(
             changes=True,
             replaces=[camel(name) for name in replaces],
@@ -150,8 +130,7 @@ class MlPlatformsProvider(rpc.Provider):
         remember_secrets(request.properties)
         props = from_wire(plain_map(request.properties, keep_unknowns=False))
         props[OWNER_KEY] = owner_from_urn(request.urn)
-        timeout = request.timeout or None
-        result = await self.remote(request.urn, "create", timeout, lambda: provider.create(props, timeout=timeout))
+        result = await self.remote(request.urn, "create", request.timeout, partial(provider.create, props))
         return rpc.CreateResponse(result.id, self.outputs(provider, result.outs or {}, request.properties))
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
@@ -162,29 +141,21 @@ class MlPlatformsProvider(rpc.Provider):
         olds = from_wire(plain_map(request.olds, keep_unknowns=False))
         news = from_wire(plain_map(request.news, keep_unknowns=False))
         news[OWNER_KEY] = owner_from_urn(request.urn)
-        timeout = request.timeout or None
-        result = await self.remote(
-            request.urn,
-            "update",
-            timeout,
-            lambda: provider.update(request.resource_id, olds, news, timeout=timeout),
-        )
+        call = partial(provider.update, request.resource_id, olds, news)
+        result = await self.remote(request.urn, "update", request.timeout, call)
         return rpc.UpdateResponse(self.outputs(provider, result.outs or {}, request.news))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
         provider = self.type_provider(request.type)
         props = from_wire(plain_map(request.properties, keep_unknowns=False))
-        timeout = request.timeout or None
-        await self.remote(
-            request.urn, "delete", timeout, lambda: provider.delete(request.resource_id, props, timeout=timeout)
-        )
+        await self.remote(request.urn, "delete", request.timeout, partial(provider.delete, request.resource_id, props))
 
     async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
         provider = self.type_provider(request.type)
         if not request.properties and not request.inputs:
             return await self.read_by_id(request, provider)
         props = from_wire(plain_map(request.properties, keep_unknowns=False))
-        result = await self.remote(request.urn, "read", None, lambda: provider.read(request.resource_id, props))
+        result = await self.remote(request.urn, "read", 0.0, partial(provider.read, request.resource_id, props))
         if not result.id:
             return rpc.ReadResponse("", {}, {})
         outputs = self.outputs(provider, result.outs or {}, request.properties)
@@ -193,7 +164,7 @@ class MlPlatformsProvider(rpc.Provider):
         inputs = {k: v for k, v in to_wire(result.inputs).items() if v is not None}
         return rpc.ReadResponse(result.id, outputs, wrap_map(inputs, self.secrets(provider, request.inputs)))
 
-    async def read_by_id(self, request: rpc.ReadRequest, provider: PlatformProvider[Any, Any, Any]) -> rpc.ReadResponse:
+    async def read_by_id(self, request: rpc.ReadRequest, provider: Core) -> rpc.ReadResponse:
         """An import: the object the import id names, and the inputs that declare it as it is."""
         entry = self.entry(request.type)
         ident, known = parse_import_id(entry.platform, entry.resource, request.resource_id)
@@ -203,12 +174,10 @@ class MlPlatformsProvider(rpc.Provider):
             name: describe_default(field) for name, field in model.field_specs().items() if has_marker(field, WriteOnly)
         }
         prior.update(known)
-        result = await self.remote(request.urn, "read", None, lambda: provider.read(ident, prior))
+        result = await self.remote(request.urn, "read", 0.0, partial(provider.read, ident, prior))
         if not result.id:
-            raise ProviderError(
-                f"the {provider.what} {request.resource_id} does not exist",
-                provider.operation("importing", request.resource_id),
-            )
+            operation = provider.operation("importing", request.resource_id)
+            raise ProviderError(f"the {provider.what} {request.resource_id} does not exist", operation)
         outs = dict(result.outs or {})
         # The platform's choices that were read become declared inputs, so a refresh keeps them.
         read_defaults = [n for n in fields_with(model, ServerDefault) if outs.get(n) is not None]
@@ -218,24 +187,21 @@ class MlPlatformsProvider(rpc.Provider):
             for name, field in model.field_specs().items()
             if outs.get(name) is not None and (field.required or outs[name] != describe_default(field))
         }
-        secret = fields_with(model, Secret)
-        return rpc.ReadResponse(
-            result.id,
-            wrap_map(to_wire(outs), [camel(n) for n in secret]),
-            wrap_map(to_wire(inputs), [camel(n) for n in secret]),
-        )
+        secret = [camel(name) for name in fields_with(model, Secret)]
+        return rpc.ReadResponse(result.id, wrap_map(to_wire(outs), secret), wrap_map(to_wire(inputs), secret))
 
     # ---- helpers -------------------------------------------------------------------------------
 
-    async def remote(self, urn: str, verb: str, timeout: float | None, call: Callable[[], T]) -> T:
-        """Run a blocking provider call on the pool, its progress lines attributed to ``urn``."""
+    async def remote(self, urn: str, verb: str, timeout: float, call: Callable[..., T]) -> T:
+        """Run a blocking provider call on the pool, its progress lines attributed to ``urn``; the
+        engine's customTimeouts (``timeout``, 0 when unset) become the call's ``timeout``."""
 
         def run() -> T:
             _current.urn = urn
             try:
-                return call()
+                return call(timeout=timeout) if timeout else call()
             except ProviderError as failure:
-                if timeout is not None and is_timeout(failure):
+                if timeout and (isinstance(failure, WaitTimeoutError) or "gave up after" in failure.cause):
                     failure.cause += f" (the deadline is the resource's customTimeouts {verb} of {timeout:g}s)"
                     failure.args = (str(failure),)
                 raise
@@ -244,18 +210,12 @@ class MlPlatformsProvider(rpc.Provider):
 
         return await asyncio.get_running_loop().run_in_executor(self._pool, run)
 
-    def secrets(self, provider: PlatformProvider[Any, Any, Any], given: Mapping[str, Any]) -> set[str]:
+    def secrets(self, provider: Core, given: Mapping[str, Any]) -> set[str]:
         """Wire keys to keep secret: the type's Secret fields and whatever came in as a secret."""
-        marked = {
-            camel(name)
-            for model in (provider.args_model, provider.outputs_model)
-            for name in fields_with(model, Secret)
-        }
-        return marked | secret_keys(given)
+        models = (provider.args_model, provider.outputs_model)
+        return {camel(name) for model in models for name in fields_with(model, Secret)} | secret_keys(given)
 
-    def outputs(
-        self, provider: PlatformProvider[Any, Any, Any], outs: Mapping[str, Any], given: PropertyMap
-    ) -> PropertyMap:
+    def outputs(self, provider: Core, outs: Mapping[str, Any], given: PropertyMap) -> PropertyMap:
         """Outputs for the engine: secret where the type says so, where the input was a secret, and where
         an output echoes a secret input's value under another name (ABEJA's `userEnvVars`)."""
         wire = to_wire(outs)
@@ -277,10 +237,6 @@ def leaves(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [leaf for item in value for leaf in leaves(item)]
     return [] if value is None or isinstance(value, bool) else [str(value)]
-
-
-def is_timeout(failure: ProviderError) -> bool:
-    return isinstance(failure, WaitTimeoutError) or "gave up after" in failure.cause
 
 
 def wire_path(path: str) -> str:

@@ -1,10 +1,8 @@
 """`pulumi-resource-mlplatforms`: serves ``MlPlatformsProvider`` to the Pulumi engine over gRPC.
 
-Pulumi's own server (``pulumi.provider.experimental.server``) does the wire work; this module adds
-what the plugin needs around it: the plugin's version, the provider's URN at Configure (whether it
-is the default provider), one error shape (the core's message, not a traceback), progress lines
-sent to the engine's log against the resource they are about (a plugin's stderr is not shown), and
-the same end-with-the-engine rule as the dynamic host (``core.host``).
+Pulumi's own server (``pulumi.provider.experimental.server``) does the wire work; around it: the
+provider's URN at Configure (whether it is the default provider), one error shape, progress lines in
+the engine's log (a plugin's stderr is not shown) and the dynamic host's end-with-the-engine rule.
 """
 
 from __future__ import annotations
@@ -63,15 +61,10 @@ class Servicer(ProviderServicer):
         self._provider.provider_urn = request.urn
         return await one_error_shape(ProviderServicer.Configure)(self, request, context)
 
-    CheckConfig = one_error_shape(ProviderServicer.CheckConfig)
-    DiffConfig = one_error_shape(ProviderServicer.DiffConfig)
-    GetSchema = one_error_shape(ProviderServicer.GetSchema)
-    Check = one_error_shape(ProviderServicer.Check)
-    Diff = one_error_shape(ProviderServicer.Diff)
-    Create = one_error_shape(ProviderServicer.Create)
-    Read = one_error_shape(ProviderServicer.Read)
-    Update = one_error_shape(ProviderServicer.Update)
-    Delete = one_error_shape(ProviderServicer.Delete)
+
+# The gRPC methods the provider implements (the server registers them by name).
+for _method in ("CheckConfig", "DiffConfig", "GetSchema", "Check", "Diff", "Create", "Read", "Update", "Delete"):
+    setattr(Servicer, _method, one_error_shape(getattr(ProviderServicer, _method)))
 
 
 class EngineLog(io.TextIOBase):
@@ -81,10 +74,7 @@ class EngineLog(io.TextIOBase):
     def __init__(self, engine_address: str, fallback: TextIO) -> None:
         self._fallback = fallback
         self._pending = threading.local()
-        self._stub: Any = None
-        if engine_address:
-            channel = grpc.insecure_channel(engine_address)
-            self._stub = engine_pb2_grpc.EngineStub(channel)
+        self._stub: Any = engine_pb2_grpc.EngineStub(grpc.insecure_channel(engine_address)) if engine_address else None
 
     def writable(self) -> bool:
         return True
@@ -143,7 +133,3 @@ def main() -> None:
     options, _unknown = parser.parse_known_args()
     host.follow_engine()
     asyncio.run(serve(options.engine, MlPlatformsProvider()))
-
-
-if __name__ == "__main__":
-    main()

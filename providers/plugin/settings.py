@@ -1,19 +1,16 @@
 """The plugin's provider configuration, as the core's ``Settings`` reads it.
 
-Each platform client asks for its namespaced stack-config keys (`peak:apiKey`, `dataiku:url`, ...).
-In the plugin those come, in this order, from:
+A client's stack-config key (`peak:apiKey`) is answered, in order, by:
 
-1. the provider's own inputs: an explicit ``mlplatforms.Provider`` resource's arguments, or, for
-   the default provider, the stack's `mlplatforms:` config (`mlplatforms:peakApiKey`);
-2. for the default provider only, the stack's own config under the dynamic types' keys
-   (`peak:apiKey`, ...), so a stack moves from the dynamic types to the plugin with no config
-   change. The engine hands a plugin only its own namespace, so these are read once per process,
-   when a client first needs them, by asking the running `pulumi` CLI (`pulumi config --json
-   --show-secrets --stack <stack>`; the CLI decrypts them as it does for the program);
+1. the provider's inputs: an explicit ``mlplatforms.Provider``'s arguments, or the default provider's
+   `mlplatforms:` stack config (`mlplatforms:peakApiKey`);
+2. for the default provider only, the stack's config under the dynamic types' keys, so a stack moves to
+   the plugin with no config change. The engine hands a plugin only its own namespace, so these are read
+   once, when first needed, from the running `pulumi` CLI (which decrypts secrets);
 3. the environment variables the core's clients already fall back on.
 
-An explicit provider never reads the stack's platform config: two providers for two tenants must
-not silently share a credential.
+An explicit provider never reads the stack's platform config: two tenants' providers must not silently
+share a credential.
 """
 
 from __future__ import annotations
@@ -33,8 +30,7 @@ CLI_TIMEOUT_SECONDS = 60.0
 
 
 def parse_provider_urn(urn: str) -> tuple[str, str, str]:
-    """(stack, project, name) of a provider's URN
-    (`urn:pulumi:<stack>::<project>::pulumi:providers:mlplatforms::<name>`)."""
+    """(stack, project, name) of `urn:pulumi:<stack>::<project>::pulumi:providers:mlplatforms::<name>`."""
     parts = urn.split("::")
     if len(parts) < 4:
         return "", "", ""
@@ -57,7 +53,7 @@ def pulumi_cli() -> str | None:
     return shutil.which("pulumi")
 
 
-def stack_config_from_cli(stack: str, cwd: str | None = None) -> dict[str, str]:
+def stack_config_from_cli(stack: str) -> dict[str, str]:
     """The stack's config, every namespace, secrets decrypted, as the CLI prints it."""
     cli = pulumi_cli()
     if cli is None:
@@ -65,9 +61,7 @@ def stack_config_from_cli(stack: str, cwd: str | None = None) -> dict[str, str]:
     command = [cli, "config", "--json", "--show-secrets", "--stack", stack]
     env = {**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "1"}
     try:
-        done = subprocess.run(
-            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT_SECONDS, check=False
-        )
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as failed:
         raise ConfigError(f"configuring mlplatforms provider: reading the stack's config failed: {failed}") from None
     if done.returncode != 0:
@@ -81,14 +75,9 @@ def stack_config_from_cli(stack: str, cwd: str | None = None) -> dict[str, str]:
 
 
 class PluginConfig:
-    """``get(key)`` for ``Settings``: a dynamic key answered from the provider's inputs, then (default
-    provider only) from the stack's own config, read lazily and once."""
+    """``get(key)`` for ``Settings``; ``stack_config`` (default provider only) is called once, lazily."""
 
-    def __init__(
-        self,
-        inputs: Mapping[str, Any],
-        stack_config: Callable[[], Mapping[str, str]] | None = None,
-    ) -> None:
+    def __init__(self, inputs: Mapping[str, Any], stack_config: Callable[[], Mapping[str, str]] | None = None) -> None:
         self._inputs = {key: value for key, value in inputs.items() if value is not None and value != ""}
         self._stack_config = stack_config
         self._loaded: Mapping[str, str] | None = None
@@ -104,11 +93,7 @@ class PluginConfig:
         # The concurrency cap is read at configure time, on every start: never worth a CLI call.
         if self._stack_config is None or key.startswith(f"{CORE_NAMESPACE}:"):
             return None
-        return self._stack().get(key)
-
-    def _stack(self) -> Mapping[str, str]:
         with self._lock:
             if self._loaded is None:
-                assert self._stack_config is not None
                 self._loaded = self._stack_config()
-            return self._loaded
+            return self._loaded.get(key)

@@ -1,9 +1,8 @@
 """Between the engine's property values and the plain values the core's providers take.
 
-The plugin tells the engine it accepts secrets (so it can keep a `Secret` field secret in state) but
-not output values or resource references, so an unknown arrives as the engine's sentinel string.
-Plain values are what a dynamic provider receives: secrets unwrapped, unknowns as ``Unknown``,
-numbers as floats.
+The plugin accepts secrets (to keep a `Secret` field secret in state) but not output values or resource
+references, so an unknown arrives as the engine's sentinel string. Plain values are what a dynamic provider
+receives: secrets unwrapped, unknowns as ``Unknown``, numbers as floats.
 """
 
 from __future__ import annotations
@@ -21,20 +20,16 @@ UNKNOWN_VALUE: Any = Unknown()  # type: ignore[no-untyped-call]
 
 
 def plain(value: PropertyValue, keep_unknowns: bool = True) -> Any:
-    """The plain value: secrets unwrapped; an unknown as ``Unknown`` (or None when not kept)."""
+    """The plain value; an unknown as ``Unknown``, or None when not kept."""
     inner = value.value
-    if isinstance(inner, str):
-        if inner == UNKNOWN:
-            return UNKNOWN_VALUE if keep_unknowns else None
-        return inner
+    if (isinstance(inner, str) and inner == UNKNOWN) or type(inner).__name__ == "Computed":
+        return UNKNOWN_VALUE if keep_unknowns else None
     if isinstance(inner, Mapping):
         return {key: plain(item, keep_unknowns) for key, item in inner.items()}
     if isinstance(inner, tuple | list):
         return [plain(item, keep_unknowns) for item in inner]
     if isinstance(inner, ResourceReference):
         return plain(inner.resource_id, keep_unknowns) if inner.resource_id is not None else inner.urn
-    if type(inner).__name__ == "Computed":
-        return UNKNOWN_VALUE if keep_unknowns else None
     return inner
 
 

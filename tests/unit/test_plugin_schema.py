@@ -16,10 +16,13 @@ import pytest
 from providers.catalog import RESOURCES
 from providers.core.fields import ForceNew, Secret, has_marker
 from providers.plugin.imports import IMPORT_IDS
-from providers.plugin.names import camel, config_property, snake, type_token
-from providers.plugin.schema import SCHEMA_PATH, config_keys
+from providers.plugin.names import SCHEMA_PATH, camel, config_property, snake, type_token
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from plugin_schema import config_keys  # noqa: E402
+
 ENTRIES = pytest.mark.parametrize("entry", RESOURCES, ids=lambda e: f"{e.platform}.{e.resource}")
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 

@@ -1,4 +1,5 @@
-"""The plugin's Pulumi package schema, generated from the resource models.
+"""The provider plugin's Pulumi package schema, generated from the resource models (build time only:
+the running plugin serves the file this writes).
 
 Every catalog type becomes `mlplatforms:<platform>:<Resource>` with its Args as inputs and its Args
 and Outputs as properties: descriptions from the fields, `secret` from ``Secret``,
@@ -13,18 +14,21 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 import types
 import typing
 from pathlib import Path
 from typing import Any
 
-from ..catalog import RESOURCES, ResourceEntry
-from ..core.fields import FieldSpec, ForceNew, Secret, ServerDefault, describe_default, has_marker
-from ..core.schema import Model
-from .imports import import_id_text, syntax_of
-from .names import CORE_NAMESPACE, PACKAGE, VERSION, camel, config_property, type_token
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-SCHEMA_PATH = Path(__file__).with_name("schema.json")
+from providers.catalog import RESOURCES, ResourceEntry  # noqa: E402
+from providers.core.fields import FieldSpec, ForceNew, Secret, ServerDefault, describe_default, has_marker  # noqa: E402
+from providers.core.schema import Model  # noqa: E402
+from providers.plugin.imports import import_id_text, syntax_of  # noqa: E402
+from providers.plugin.names import CORE_NAMESPACE, PACKAGE, VERSION, camel, config_property, type_token  # noqa: E402
+
 PLATFORMS = {
     "peak": "Peak",
     "abeja": "ABEJA Platform",
