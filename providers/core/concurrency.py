@@ -1,18 +1,16 @@
 """Run at the engine's parallelism, not the dynamic-provider host's four threads.
 
-Pulumi's Python dynamic-provider host (``python -m pulumi.dynamic``) serves every RPC of a stack's
-dynamic resources from ``grpc.server(ThreadPoolExecutor(max_workers=4))``, whatever
-``pulumi up --parallel`` says: N resources that each wait L for readiness take ceil(N/4)·L. When our
-package loads inside that host (the first Check unpickles a provider, on one of the pool's worker
-threads), we raise the pool's worker limit, so the engine's ``--parallel`` is what limits us.
+Pulumi's Python dynamic-provider host (``python -m pulumi.dynamic``) serves every RPC from
+``grpc.server(ThreadPoolExecutor(max_workers=4))``, whatever ``pulumi up --parallel`` says: N resources
+that each wait L for readiness take ceil(N/4)·L. Once our package loads in that host (the first Check
+unpickles a provider on a pool worker), we raise the pool's worker limit: ``--parallel`` limits us.
 
 This rests on a private detail of the SDK (the pool's ``_max_workers`` and its workers' ``_args``):
 ``tests/meta/test_sdk_canaries.py`` fails loudly when an SDK upgrade changes it, and at run time a
 host that does not look as expected is left as it is, with one line saying so.
 
-The other two concurrency jobs live apart and are re-exported here, where callers find them:
-the cap on operations that run at once (``operation_cap``: ``operation_slot``,
-``set_max_concurrency``, ``CONFIG_KEY``, ``ENV_KEY``) and keyed turns (``turns.one_at_a_time``).
+Re-exported here, where callers find them: the cap on operations at once (``operation_cap``) and
+keyed turns (``turns.one_at_a_time``).
 """
 
 from __future__ import annotations
@@ -76,9 +74,8 @@ def widen_host(thread: threading.Thread | None = None, report: Any = None) -> bo
 
 
 def ensure_host_widened() -> None:
-    """Called from every provider method (they run on the host's worker threads): the first call in
-    the host widens it and makes it end with the engine (``host.py``); afterwards, and in any other
-    process, this costs one comparison."""
+    """Called from provider methods: the first call in the host widens it and makes it end with the
+    engine (``host.py``); afterwards, and in any other process, this costs one comparison."""
     if _widened is None and in_dynamic_provider_host():
         host.follow_engine()
         if os.environ.get(ENV_KEY):

@@ -1,8 +1,5 @@
-"""Provider settings from stack config, with environment variables as fallback.
-
-``configure()`` receives the whole stack config (every namespace, secrets decrypted); settings
-are read by their namespaced key (``peak:apiKey``). Nothing read here is ever stored on a pickled
-object.
+"""Provider settings from the stack config (every namespace, secrets decrypted, read by namespaced
+key: ``peak:apiKey``), with environment variables as fallback. Nothing read here is ever pickled.
 
 Rules every platform's client follows when it reads its settings:
 
@@ -12,8 +9,8 @@ Rules every platform's client follows when it reads its settings:
   sandbox's exports cannot point a real stack's credentials at the sandbox.
 - **Credentials are cleaned or refused** (``Settings.credential``): surrounding whitespace (the
   trailing newline a secret store or ``kubectl`` hands over) is stripped; a line break or control
-  character inside is a ``ConfigError`` naming the setting, never its value. Every credential is
-  remembered for the one redaction (``redaction.remember``).
+  character inside (not what the platform issued, and HTTP could not carry it) is a ``ConfigError``
+  naming the setting, never its value. Every credential is remembered for the one redaction.
 - **A loopback endpoint says so**, once per process per platform (``check_endpoint``), and the
   demo's passphrase never protects a stack that reaches past this machine.
 """
@@ -61,8 +58,8 @@ class Settings:
         return cls(lookup=config.get, environ=environ)
 
     def find(self, key: str | None, env: Sequence[str] = ()) -> tuple[str | None, str | None]:
-        """(the raw value, the name it came from: ``key`` or an environment variable); stack config
-        wins, then the first environment variable in ``env`` that is set to more than whitespace."""
+        """(the raw value, the ``key`` or environment variable it came from); stack config wins, then
+        the first environment variable in ``env`` that is set to more than whitespace."""
         value = self.lookup(key) if key else None
         if value is not None and str(value).strip() != "":
             return str(value), key
@@ -73,8 +70,7 @@ class Settings:
         return None, None
 
     def get(self, key: str, env: Sequence[str] = ()) -> str | None:
-        """Stack config wins; then the first non-empty environment variable named in ``env``.
-        Surrounding whitespace is dropped; a value of only whitespace counts as unset."""
+        """``find``'s value with surrounding whitespace dropped (a value of only whitespace is unset)."""
         value, _ = self.find(key, env)
         return value.strip() if value is not None else None
 
@@ -83,12 +79,7 @@ class Settings:
         return any(self.find(key)[1] is not None for key in keys)
 
     def credential(self, key: str | None, env: Sequence[str], platform: str) -> str | None:
-        """A credential, cleaned: stack config first, then ``env``; surrounding whitespace stripped.
-
-        A line break or other control character inside the value is a ``ConfigError`` naming the
-        config key and environment variables (never the value): the value cannot be what the
-        platform issued, and HTTP could not carry it. The value is remembered for redaction.
-        """
+        """A credential, found as ``find`` does, cleaned or refused and remembered (see the module's rules)."""
         raw, source = self.find(key, env)
         if raw is None:
             return None
@@ -106,16 +97,14 @@ class Settings:
     def passphrase(self) -> str | None:
         """The passphrase the Pulumi CLI runs with (``PULUMI_CONFIG_PASSPHRASE`` or its file), if any."""
         value = self.environ.get(PASSPHRASE_ENV)
-        if value is not None:
-            return value
         path = self.environ.get(PASSPHRASE_FILE_ENV)
-        if path:
-            try:
-                with open(path, encoding="utf-8") as handle:
-                    return handle.read().strip()
-            except OSError:
-                return None
-        return None
+        if value is not None or not path:
+            return value
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read().strip()
+        except OSError:
+            return None
 
 
 def describe_setting(key: str | None, env: Sequence[str]) -> str:
@@ -130,11 +119,7 @@ def endpoint(
     settings: Settings, platform: str, key: str, env: Sequence[str], credentials_from_config: bool
 ) -> str | None:
     """The platform's endpoint: the stack config's; else the environment's, unless the credentials
-    come from the stack config (then None: the caller uses the platform's default).
-
-    A shell that sourced the sandbox's exports (``PEAK_ENDPOINT=http://127.0.0.1...``) thus cannot
-    send a stack's own credentials to it; the ignored variable is named once.
-    """
+    come from the stack config (then None, the platform's default; the ignored variable is named once)."""
     value = settings.get(key)
     if value is not None:
         return value
@@ -154,19 +139,10 @@ def endpoint(
 
 def is_loopback(url: str | None) -> bool:
     """Whether ``url`` (an endpoint, a template with ``{subdomain}`` included) is on this machine."""
-    if not url:
-        return False
     try:
-        host = urlsplit(url.replace("{subdomain}", "x")).hostname
-    except ValueError:
-        return False
-    if not host:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
+        host = urlsplit((url or "").replace("{subdomain}", "x")).hostname or ""
+        return host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # not a URL, or a host that is neither a name for this machine nor an address
         return False
 
 
@@ -186,12 +162,9 @@ def say_once(platform: str, topic: str, message: str) -> None:
 
 
 def check_endpoint(settings: Settings, platform: str, url: str | None) -> None:
-    """Where a platform's calls go, checked once its settings are read (``url`` None: the platform's
-    public default).
-
-    A loopback endpoint is the sandbox: said once per process and platform. Any other endpoint
-    with the demo's public passphrase is refused: that passphrase would protect real credentials.
-    """
+    """Where a platform's calls go (``url`` None: its public default), checked once its settings are
+    read: a loopback endpoint is the sandbox, said once; any other is refused under the demo's public
+    passphrase, which would then protect real credentials."""
     if is_loopback(url):
         say_once(platform, "sandbox", f"{platform.lower()}: using the local sandbox at {origin(str(url))}")
         return

@@ -1,22 +1,15 @@
-"""One error tree for every platform.
-
-Messages read "<verb-ing> <Platform> <Resource> (<id or name>): <cause>", so a failed
-``pulumi up`` says what was being done to which object and why. Every message passes the one
-redaction (``redaction.scrub``): credentials and ``Secret`` inputs never appear in one.
-"""
+"""One error tree for every platform: messages read "<verb-ing> <Platform> <Resource> (<id or name>):
+<cause>", and pass the one redaction (``redaction.scrub``), so no credential or ``Secret`` input shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from .redaction import REDACTED as REDACTED
 from .redaction import scrub
 
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` through the one redaction, with ``secrets`` hidden as well as every remembered value."""
-    return scrub(text, secrets)
+# ``redact(text, secrets)``: the one redaction, ``secrets`` hidden as well as every remembered value.
+redact = scrub
 
 
 class Operation(NamedTuple):
@@ -29,9 +22,6 @@ class Operation(NamedTuple):
 
     def describe(self) -> str:
         return f"{self.action} {self.platform} {self.resource} ({self.ident})"
-
-    def with_action(self, action: str) -> Operation:
-        return Operation(action, self.platform, self.resource, self.ident)
 
 
 class ProviderError(Exception):
@@ -55,11 +45,8 @@ class ConfigError(ProviderError):
 
 
 class TransportError(ProviderError):
-    """The platform could not be reached, or did not answer in time.
-
-    ``sent`` is False when no byte of the request reached the platform (the connection was never
-    established), so even a create may be sent again.
-    """
+    """The platform could not be reached, or did not answer in time. ``sent`` is False when no byte
+    of the request reached the platform (no connection), so even a create may be sent again."""
 
     def __init__(self, cause: str, operation: Operation | None = None, sent: bool = True) -> None:
         self.sent = sent
@@ -138,6 +125,4 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
 
 
 def error_for_status(status: int) -> type[ApiError]:
-    if status in STATUS_ERRORS:
-        return STATUS_ERRORS[status]
-    return ServerError if status >= 500 else ApiError
+    return STATUS_ERRORS.get(status) or (ServerError if status >= 500 else ApiError)

@@ -1,11 +1,6 @@
-"""How a resource declares its fields: ``Field(...)`` for defaults, constraints and the description,
-and markers in ``Annotated`` metadata for how the base provider treats the field.
+"""How a resource declares each field once: ``name: Annotated[str, ForceNew()] = Field(description=...)``.
 
-A resource's Args declare each input once::
-
-    name: Annotated[str, ForceNew()] = Field(description="...", pattern=r"^[a-z]+$")
-
-This module and ``schema`` are all a program and a preview load: no validation library, so
+This module and ``schema`` are all a program and a preview load (no validation library), so
 `pulumi preview` costs the same as the engine's floor.
 """
 
@@ -34,7 +29,6 @@ class ServerDefault:
 # Plain classes and named tuples, not dataclasses: a dataclass costs ~0.5 ms to define, paid by
 # every program and every provider process of every preview.
 Marker = ForceNew | Secret | WriteOnly | ServerDefault
-MARKER_ORDER: tuple[type[Marker], ...] = (ForceNew, Secret, WriteOnly, ServerDefault)
 
 
 class _Required:
@@ -47,8 +41,7 @@ REQUIRED: Any = _Required()
 
 
 class FieldSpec(NamedTuple):
-    """One declared field: what ``Field(...)`` returns, completed with its name, type and markers
-    when the model's annotations are first resolved."""
+    """What ``Field(...)`` returns; its name, type and markers are filled in when the model resolves."""
 
     default: Any = REQUIRED
     default_factory: Callable[[], Any] | None = None
@@ -100,14 +93,8 @@ def has_marker(spec: FieldSpec, marker: type[Marker]) -> bool:
     return any(isinstance(item, marker) for item in spec.markers)
 
 
-def markers_of(spec: FieldSpec) -> tuple[str, ...]:
-    """Names of the markers on a field, in a stable order, for docs and meta tests."""
-    return tuple(m.__name__ for m in MARKER_ORDER if has_marker(spec, m))
-
-
 def describe_default(spec: FieldSpec) -> Any:
-    """The default a user sees in docs and diff compares with: None for required fields and
-    server defaults."""
+    """The default docs show and diff compares with: None for required fields and server defaults."""
     if spec.required or has_marker(spec, ServerDefault):
         return None
     return spec.make_default()

@@ -1,17 +1,14 @@
 """Inside Pulumi's dynamic-provider host, end when the engine is gone.
 
 The engine starts each plugin in a process group of its own and ends it, when done, with SIGINT
-(then SIGKILL 5 seconds later). When the CLI itself is killed (a CI job's timeout kills the CLI's
-process group; a laptop's `kill -9`), nobody ends the Python host: it outlives the CLI forever,
-and an operation it was running keeps writing to the platform while the next run starts, which
-may then race it. The engine holds the write end of the host's stdin pipe and never writes to it,
-so end-of-file there means the engine is gone; the host then exits at once. What it was doing is
-what a killed host leaves behind, which the next run takes over by name.
+(then SIGKILL 5 seconds later). When the CLI itself is killed (a CI job's timeout, a `kill -9`),
+nobody ends the Python host: it outlives the CLI, and an operation it was running keeps writing to
+the platform while the next run starts, which may then race it. The engine holds the write end of
+the host's stdin pipe and never writes to it, so end-of-file there means the engine is gone: the host
+exits at once, leaving what a killed host leaves, which the next run takes over by name. Set up once,
+when our package first runs inside the host (``concurrency.ensure_host_widened``).
 
-Set up once, when our package first runs inside the host (``concurrency.ensure_host_widened``).
-
-``say`` is the provider's one printer: every progress line (waits, retries, take-overs, the host
-itself) goes through it, and through the one redaction on its way out.
+``say`` is the provider's one printer: every progress line goes through it and the one redaction.
 """
 
 from __future__ import annotations

@@ -25,12 +25,8 @@ class Failure(NamedTuple):
     reason: str
 
 
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
-
-
 def contains_unknown(value: Any) -> bool:
-    if is_unknown(value):
+    if isinstance(value, Unknown):
         return True
     if isinstance(value, Mapping):
         return any(contains_unknown(v) for v in value.values())
@@ -48,7 +44,7 @@ def _split_unknowns(value: Any, path: Path, unknown_paths: list[Path]) -> Any:
     if isinstance(value, Mapping):
         kept: dict[str, Any] = {}
         for key, item in value.items():
-            if is_unknown(item) or (isinstance(item, list | tuple) and contains_unknown(item)):
+            if isinstance(item, Unknown) or (isinstance(item, list | tuple) and contains_unknown(item)):
                 unknown_paths.append((*path, key))
             else:
                 kept[key] = _split_unknowns(item, (*path, key), unknown_paths)
@@ -59,10 +55,7 @@ def _split_unknowns(value: Any, path: Path, unknown_paths: list[Path]) -> Any:
 def dotted(loc: Iterable[str | int]) -> str:
     parts: list[str] = []
     for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        else:
-            parts.append(f".{part}" if parts else str(part))
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}" if parts else str(part))
     return "".join(parts)
 
 
@@ -76,12 +69,10 @@ class CheckOutcome(NamedTuple):
 
 
 def check_inputs(model: type[ResourceArgs], news: Mapping[str, Any], ignored: Iterable[str] = ()) -> CheckOutcome:
-    """Validate engine inputs against an Args model.
-
-    Returns canonical inputs (defaults filled, floats turned into ints); during preview, unknown
-    values (and any field holding one) pass through untouched while the known ones are judged and
-    made canonical just the same. ``ignored`` names keys the program sends that are not inputs (output placeholders).
-    """
+    """Validate engine inputs against an Args model; canonical inputs (defaults filled, floats turned
+    into ints). During preview, unknown values (and any field holding one) pass through untouched while
+    the known ones are judged and made canonical just the same. ``ignored``: keys the program sends that
+    are not inputs (output placeholders)."""
     specs = model.field_specs()
     ignored_keys = {PROVIDER_KEY, *ignored}
     props = {k: v for k, v in news.items() if k not in ignored_keys or k in specs}
@@ -91,17 +82,13 @@ def check_inputs(model: type[ResourceArgs], news: Mapping[str, Any], ignored: It
     failures = [Failure(dotted(loc), reason) for loc, reason in problems if not _under(loc, unknown_paths)]
     if validated is not None:
         failures.extend(Failure(path, reason) for path, reason in validated.cross_field_problems())
-    if failures:
-        return CheckOutcome(dict(props), failures)
-    if unknown_paths:
+    if unknown_paths and not failures:
         # Known inputs get their defaults and canonical form even while others are unknown, so a
         # preview shows exactly what changes and never a kept input as removed.
         pending = {path[0] for path in unknown_paths}
         canonical = model.canonical_known(known)
         return CheckOutcome({**canonical, **{k: props[k] for k in pending if k in props}}, failures)
-    if validated is None:
-        return CheckOutcome(dict(props), failures)
-    return CheckOutcome(validated.to_dict(), failures)
+    return CheckOutcome(dict(props) if failures or validated is None else validated.to_dict(), failures)
 
 
 def normalize(value: Any) -> Any:
@@ -124,18 +111,11 @@ class InputDiff(NamedTuple):
 
 
 def diff_inputs(
-    model: type[ResourceArgs],
-    olds: Mapping[str, Any],
-    news: Mapping[str, Any],
-    identity_fields: Iterable[str] = (),
+    model: type[ResourceArgs], olds: Mapping[str, Any], news: Mapping[str, Any], identity_fields: Iterable[str] = ()
 ) -> InputDiff:
-    """Field-by-field diff of prior outputs against new checked inputs.
-
-    An unknown new value counts as changed (and as a replace on a ForceNew field). A
-    ServerDefault field left unset keeps whatever the platform chose. A replace that keeps the
-    object's unique identity (its name) must delete first, or the new object would collide with
-    the old one.
-    """
+    """Field-by-field diff of prior outputs against new checked inputs. An unknown new value counts as
+    changed; a ServerDefault field left unset keeps what the platform chose. A replace that keeps the
+    object's unique identity (its name) must delete first, or the new object would collide with the old."""
     changed: list[str] = []
     specs = model.field_specs()
     for name, field in specs.items():
@@ -144,14 +124,9 @@ def diff_inputs(
         old = olds.get(name, default)
         # State never holds an Unknown, so equal values mean known and unchanged: the common case
         # of a no-change preview skips the deeper checks below.
-        if new == old:
+        if new == old or (new is None and has_marker(field, ServerDefault)):
             continue
-        if contains_unknown(new):
-            changed.append(name)
-            continue
-        if has_marker(field, ServerDefault) and new is None:
-            continue
-        if normalize(old) != normalize(new):
+        if contains_unknown(new) or normalize(old) != normalize(new):
             changed.append(name)
     replaces = tuple(n for n in changed if has_marker(specs[n], ForceNew))
     identity = tuple(identity_fields)

@@ -1,9 +1,6 @@
-"""The cap on remote operations (create, read, update, delete) that run at once in this process.
-
-A platform's rate limits may call for less than the engine's parallelism: ``MLP_MAX_CONCURRENCY``
-in the environment, or the stack config ``mlPlatforms:maxConcurrency`` (read at configure time),
-default ``DEFAULT_MAX_CONCURRENCY``.
-"""
+"""The cap on remote operations that run at once in this process: a platform's rate limits may call for
+less than the engine's parallelism (``MLP_MAX_CONCURRENCY`` or, at configure time, the stack config's
+``mlPlatforms:maxConcurrency``)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""The base provider: check, diff, create, read, update, delete and configure for every resource.
-
-A resource supplies its Args and Outputs models, its client and its declared lifecycle
-(``core.lifecycle.Lifecycle``); everything the engine asks of a dynamic provider is implemented
-here once, from the field markers, each step handed a ``Step`` (client, operation, deadline).
-Provider instances carry no pickled state: settings and clients live only in the provider
-process, set by ``configure`` and built lazily.
+"""The base provider: the engine's methods (check, diff, create, read, update, delete, configure),
+written once from the field markers for every resource. Instances carry no pickled state: settings
+and clients live only in the provider process, set by ``configure`` and built lazily.
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ from typing_extensions import TypeVar
 
 from . import concurrency
 from .config import Settings
-from .errors import Operation, ProviderError, WaitTimeoutError
+from .errors import Operation, ProviderError
 from .fields import Secret, ServerDefault, WriteOnly, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
 from .lifecycle import Lifecycle
@@ -31,6 +27,7 @@ from .resource import OutputsModel, ResourceArgs
 from .retry import operation_deadline
 from .schema import fields_with
 from .step import Step
+from .turns import holding
 from .waiter import Deadline
 
 ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
@@ -47,31 +44,15 @@ Observed = dict[str, Any]
 """What the platform reports about an object, keyed by Args and Outputs field names."""
 
 
-@contextlib.contextmanager
-def slot_within(step: Step[Any]) -> Iterator[None]:
+def slot_within(step: Step[Any]) -> contextlib.AbstractContextManager[None]:
     """A slot under the concurrency cap, waited for no longer than the step's deadline."""
-    slot = concurrency.operation_slot()
-    if not slot.acquire(blocking=False):
-        step.say(f"waiting for a free slot under the concurrency cap ({concurrency.CONFIG_KEY})")
-        if not slot.acquire(timeout=max(0.0, step.deadline.remaining())):
-            raise WaitTimeoutError(
-                f"timed out after {step.deadline.seconds:g}s waiting for a free slot under the concurrency cap "
-                f"({concurrency.CONFIG_KEY})",
-                step.operation,
-            )
-    try:
-        yield
-    finally:
-        slot.release()
+    waiting_for = f"a free slot under the concurrency cap ({concurrency.CONFIG_KEY})"
+    return holding(concurrency.operation_slot(), step.deadline, step.operation, waiting_for)
 
 
 class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, Generic[ArgsT, ClientT, WireT]):
-    """A type's provider: its Args and Outputs models, its client, and its declared ``Lifecycle``.
-
-    The engine methods are written here once. The four steps default to the declared lifecycle
-    (create or take over, then settle; read; converge then settle; delete and wait); a type overrides
-    one only where its platform works differently.
-    """
+    """A type's provider: its Args and Outputs models, its client, and its declared ``Lifecycle``, which
+    the four steps follow; a type overrides a step only where its platform works differently."""
 
     args_model: ClassVar[type[ResourceArgs]]
     outputs_model: ClassVar[type[OutputsModel]]
@@ -148,8 +129,7 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
             with _CLIENT_LOCK:
                 cached = self.__dict__.get("_client")
                 if cached is None:
-                    settings = self.__dict__.get("_settings") or Settings()
-                    cached = self.build_client(settings)
+                    cached = self.build_client(self.__dict__.get("_settings") or Settings())
                     self.__dict__["_client"] = cached
         return cached
 
@@ -169,12 +149,8 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
 
     @scrubbed_exceptions()
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        result = diff_inputs(self.args_model, olds, news, self.identity_fields)
-        return dyn.DiffResult(
-            changes=bool(result.changed),
-            replaces=list(result.replaces),
-            delete_before_replace=result.delete_before_replace,
-        )
+        changed, replaces, delete_first = diff_inputs(self.args_model, olds, news, self.identity_fields)
+        return dyn.DiffResult(changes=bool(changed), replaces=list(replaces), delete_before_replace=delete_first)
 
     @scrubbed_exceptions()
     def create(self, props: dict[str, Any], timeout: float | None = None) -> dyn.CreateResult:
@@ -225,12 +201,7 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
 
     @contextlib.contextmanager
     def step(
-        self,
-        action: str,
-        ident: str,
-        values: Mapping[str, Any],
-        owner: str | None = None,
-        timeout: float | None = None,
+        self, action: str, ident: str, values: Mapping[str, Any], owner: str | None = None, timeout: float | None = None
     ) -> Iterator[Step[ClientT]]:
         """One remote step: its turn where the type queues (``turn``), a slot under the concurrency cap,
         its deadline (also the thread's, for the transport), and the context every hook is handed."""
@@ -278,10 +249,5 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
         inputs), every Outputs field, and the bookkeeping, whether the step was create, read or update."""
         outs: dict[str, Any] = {META_KEY: {"server_defaults_set": sorted(defaults_set)}}
         for name, field in self.args_model.field_specs().items():
-            if has_marker(field, WriteOnly) or name not in observed:
-                outs[name] = inputs.get(name)
-            else:
-                outs[name] = observed[name]
-        for name in self.outputs_model.field_specs():
-            outs[name] = observed.get(name)
-        return outs
+            outs[name] = inputs.get(name) if has_marker(field, WriteOnly) or name not in observed else observed[name]
+        return outs | {name: observed.get(name) for name in self.outputs_model.field_specs()}

@@ -1,14 +1,11 @@
 """One redaction path for every message that leaves the provider.
 
-A process-wide set of values never to print: each platform's credentials (remembered when its
-settings are read and when its client is built) and the values of ``Secret`` inputs (remembered by
-the base provider). ``scrub`` replaces each of them, and the forms they take when a library quotes
-them (Python's repr, JSON, URL quoting, surrounding whitespace stripped), with ``[redacted]``.
-
-Everything that can print goes through it: the one progress printer (``host.say``), every
-``ProviderError`` message, answers that failed validation, reprs, and (``scrubbed_exceptions``)
-whatever exception leaves an engine method. Text that is cut short is scrubbed first
-(``clip``), so a secret cut in half by the cut cannot leak.
+A process-wide set of values never to print: platforms' credentials (remembered when settings are
+read and clients built) and ``Secret`` inputs (remembered by the base provider). ``scrub`` replaces
+each, in every form a library quotes it in, with ``[redacted]``. Everything that can print goes
+through it: ``host.say``, ``ProviderError`` messages, answers that failed validation, reprs, and
+(``scrubbed_exceptions``) whatever exception leaves an engine method. ``clip`` scrubs before it
+cuts, so a secret cut in half cannot leak.
 
 Values shorter than ``MIN_SECRET_CHARS`` are not remembered: replacing every "true" or "1234" in
 messages would garble them, and real credentials are far longer.
@@ -81,10 +78,13 @@ def remember_all(values: Iterable[Any]) -> None:
         if not fresh:
             return
         _remembered.update(fresh)
-        forms = set(_forms)
-        for value in fresh:
-            forms.update(forms_of(value))
-        _forms = tuple(sorted(forms, key=lambda form: (-len(form), form)))
+        _forms = _longest_first(_forms, fresh)
+
+
+def _longest_first(forms: Iterable[str], values: Iterable[str]) -> tuple[str, ...]:
+    """``forms`` and every form of ``values``, longest first, so no part of a form is replaced before it."""
+    combined = {*forms, *(form for value in values for form in forms_of(value))}
+    return tuple(sorted(combined, key=lambda form: (-len(form), form)))
 
 
 def is_remembered(value: str) -> bool:
@@ -95,14 +95,8 @@ def scrub(text: str, extra: Iterable[str] = ()) -> str:
     """``text`` with every remembered value (and each of ``extra``) replaced by ``[redacted]``."""
     if not text:
         return text
-    forms: Iterable[str] = _forms
     more = [value for value in extra if value and len(value.strip()) >= MIN_SECRET_CHARS]
-    if more:
-        combined = set(_forms)
-        for value in more:
-            combined.update(forms_of(value))
-        forms = sorted(combined, key=lambda form: (-len(form), form))
-    for form in forms:
+    for form in _longest_first(_forms, more) if more else _forms:
         if form in text:
             text = text.replace(form, REDACTED)
     return text
@@ -160,12 +154,8 @@ def scrubbed(exc: BaseException) -> BaseException:
 
 @contextlib.contextmanager
 def scrubbed_exceptions() -> Iterator[None]:
-    """Any exception leaving the block leaves without a remembered value in its message or chain.
-
-    Wrap each engine method in it (``with scrubbed_exceptions(): ...``, or as a decorator:
-    ``@scrubbed_exceptions()``): the dynamic-provider host prints an escaping exception's
-    traceback, chained exceptions included, on the stderr the engine shows.
-    """
+    """Any exception leaving the block (or decorated engine method) leaves without a remembered value in
+    its message or chain: the dynamic-provider host prints its traceback on the stderr the engine shows."""
     try:
         yield
     except Exception as exc:

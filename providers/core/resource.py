@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, cast
 
 import pulumi
 import pulumi.dynamic
@@ -16,17 +16,12 @@ def own_annotations(cls: type) -> dict[str, Any]:
     """The class's own annotations dict (never a base class's, which a class without any would show)."""
     if "__annotations__" not in vars(cls):
         cls.__annotations__ = {}
-    annotations: dict[str, Any] = vars(cls)["__annotations__"]
-    return annotations
+    return cast(dict[str, Any], vars(cls)["__annotations__"])
 
 
 class ResourceArgs(Model):
-    """Base of every resource's Args: strict about what users send.
-
-    In a program, any field may hold another resource's Output, so constructing Args does not
-    validate; the provider's ``check`` validates every value once it is known, and names the
-    field that is wrong.
-    """
+    """Base of every resource's Args: strict about what users send. Any field may hold another
+    resource's Output, so constructing Args does not validate; ``check`` does once values are known."""
 
     def __init_subclass__(
         cls, timeout: float | None = None, waits_for: str = "", adoptable: str | None = None, **kwargs: Any
@@ -102,16 +97,9 @@ class PlatformResource(pulumi.dynamic.Resource, Generic[ArgsT]):
                     own.setdefault(name, pulumi.Output[Any])
 
     def __init__(
-        self,
-        resource_name: str,
-        args: ArgsT | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **inputs: Any,
+        self, resource_name: str, args: ArgsT | None = None, opts: pulumi.ResourceOptions | None = None, **inputs: Any
     ) -> None:
-        if args is None:
-            args = self.args_type(**inputs)  # type: ignore[assignment]
-        assert args is not None
-        props = args.to_props()
+        props = (args if args is not None else self.args_type(**inputs)).to_props()
         # Every output key must be present in props, or the SDK drops it from the resource object.
         for name in (*self.args_type.field_specs(), *self.outputs_type.field_specs()):
             props.setdefault(name, None)

@@ -23,15 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from .errors import (
-    ApiError,
-    Operation,
-    OutcomeUnknownError,
-    ProviderError,
-    RateLimitError,
-    ServerError,
-    TransportError,
-)
+from .errors import ApiError, Operation, OutcomeUnknownError, ProviderError, RateLimitError, ServerError, TransportError
 from .waiter import Deadline, progress
 
 R = TypeVar("R")
@@ -47,11 +39,8 @@ _local = threading.local()
 
 @contextmanager
 def operation_deadline(deadline: Deadline) -> Iterator[Deadline]:
-    """Every platform call made by this thread inside the block gives up at ``deadline``.
-
-    The dynamic-provider host runs each engine call on one worker thread, so a thread-local is
-    exactly the scope of one resource step.
-    """
+    """Every platform call made by this thread inside the block gives up at ``deadline`` (the host runs
+    each engine call on one worker thread, so a thread-local is exactly one resource step's scope)."""
     previous = getattr(_local, "deadline", None)
     _local.deadline = deadline
     try:
@@ -88,10 +77,6 @@ def _wait_for(error: BaseException, attempt: int, rng: Callable[[], float]) -> f
     return backoff(attempt, rng)
 
 
-def _short(error: BaseException) -> str:
-    return error.cause if isinstance(error, ProviderError) else str(error)
-
-
 class RetryLoop:
     """State of one retried call: attempts, start time, deadline; shared by the writers that resend."""
 
@@ -114,12 +99,12 @@ class RetryLoop:
     def pause_or_give_up(self, error: BaseException, what: str | None = None) -> None:
         """Sleep before the next attempt, or re-raise ``error`` with the attempts and time spent."""
         wait = _wait_for(error, self.attempts - 1, self.rng)
-        remaining = self.deadline.expires_at - self.clock()
-        if wait >= remaining:
+        if wait >= self.deadline.remaining(self.clock):
             raise self.exhausted(error) from None
         op = self.operation or getattr(error, "operation", None)
         label = op.describe() if op else "request"
-        progress(f"{label}: {what or _short(error)}; attempt {self.attempts} failed, retrying in {wait:.1f}s")
+        what = what or (error.cause if isinstance(error, ProviderError) else str(error))
+        progress(f"{label}: {what}; attempt {self.attempts} failed, retrying in {wait:.1f}s")
         self.sleep(wait)
 
     def exhausted(self, error: BaseException) -> BaseException:
@@ -152,9 +137,6 @@ def call_with_retries(
     deadline: Deadline | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> R:
-    """Run ``call`` until it succeeds, fails for good, or the deadline would pass.
-
-    A non-idempotent call whose answer was lost raises ``OutcomeUnknownError``: the caller looks at
-    the platform before sending it again (see ``lifecycle.write_once``).
-    """
+    """Run ``call`` until it succeeds, fails for good, or the deadline would pass. A non-idempotent call
+    whose answer was lost raises ``OutcomeUnknownError``: look before resending (``lifecycle.write_once``)."""
     return RetryLoop(operation, deadline, sleep).run(call, idempotent)

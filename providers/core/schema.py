@@ -1,14 +1,10 @@
-"""Declarative models for resource inputs and outputs, and the validation behind ``check``.
-
-Fields are class annotations with ``Field(...)`` defaults (see ``fields``). Validation is strict
-about what users send and forgiving only where the engine or Terraform's conversions make it
-expected: numbers arrive as floats, so an integral float is an int; a number or boolean written
-as text ("42", "true", as `Config.get` returns them) is that value; ``None`` means "not set"
-(Pulumi drops None inputs).
-Messages name the expectation, never the offending value, so secrets stay out of them.
-
-Kept free of any validation library on purpose: a program and a preview load only this, and
-every millisecond of import is paid twice per `pulumi preview` (program and provider process).
+"""Declarative models for resource inputs and outputs (annotations with ``Field(...)`` defaults), and
+the validation behind ``check``: strict about what users send, forgiving only where the engine or
+Terraform's conversions make it expected (numbers arrive as floats, so an integral float is an int; a
+number or boolean written as text, as `Config.get` returns them, is that value; ``None`` means "not
+set": Pulumi drops None inputs). Messages name the expectation, never the offending value, so secrets
+stay out of them. No validation library on purpose: a program and a preview load only this, and every
+millisecond of import is paid twice per `pulumi preview` (program and provider process).
 """
 
 from __future__ import annotations
@@ -146,7 +142,10 @@ def _parse_model(model: type[Model], value: Any, loc: Loc, problems: list[Proble
                 problems.append(((*loc, name), "required input is missing"))
             continue
         ok, result = _parse_value(spec.annotation, raw, (*loc, name), problems)
-        if ok and _meets_constraints(spec, result, (*loc, name), problems):
+        reason = _constraint_problem(spec, result) if ok else None
+        if reason:
+            problems.append(((*loc, name), reason))
+        elif ok:
             parsed[name] = result
     if len(problems) > before:
         return None
@@ -177,7 +176,8 @@ def _parse_value(tp: Any, value: Any, loc: Loc, problems: list[Problem]) -> tupl
     if tp is str:
         return (True, value) if isinstance(value, str) else _fail(problems, loc, "Input should be a valid string")
     if tp is bool:
-        return _parse_bool(value, loc, problems)
+        value = value == "true" if value in ("true", "false") else value
+        return (True, value) if isinstance(value, bool) else _fail(problems, loc, "Input should be a valid boolean")
     if tp is int:
         return _parse_int(_number_from_text(value), loc, problems)
     if tp is float:
@@ -228,14 +228,6 @@ def _number_from_text(value: Any) -> Any:
     return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
 
 
-def _parse_bool(value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
-    if isinstance(value, bool):
-        return True, value
-    if value in ("true", "false"):
-        return True, value == "true"
-    return _fail(problems, loc, "Input should be a valid boolean")
-
-
 def _parse_int(value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
     if isinstance(value, bool):
         return _fail(problems, loc, "Input should be a valid integer")
@@ -269,15 +261,6 @@ def _parse_dict(args: tuple[Any, ...], value: Any, loc: Loc, problems: list[Prob
             continue
         parsed[key] = _parse_value(value_type, item, (*loc, key), problems)[1]
     return (True, parsed) if len(problems) == before else (False, None)
-
-
-def _meets_constraints(spec: FieldSpec, value: Any, loc: Loc, problems: list[Problem]) -> bool:
-    if value is None:
-        return True
-    reason: str | None = _constraint_problem(spec, value)
-    if reason:
-        problems.append((loc, reason))
-    return reason is None
 
 
 def _constraint_problem(spec: FieldSpec, value: Any) -> str | None:

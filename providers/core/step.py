@@ -1,9 +1,5 @@
-"""One engine call's context, handed to every hook: the client, what is being done, the deadline.
-
-The deadline is also installed as the thread's deadline for the call (``retry.operation_deadline``):
-that is only the transport's view of it, so a client deep below a hook needs no extra parameter.
-Hooks read it from here.
-"""
+"""One engine call's context, handed to every hook: the client, what is being done, the deadline
+(hooks read it here; the thread's, ``retry.operation_deadline``, is only the transport's view of it)."""
 
 from __future__ import annotations
 

@@ -70,10 +70,8 @@ def progress(message: str) -> None:
 
 
 class WaitFor(Generic[T]):
-    """Poll ``fetch`` until ``done`` holds; ``failure`` returns a reason when the object failed.
-
-    ``fetch`` returns None when the object is gone, which is what a delete waits for.
-    """
+    """Poll ``fetch`` (None when the object is gone, as a delete waits for) until ``done`` holds;
+    ``failure`` returns a reason when the object failed."""
 
     def __init__(
         self,
