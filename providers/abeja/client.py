@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
 
 from ..core import ConfigError, Operation, Settings
 from ..core.config import check_endpoint, describe_setting, endpoint
-from ..core.error_bodies import MAX_CAUSE_CHARS, error_cause, parse_answer
+from ..core.error_bodies import MAX_CAUSE_CHARS, error_cause, pages, parse_answer
 from ..core.redaction import clip, remember_all
 from ..core.transport import HttpTransport, join_path
 from .models import ChannelWire, DeploymentWire, RunsPageWire, RunWire, TriggerWire, VersionWire
 
 PLATFORM = "ABEJA"
 DEFAULT_API_URL = "https://api.abeja.io"
-MAX_PAGES = 1000
 
 API_TOKEN_CONFIG = "abeja:apiToken"
 USER_ID_CONFIG = "abeja:userId"
@@ -38,14 +38,16 @@ CONFIG_DOCS = (
     (ORGANIZATION_CONFIG, (ORGANIZATION_ENV,), "Organization used when a resource does not name one."),
 )
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class AbejaConnection:
     """Where and how to reach the platform; ``authorization`` is the whole header value."""
 
     api_url: str
-    authorization: str
-    secrets: tuple[str, ...]
+    authorization: str = field(repr=False)  # the credential: never in tracebacks and logs
+    secrets: tuple[str, ...] = field(repr=False)
     organization_id: str | None = None
 
     @classmethod
@@ -54,8 +56,8 @@ class AbejaConnection:
         config before the environment, so a stack never silently uses the shell's account; and
         credentials from the stack config never go to an API URL from the environment."""
         organization = settings.get(ORGANIZATION_CONFIG, (ORGANIZATION_ENV,))
-        for from_config, read in ((True, _from_config), (False, _from_environment)):
-            source = read(settings)
+        for from_config in (True, False):
+            source = _credentials(settings, from_config)
             if source is not None:
                 header, secrets = source
                 url = endpoint(settings, PLATFORM, API_URL_CONFIG, (API_URL_ENV,), from_config) or DEFAULT_API_URL
@@ -66,37 +68,23 @@ class AbejaConnection:
             "(or set abeja:userId and abeja:personalAccessToken), or set PLATFORM_AUTH_TOKEN"
         )
 
-    def __repr__(self) -> str:
-        # The dataclass repr would print the credential into tracebacks and logs.
-        return f"AbejaConnection(api_url={self.api_url!r}, organization_id={self.organization_id!r})"
 
+def _credentials(settings: Settings, from_config: bool) -> tuple[str, tuple[str, ...]] | None:
+    """(the Authorization header, its secrets) from the stack config alone, or from the environment alone."""
 
-def _bearer(token: str) -> tuple[str, tuple[str, ...]]:
-    return f"Bearer {token}", (token,)
+    def where(key: str, env: str) -> tuple[str, tuple[str, ...]]:
+        return (key, ()) if from_config else ("", (env,))
 
-
-def _basic(user_id: str, access_token: str) -> tuple[str, tuple[str, ...]]:
+    token = settings.credential(*where(API_TOKEN_CONFIG, API_TOKEN_ENV), PLATFORM)
+    if token:
+        return f"Bearer {token}", (token,)
+    user_id = settings.get(*where(USER_ID_CONFIG, USER_ID_ENV))  # not secret: stripped, not hidden
+    access_token = settings.credential(*where(ACCESS_TOKEN_CONFIG, ACCESS_TOKEN_ENV), PLATFORM)
+    if not (user_id and access_token):
+        return None
     user = user_id if user_id.startswith("user-") else f"user-{user_id}"
     encoded = base64.b64encode(f"{user}:{access_token}".encode()).decode()
     return f"Basic {encoded}", (access_token, encoded)
-
-
-def _from_config(settings: Settings) -> tuple[str, tuple[str, ...]] | None:
-    token = settings.credential(API_TOKEN_CONFIG, (), PLATFORM)
-    if token:
-        return _bearer(token)
-    user_id = settings.get(USER_ID_CONFIG)  # not secret: stripped, not hidden
-    access_token = settings.credential(ACCESS_TOKEN_CONFIG, (), PLATFORM)
-    return _basic(user_id, access_token) if user_id and access_token else None
-
-
-def _from_environment(settings: Settings) -> tuple[str, tuple[str, ...]] | None:
-    token = settings.credential(None, (API_TOKEN_ENV,), PLATFORM)
-    if token:
-        return _bearer(token)
-    user_id = settings.get("", (USER_ID_ENV,))
-    access_token = settings.credential(None, (ACCESS_TOKEN_ENV,), PLATFORM)
-    return _basic(user_id, access_token) if user_id and access_token else None
 
 
 def _header_settings(connection: AbejaConnection) -> str:
@@ -107,6 +95,7 @@ def _header_settings(connection: AbejaConnection) -> str:
 
 
 def _abeja_wording(body: Mapping[str, Any]) -> str | None:
+    """`error: error_description`, plus the per-field `error_detail` when the platform sends one."""
     parts = [str(part) for part in (body.get("error"), body.get("error_description")) if part]
     cause = ": ".join(parts) or clip(str(body), MAX_CAUSE_CHARS)
     detail = body.get("error_detail")
@@ -115,9 +104,7 @@ def _abeja_wording(body: Mapping[str, Any]) -> str | None:
     return cause
 
 
-def abeja_error_cause(response: Any) -> str:
-    """`error: error_description`, plus the per-field `error_detail` when the platform sends one."""
-    return error_cause(response, _abeja_wording)
+abeja_error_cause = partial(error_cause, wording=_abeja_wording)
 
 
 class AbejaClient:
@@ -149,17 +136,20 @@ class AbejaClient:
     def _op(self, action: str, resource: str, ident: str) -> Operation:
         return Operation(action, PLATFORM, resource, ident)
 
+    def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **send: Any) -> T:
+        return parse_answer(parse, self.transport.request(op, method, url, **send), op)
+
     # ---- what a trigger points at --------------------------------------------------------------
 
     def get_deployment(self, organization_id: str, deployment_id: str) -> DeploymentWire:
         op = self._op("reading", "Deployment", deployment_id)
-        answer = self.transport.request(op, "GET", self._url(organization_id, "deployments", deployment_id))
-        return parse_answer(DeploymentWire.model_validate, answer, op)
+        url = self._url(organization_id, "deployments", deployment_id)
+        return self._parsed(DeploymentWire.model_validate, op, "GET", url)
 
     def get_deployment_version(self, organization_id: str, deployment_id: str, version_id: str) -> VersionWire:
         op = self._op("reading", "Deployment version", version_id)
         url = self._url(organization_id, "deployments", deployment_id, "versions", version_id)
-        return parse_answer(VersionWire.model_validate, self.transport.request(op, "GET", url), op)
+        return self._parsed(VersionWire.model_validate, op, "GET", url)
 
     def get_channel(self, organization_id: str, channel_id: str) -> ChannelWire:
         op = self._op("reading", "Channel", channel_id)
@@ -168,43 +158,42 @@ class AbejaClient:
 
     # ---- triggers ------------------------------------------------------------------------------
 
+    def _triggers_url(self, organization_id: str, deployment_id: str, *segments: str) -> str:
+        return self._url(organization_id, "deployments", deployment_id, "triggers", *segments)
+
     def create_trigger(self, organization_id: str, deployment_id: str, body: Mapping[str, Any]) -> TriggerWire:
         """POST is not idempotent: a lost answer raises OutcomeUnknownError, never a blind resend."""
         op = self._op("creating", "Trigger", f"deployment {deployment_id}")
-        url = self._url(organization_id, "deployments", deployment_id, "triggers")
-        return parse_answer(TriggerWire.model_validate, self.transport.request(op, "POST", url, body=dict(body)), op)
+        url = self._triggers_url(organization_id, deployment_id)
+        return self._parsed(TriggerWire.model_validate, op, "POST", url, body=dict(body))
 
     def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerWire:
         op = self._op("reading", "Trigger", trigger_id)
-        url = self._url(organization_id, "deployments", deployment_id, "triggers", trigger_id)
-        return parse_answer(TriggerWire.model_validate, self.transport.request(op, "GET", url), op)
+        url = self._triggers_url(organization_id, deployment_id, trigger_id)
+        return self._parsed(TriggerWire.model_validate, op, "GET", url)
 
     def iter_triggers(self, organization_id: str, deployment_id: str) -> Iterator[TriggerWire]:
         """Every trigger of a deployment (the platform answers them all at once)."""
         op = self._op("listing", "Trigger", f"deployment {deployment_id}")
-        answer = self.transport.request(op, "GET", self._url(organization_id, "deployments", deployment_id, "triggers"))
+        answer = self.transport.request(op, "GET", self._triggers_url(organization_id, deployment_id))
         for item in answer.get("entries", []):
             yield parse_answer(TriggerWire.model_validate, item, op)
 
     def delete_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> None:
         op = self._op("deleting", "Trigger", trigger_id)
-        url = self._url(organization_id, "deployments", deployment_id, "triggers", trigger_id)
-        self.transport.request(op, "DELETE", url)
+        self.transport.request(op, "DELETE", self._triggers_url(organization_id, deployment_id, trigger_id))
 
     def iter_trigger_runs(
         self, organization_id: str, deployment_id: str, trigger_id: str, *, scan_forward: bool = False
     ) -> Iterator[RunWire]:
         """The trigger's runs, newest first unless ``scan_forward``, across every page."""
         op = self._op("listing runs of", "Trigger", trigger_id)
-        url = self._url(organization_id, "deployments", deployment_id, "triggers", trigger_id, "runs")
-        token: str | None = None
-        for _ in range(MAX_PAGES):
+        url = self._triggers_url(organization_id, deployment_id, trigger_id, "runs")
+
+        def fetch(token: str | None) -> tuple[list[RunWire], str | None]:
             # Lowercase: the platform parses it case-insensitively, and lowercase is what HTTP APIs expect.
-            query: dict[str, str] = {"scan_forward": "true" if scan_forward else "false"}
-            if token:
-                query["next_page_token"] = token
-            page = parse_answer(RunsPageWire.model_validate, self.transport.request(op, "GET", url, query=query), op)
-            yield from page.entries
-            token = page.next_page_token
-            if not token or not page.entries:
-                return
+            query = {"scan_forward": "true" if scan_forward else "false", "next_page_token": token}
+            page = self._parsed(RunsPageWire.model_validate, op, "GET", url, query=query)
+            return page.entries, page.next_page_token if page.entries else None
+
+        yield from pages(fetch)

@@ -1,22 +1,19 @@
 """Thin AppConfig client: boto3 behind the project's error tree, one method per operation.
 
-Clients are built lazily, one boto3 session and client per thread (the provider host runs its
-calls on worker threads; a boto3 session is not thread-safe, and neither can be pickled).
-
-Retries: reads and idempotent writes keep botocore's standard mode (3 attempts: 5xx, throttling,
-connection errors) and, around it, the project's deadline-bounded loop, so a longer outage is
-ridden out up to `timeout_seconds`. The writes that are not idempotent (StartDeployment,
-CreateHostedConfigurationVersion) go through a client with botocore's retries off and are sent
-once per call: a retry of a start that landed would start a second deployment. Callers send them
-through `write_once`, which looks at the platform after a lost answer.
+One boto3 session and client per thread, built lazily (a session is not thread-safe, nor picklable).
+Reads and idempotent writes keep botocore's standard retries (3 attempts) inside the project's
+deadline-bounded loop. The writes that are not idempotent (StartDeployment,
+CreateHostedConfigurationVersion) go through a client with botocore's retries off, sent once per call
+(a retry of a start that landed would start a second deployment); callers send them through
+`write_once`, which looks at the platform after a lost answer.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
@@ -30,9 +27,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     PartialCredentialsError,
     ProfileNotFound,
 )
-from botocore.exceptions import (
-    ConnectionError as BotoConnectionError,
-)
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.parsers import ResponseParserError  # type: ignore[import-untyped]
 
 from ..core import (
@@ -49,9 +44,8 @@ from ..core import (
     Settings,
     TransportError,
 )
-from ..core.config import check_endpoint
-from ..core.config import endpoint as config_endpoint
-from ..core.error_bodies import parse_answer
+from ..core.config import check_endpoint, endpoint
+from ..core.error_bodies import pages, parse_answer
 from ..core.redaction import clip, remember_all, scrub
 from ..core.retry import call_with_retries
 from .models import (
@@ -63,7 +57,6 @@ from .models import (
 )
 
 PLATFORM = "AppConfig"
-MAX_PAGES = 1000
 
 REGION_CONFIG = "aws:region"
 PROFILE_CONFIG = "aws:profile"
@@ -125,26 +118,27 @@ CODE_ERRORS: dict[str, type[ApiError]] = {
     "ServiceUnavailableException": ServerError,
 }
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class AppConfigConnection:
     """Where and as whom to reach AppConfig; None fields are left to boto3's own resolution.
 
-    ``own_endpoints_only``: the stack config names the credentials (keys or a profile) but no
-    endpoint, so boto3 must not take one from the environment (``AWS_ENDPOINT_URL_APPCONFIG``, as
-    the sandbox exports it) or the shared config file: the stack goes to AWS's own endpoint.
-    ``sts_endpoint``: where to ask STS who the caller is (None: the AppConfig endpoint override,
-    else boto3's resolution).
+    ``own_endpoints_only``: the stack config names the credentials (keys or a profile) but no endpoint,
+    so boto3 must not take one from the environment (as the sandbox exports it) or the shared config
+    file. ``sts_endpoint``: where to ask STS who the caller is (None: ``endpoint``, else boto3's choice).
     """
 
     region: str | None = None
     profile: str | None = None
     endpoint: str | None = None
-    access_key: str | None = None
-    secret_key: str | None = None
-    session_token: str | None = None
-    own_endpoints_only: bool = False
-    sts_endpoint: str | None = None
+    # Out of the repr, which would print the keys into tracebacks and logs.
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    session_token: str | None = field(default=None, repr=False)
+    own_endpoints_only: bool = field(default=False, repr=False)
+    sts_endpoint: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppConfigConnection:
@@ -165,26 +159,22 @@ class AppConfigConnection:
                 f"(`pulumi config set --secret {SECRET_KEY_CONFIG} ...`)"
             )
         from_config = settings.in_config(ACCESS_KEY_CONFIG, PROFILE_CONFIG)
-        endpoint = settings.get(ENDPOINT_CONFIG)
-        if endpoint is None:
-            endpoint = config_endpoint(settings, PLATFORM, ENDPOINT_CONFIG, ENDPOINT_ENV, from_config)
+        url = settings.get(ENDPOINT_CONFIG)
+        if url is None:
+            url = endpoint(settings, PLATFORM, ENDPOINT_CONFIG, ENDPOINT_ENV, from_config)
         # STS goes with the credentials too: the environment's STS endpoint only with its credentials.
         sts_from_env = None if from_config else settings.get("", (STS_ENDPOINT_ENV,))
-        check_endpoint(settings, PLATFORM, endpoint)
+        check_endpoint(settings, PLATFORM, url)
         return cls(
             region=settings.get(REGION_CONFIG, REGION_ENV),
             profile=profile,
-            endpoint=endpoint,
+            endpoint=url,
             access_key=access_key,
             secret_key=secret_key,
             session_token=token,
-            own_endpoints_only=from_config and endpoint is None,
+            own_endpoints_only=from_config and url is None,
             sts_endpoint=sts_from_env,
         )
-
-    def __repr__(self) -> str:
-        # The dataclass repr would print the keys into tracebacks and logs.
-        return f"AppConfigConnection(region={self.region!r}, profile={self.profile!r}, endpoint={self.endpoint!r})"
 
 
 def error_from_botocore(exc: Exception, operation: Operation) -> ProviderError:
@@ -229,6 +219,19 @@ def error_from_botocore(exc: Exception, operation: Operation) -> ProviderError:
     return TransportError(f"AppConfig did not answer: {exc}", operation, sent=True)
 
 
+def _translated(op: Operation, call: Callable[[], T]) -> T:
+    """``call()``, with botocore's failures raised as the project's errors."""
+    try:
+        return call()
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
+        raise error_from_botocore(exc, op) from None
+    except ValueError as exc:
+        if "header" not in str(exc).lower():
+            raise
+        # http.client refuses a header value (its message quotes it): a credential, never transient.
+        raise header_error() from None
+
+
 def _refused_header(exc: Exception) -> bool:
     """Whether http.client refused a header value (botocore wraps its ValueError, which quotes the value)."""
     cause = getattr(exc, "kwargs", {}).get("error")
@@ -247,13 +250,12 @@ def header_error() -> ConfigError:
 
 def _retry_after(headers: Mapping[str, Any]) -> float | None:
     lowered = {str(k).lower(): v for k, v in headers.items()}
-    try:
-        if lowered.get("retry-after") is not None:
-            return max(0.0, float(lowered["retry-after"]))
-        if lowered.get("x-amz-retry-after") is not None:
-            return max(0.0, float(lowered["x-amz-retry-after"]) / 1000.0)
-    except ValueError:
-        return None
+    for name, per_second in (("retry-after", 1.0), ("x-amz-retry-after", 1000.0)):
+        if lowered.get(name) is not None:
+            try:
+                return max(0.0, float(lowered[name]) / per_second)
+            except ValueError:
+                return None
     return None
 
 
@@ -264,6 +266,7 @@ class AppConfigClient:
         self.connection = connection
         remember_all((connection.access_key, connection.secret_key, connection.session_token))
         self._local = threading.local()
+        self._account_id: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppConfigClient:
@@ -294,83 +297,58 @@ class AppConfigClient:
                     "configuring AppConfig provider: no AWS region; run `pulumi config set aws:region <region>` "
                     "or set AWS_REGION"
                 )
-            config = Config(
-                retries={"mode": "standard", "total_max_attempts": 3 if retrying else 1},
-                connect_timeout=5,
-                read_timeout=30,
-                ignore_configured_endpoint_urls=self.connection.own_endpoints_only or None,
-            )
+            retries = {"mode": "standard", "total_max_attempts": 3 if retrying else 1}
+            config = self._config(retries=retries, read_timeout=30)
             client = session.client("appconfig", endpoint_url=self.connection.endpoint, config=config)
             setattr(self._local, attribute, client)
         return client
 
-    def _send(self, op: Operation, name: str, retrying: bool, params: Mapping[str, Any]) -> Any:
-        try:
-            return getattr(self._boto(retrying), name)(**{k: v for k, v in params.items() if v is not None})
-        except (ClientError, BotoCoreError, ResponseParserError) as exc:
-            raise error_from_botocore(exc, op) from None
-        except ValueError as exc:
-            if "header" not in str(exc).lower():
-                raise
-            # http.client refuses a header value (its message quotes it): a credential, never transient.
-            raise header_error() from None
+    def _config(self, **options: Any) -> Any:
+        return Config(
+            connect_timeout=5, ignore_configured_endpoint_urls=self.connection.own_endpoints_only or None, **options
+        )
+
+    def _send(self, op: Operation, name: str, *, retrying: bool = False, **params: Any) -> Any:
+        """One attempt, with botocore's own retries only when ``retrying``; None parameters are left out."""
+        sent = {k: v for k, v in params.items() if v is not None}
+        return _translated(op, lambda: getattr(self._boto(retrying), name)(**sent))
 
     def _call(self, op: Operation, name: str, **params: Any) -> Any:
         """An idempotent call, retried until the step's deadline."""
-        return call_with_retries(op, lambda: self._send(op, name, True, params), idempotent=True)
+        return call_with_retries(op, lambda: self._send(op, name, retrying=True, **params), idempotent=True)
+
+    def _parsed(self, parse: Callable[[Any], T], op: Operation, name: str, **params: Any) -> T:
+        return parse_answer(parse, self._call(op, name, **params), op)
 
     def _pages(self, op: Operation, name: str, **params: Any) -> Iterator[dict[str, Any]]:
-        token: str | None = None
-        for _ in range(MAX_PAGES):
+        def fetch(token: str | None) -> tuple[list[dict[str, Any]], str | None]:
             answer = self._call(op, name, NextToken=token, **params)
-            yield from answer.get("Items", [])
-            token = answer.get("NextToken")
-            if not token:
-                return
+            return answer.get("Items", []), answer.get("NextToken")
+
+        return pages(fetch)
 
     def _op(self, action: str, resource: str, ident: str) -> Operation:
         return Operation(action, PLATFORM, resource, ident)
 
     def get_account_id(self) -> str:
         """The caller's account (STS GetCallerIdentity), for ARNs AppConfig does not return; cached.
-
-        STS goes to ``AWS_ENDPOINT_URL_STS`` when the credentials come from the environment too, else
-        to the AppConfig endpoint override (an emulator such as the sandbox serves both), else
-        where boto3 sends it.
-        """
-        cached: str | None = self.__dict__.get("_account_id")
-        if cached is not None:
-            return cached
+        STS goes to ``sts_endpoint``, else to the AppConfig endpoint (an emulator such as the sandbox serves both)."""
         op = self._op("identifying", "caller", "sts")
 
         def ask() -> str:
-            try:
-                self._boto(True)  # builds (and checks) this thread's session
-                endpoint = self.connection.sts_endpoint or self.connection.endpoint
-                config = Config(
-                    retries={"mode": "standard"},
-                    connect_timeout=5,
-                    ignore_configured_endpoint_urls=self.connection.own_endpoints_only or None,
-                )
-                sts = self._local.session.client("sts", endpoint_url=endpoint, config=config)
-                return str(sts.get_caller_identity()["Account"])
-            except (ClientError, BotoCoreError, ResponseParserError) as exc:
-                raise error_from_botocore(exc, op) from None
-            except ValueError as exc:
-                if "header" not in str(exc).lower():
-                    raise
-                raise header_error() from None
+            self._boto(True)  # builds (and checks) this thread's session
+            url = self.connection.sts_endpoint or self.connection.endpoint
+            config = self._config(retries={"mode": "standard"})
+            sts = self._local.session.client("sts", endpoint_url=url, config=config)
+            return str(sts.get_caller_identity()["Account"])
 
-        account = call_with_retries(op, ask, idempotent=True)
-        self.__dict__["_account_id"] = account
-        return account
+        if self._account_id is None:
+            self._account_id = call_with_retries(op, lambda: _translated(op, ask), idempotent=True)
+        return self._account_id
 
     def get_local_key(self, resource: str) -> str:
-        """A name for ``resource`` that is unique within this process and costs no request.
-
-        For process-local bookkeeping only (turns, tokens this process set): an ARN would need the
-        account, which is a call to STS.
-        """
+        """A name for ``resource``, unique within this process, for process-local bookkeeping only (turns,
+        tokens this process set): it costs no request, where an ARN would need the account (a call to STS)."""
         region = self._boto(True).meta.region_name
         return f"{region}|{self.connection.profile}|{self.connection.endpoint}|{resource}"
 
@@ -402,29 +380,22 @@ class AppConfigClient:
         answer = self._send(
             op,
             "start_deployment",
-            False,
-            {
-                "ApplicationId": application_id,
-                "EnvironmentId": environment_id,
-                "DeploymentStrategyId": strategy_id,
-                "ConfigurationProfileId": profile_id,
-                "ConfigurationVersion": version,
-                "Description": description,
-                "KmsKeyIdentifier": kms_key_identifier,
-                "DynamicExtensionParameters": dict(dynamic_extension_parameters)
-                if dynamic_extension_parameters
-                else None,
-                "Tags": dict(tags) if tags else None,
-            },
+            ApplicationId=application_id,
+            EnvironmentId=environment_id,
+            DeploymentStrategyId=strategy_id,
+            ConfigurationProfileId=profile_id,
+            ConfigurationVersion=version,
+            Description=description,
+            KmsKeyIdentifier=kms_key_identifier,
+            DynamicExtensionParameters=dict(dynamic_extension_parameters or {}) or None,
+            Tags=dict(tags) if tags else None,
         )
         return parse_answer(Deployment.model_validate, answer, op)
 
     def get_deployment(self, application_id: str, environment_id: str, number: int) -> Deployment:
         op = self._op("reading", "Deployment", f"{application_id}/{environment_id}/{number}")
-        answer = self._call(
-            op, "get_deployment", ApplicationId=application_id, EnvironmentId=environment_id, DeploymentNumber=number
-        )
-        return parse_answer(Deployment.model_validate, answer, op)
+        key = {"ApplicationId": application_id, "EnvironmentId": environment_id, "DeploymentNumber": number}
+        return self._parsed(Deployment.model_validate, op, "get_deployment", **key)
 
     def iter_deployments(self, application_id: str, environment_id: str) -> Iterator[DeploymentSummary]:
         """The environment's deployments, newest first."""
@@ -438,15 +409,9 @@ class AppConfigClient:
         """StopDeployment: AppConfig rolls a DEPLOYING deployment back (it has no delete); with
         ``allow_revert`` also one BAKING or VALIDATING, and reverts a COMPLETE one."""
         op = self._op("stopping", "Deployment", f"{application_id}/{environment_id}/{number}")
-        answer = self._call(
-            op,
-            "stop_deployment",
-            ApplicationId=application_id,
-            EnvironmentId=environment_id,
-            DeploymentNumber=number,
-            AllowRevert=True if allow_revert else None,
-        )
-        return parse_answer(Deployment.model_validate, answer, op)
+        key = {"ApplicationId": application_id, "EnvironmentId": environment_id, "DeploymentNumber": number}
+        revert = True if allow_revert else None
+        return self._parsed(Deployment.model_validate, op, "stop_deployment", **key, AllowRevert=revert)
 
     def get_environment(self, application_id: str, environment_id: str) -> Environment:
         op = self._op("reading", "Environment", f"{application_id}/{environment_id}")
@@ -470,15 +435,12 @@ class AppConfigClient:
         answer = self._send(
             op,
             "create_hosted_configuration_version",
-            False,
-            {
-                "ApplicationId": application_id,
-                "ConfigurationProfileId": profile_id,
-                "Content": content,
-                "ContentType": content_type,
-                "Description": description,
-                "VersionLabel": version_label,
-            },
+            ApplicationId=application_id,
+            ConfigurationProfileId=profile_id,
+            Content=content,
+            ContentType=content_type,
+            Description=description,
+            VersionLabel=version_label,
         )
         return int(answer["VersionNumber"])
 
@@ -486,35 +448,22 @@ class AppConfigClient:
         self, application_id: str, profile_id: str, number: int
     ) -> HostedConfigurationVersion:
         op = self._op("reading", "HostedConfigurationVersion", f"{application_id}/{profile_id}/{number}")
-        answer = self._call(
-            op,
-            "get_hosted_configuration_version",
-            ApplicationId=application_id,
-            ConfigurationProfileId=profile_id,
-            VersionNumber=number,
-        )
-        return parse_answer(HostedConfigurationVersion.from_answer, answer, op)
+        key = {"ApplicationId": application_id, "ConfigurationProfileId": profile_id, "VersionNumber": number}
+        return self._parsed(HostedConfigurationVersion.from_answer, op, "get_hosted_configuration_version", **key)
 
     def iter_hosted_configuration_versions(
         self, application_id: str, profile_id: str
     ) -> Iterator[HostedConfigurationVersionSummary]:
         """The profile's hosted versions, newest first."""
         op = self._op("listing", "HostedConfigurationVersion", f"{application_id}/{profile_id}")
-        pages = self._pages(
-            op, "list_hosted_configuration_versions", ApplicationId=application_id, ConfigurationProfileId=profile_id
-        )
-        for item in pages:
+        key = {"ApplicationId": application_id, "ConfigurationProfileId": profile_id}
+        for item in self._pages(op, "list_hosted_configuration_versions", **key):
             yield parse_answer(HostedConfigurationVersionSummary.model_validate, item, op)
 
     def delete_hosted_configuration_version(self, application_id: str, profile_id: str, number: int) -> None:
         op = self._op("deleting", "HostedConfigurationVersion", f"{application_id}/{profile_id}/{number}")
-        self._call(
-            op,
-            "delete_hosted_configuration_version",
-            ApplicationId=application_id,
-            ConfigurationProfileId=profile_id,
-            VersionNumber=number,
-        )
+        key = {"ApplicationId": application_id, "ConfigurationProfileId": profile_id, "VersionNumber": number}
+        self._call(op, "delete_hosted_configuration_version", **key)
 
     # ---- tags --------------------------------------------------------------------------------------
 

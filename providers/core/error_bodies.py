@@ -1,18 +1,15 @@
-"""Reading what a platform answered: an error body's cause, and answers that fail validation.
+"""Reading what a platform answered: an error body's cause, answers that fail validation, pages.
 
-Error bodies: most APIs send a JSON object; a proxy sends an HTML page, some send a bare list or
-nothing. ``error_cause`` handles all of that once; each client passes only its platform's wording
-(which fields of the object make the message). Every cause is redacted before it is cut short
-(``redaction.clip``), so a credential or secret input cut in half by the cut cannot leak.
-
-Answers: clients parse answers into wire models; ``parse_answer`` turns a validation failure into
-our ``AnswerError`` with a short, redacted message, never pydantic's text (which quotes the answer).
+Each client passes ``error_cause`` only its platform's wording (which fields of an error object make
+the message). Every cause is redacted before it is cut short (``redaction.clip``), so a credential cut
+in half by the cut cannot leak; ``parse_answer`` never shows pydantic's text (which quotes the answer).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 from .errors import AnswerError, Operation
@@ -24,35 +21,22 @@ MAX_CAUSE_CHARS = 300
 # A platform's own message (its wording) may run longer than a body quoted as a fallback.
 MAX_MESSAGE_CHARS = 1000
 MAX_VALIDATION_ERRORS = 3
+MAX_PAGES = 1000
 
 Wording = Callable[[Mapping[str, Any]], str | None]
 
 
-def status_line(response: Any) -> str:
-    reason = getattr(response, "reason", None)
-    return f"HTTP {response.status_code} {reason}" if reason else f"HTTP {response.status_code}"
-
-
-def error_object(response: Any) -> tuple[dict[str, Any] | None, str]:
-    """(the body as a JSON object, or None; a cause to use when there is no object or no wording).
-
-    The fallback is the body's text (a proxy's HTML page), the JSON value (a bare list), or the
-    status line when the body is empty; redacted, then cut short.
-    """
+def error_cause(response: Any, wording: Wording) -> str:
+    """The cause of an error answer: ``wording`` of its JSON object; else the body's text (a proxy's
+    HTML page), the JSON value (a bare list), or the status line when the body is empty; redacted, then cut."""
     try:
         body = response.json()
     except ValueError:
-        text = (response.text or "").strip()
-        return None, clip(text, MAX_CAUSE_CHARS) or status_line(response)
-    if isinstance(body, dict):
-        return body, clip(str(body), MAX_CAUSE_CHARS)
-    return None, clip(str(body), MAX_CAUSE_CHARS)
-
-
-def error_cause(response: Any, wording: Wording) -> str:
-    """The cause of an error answer: ``wording`` of its JSON object, else the fallback; redacted, then cut."""
-    body, fallback = error_object(response)
-    if body is None:
+        reason = getattr(response, "reason", None)
+        status = f"HTTP {response.status_code} {reason}" if reason else f"HTTP {response.status_code}"
+        return clip((response.text or "").strip(), MAX_CAUSE_CHARS) or status
+    fallback = clip(str(body), MAX_CAUSE_CHARS)
+    if not isinstance(body, dict):
         return fallback
     return clip(wording(body) or "", MAX_MESSAGE_CHARS) or fallback
 
@@ -66,8 +50,7 @@ def common_wording(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def default_error_cause(response: Any) -> str:
-    return error_cause(response, common_wording)
+default_error_cause = partial(error_cause, wording=common_wording)
 
 
 def parse_answer(parse: Callable[[Any], T], answer: Any, operation: Operation) -> T:
@@ -92,3 +75,14 @@ def describe_validation(exc: Any) -> str:
     more = len(problems) - len(shown)
     text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
     return clip(f"the answer is not what the platform documents: {text}", MAX_CAUSE_CHARS)
+
+
+def pages(fetch: Callable[[Any], tuple[Iterable[T], Any]], first: Any = None) -> Iterator[T]:
+    """Every item of a paged list, at most ``MAX_PAGES`` pages: ``fetch(cursor)`` answers a page's
+    items and the next page's cursor (a page number or token; falsy after the last page)."""
+    cursor = first
+    for _ in range(MAX_PAGES):
+        items, cursor = fetch(cursor)
+        yield from items
+        if not cursor:
+            return

@@ -1,13 +1,9 @@
 """HTTP transport shared by every REST client.
 
-One ``requests`` session per thread (the provider host runs its RPCs on worker threads and a
-Session is not guaranteed thread-safe), every request through the one retry loop of
-``providers.core.retry`` (urllib3 retries nothing itself, so attempts are counted in one place),
-timeouts on every call, each path segment quoted, and one table from status to error.
-
-Credentials ride in the session's headers: they are remembered for the one redaction when the
-transport is built, never shown by its repr, and a value HTTP cannot carry in a header (a line
-break) is a ``ConfigError`` naming the setting it came from, at once, never a retried fault.
+One ``requests`` session per thread (the provider host runs its RPCs on worker threads; a Session is not
+guaranteed thread-safe); every request through the one retry loop of ``providers.core.retry`` (urllib3
+retries nothing itself). A credential HTTP cannot carry in a header (a line break) is a ``ConfigError``
+naming its setting, at once, never a retried fault.
 """
 
 from __future__ import annotations
@@ -22,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from .error_bodies import default_error_cause as default_error_cause
+from .error_bodies import default_error_cause
 from .errors import ConfigError, Operation, TransportError, error_for_status
 from .redaction import clip, remember_all, scrub
 from .retry import call_with_retries
@@ -40,10 +36,8 @@ def join_path(*segments: str | int, trailing_slash: bool = False) -> str:
 class HttpTransport:
     """Sends JSON requests to one platform; raises our error tree, never requests' exceptions.
 
-    ``secrets`` are the credential values in ``headers`` (remembered for the one redaction);
-    ``header_settings`` names, per header, the setting its value comes from (``peak:apiKey or
-    PEAK_AUTH_TOKEN``), for the error when that value cannot be sent; ``platform`` names the
-    platform in that error.
+    ``secrets``: the credential values in ``headers``; ``header_settings`` names each header's setting
+    (and ``platform`` the platform) in the error when its value cannot be sent.
     """
 
     headers: Mapping[str, str]
@@ -64,7 +58,8 @@ class HttpTransport:
     def session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            self.check_headers(self.headers)
+            if any(unsendable(value) for value in self.headers.values()):
+                raise self.header_error()
             session = requests.Session()
             adapter = HTTPAdapter(max_retries=0)
             session.mount("http://", adapter)
@@ -84,10 +79,10 @@ class HttpTransport:
         idempotent: bool | None = None,
         **send: Any,
     ) -> Any:
-        """Send a request until it succeeds or fails for good; return the parsed JSON body ({} when empty).
+        """Send until it succeeds or fails for good; the parsed JSON body ({} when empty).
 
-        ``idempotent`` defaults by method; a POST that is safe to repeat (a search) says so. Extra
-        keyword arguments go to ``requests`` (``files=``, ``data=``) in place of the JSON body.
+        ``idempotent`` defaults by method (a POST safe to repeat says so); extra keyword arguments
+        (``files=``, ``data=``) go to ``requests`` in place of the JSON body.
         """
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         return call_with_retries(
@@ -109,39 +104,25 @@ class HttpTransport:
         payload = {"json": body} if body is not None or not send else {}
         try:
             response = self.session().request(method, url, params=params, timeout=self.timeout, **payload, **send)
-        except requests.exceptions.InvalidHeader:
-            # requests refuses a header value before sending; its message quotes the value.
-            raise self.header_error(send.get("headers")) from None
         except ValueError as exc:
-            if "header" not in str(exc).lower():
+            # requests refuses a header value before sending (InvalidHeader), or http.client does where
+            # requests let one by ("Invalid header value b'...'"); both messages quote the value.
+            if not isinstance(exc, requests.exceptions.InvalidHeader) and "header" not in str(exc).lower():
                 raise
-            # http.client's own refusal ("Invalid header value b'...'"), where requests let one by.
             raise self.header_error(send.get("headers")) from None
         except requests.RequestException as exc:
-            raise TransportError(
-                self._clean(f"cannot reach {_origin(url)}: {_reason(exc)}"), operation, sent=_was_sent(exc)
-            ) from None
-        if response.status_code >= 400:
-            cause = self._clean(self.error_cause(response))
-            error = error_for_status(response.status_code)(
-                f"{response.status_code}: {cause}", operation, response.status_code
-            )
+            reason = f"cannot reach {_origin(url)}: {_reason(exc)}"
+            raise TransportError(scrub(reason, self.secrets), operation, sent=_was_sent(exc)) from None
+        status = response.status_code
+        if status >= 400:
+            cause = scrub(self.error_cause(response), self.secrets)
+            error = error_for_status(status)(f"{status}: {cause}", operation, status)
             error.retry_after = _seconds(response.headers.get("Retry-After"))
             raise error
-        if not response.content:
-            return {}
         try:
             return response.json()
         except ValueError:
-            return {}
-
-    def _clean(self, text: str) -> str:
-        return scrub(text, self.secrets)
-
-    def check_headers(self, headers: Mapping[str, str | None]) -> None:
-        """Raise the ``ConfigError`` of ``header_error`` when a header value cannot be sent."""
-        if any(unsendable(value) for value in headers.values()):
-            raise self.header_error(headers)
+            return {}  # an empty body, or one that is not JSON
 
     def header_error(self, extra: Mapping[str, str | None] | None = None) -> ConfigError:
         """The configuration error for a header value HTTP cannot carry, naming its setting, never its value."""
@@ -159,12 +140,8 @@ class HttpTransport:
 
 def unsendable(value: str | bytes | None) -> bool:
     """Whether requests or http.client would refuse ``value`` as a header value."""
-    if value is None:
-        return False
-    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    if text[:1].isspace():
-        return True
-    return any((ord(char) < 32 and char != "\t") or ord(char) == 127 for char in text)
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value or "")
+    return text[:1].isspace() or any((ord(char) < 32 and char != "\t") or ord(char) == 127 for char in text)
 
 
 def _seconds(value: str | None) -> float | None:

@@ -11,9 +11,9 @@ import base64
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from ..core import ConfigError, FailedStateError, NotFoundError, Operation, ServerError, Settings
 from ..core.config import check_endpoint, describe_setting, endpoint
@@ -58,16 +58,18 @@ CONFIG_DOCS = (
 MISSING_ERROR_TYPES = frozenset({"UnknownObjectException", "NotFoundException"})
 MISSING_MESSAGE = re.compile(r"\b(?:does not|doesn't|doesn\u2019t|do not|don't) exist\b", re.IGNORECASE)
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class DataikuConnection:
     """Where and how to reach DSS. TLS is verified unless a CA bundle replaces the default trust."""
 
     url: str
-    api_key: str
-    ca_bundle: str | None = None
-    client_certificate: str | None = None
-    client_key: str | None = None
+    api_key: str = field(repr=False)  # the repr shows the URL alone
+    ca_bundle: str | None = field(default=None, repr=False)
+    client_certificate: str | None = field(default=None, repr=False)
+    client_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DataikuConnection:
@@ -126,19 +128,12 @@ class DataikuConnection:
         # The key as the Basic user name with an empty password, as DSS's own client sends it.
         return "Basic " + base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
 
-    def __repr__(self) -> str:
-        return f"DataikuConnection(url={self.url!r})"
-
 
 def _dss_wording(body: Mapping[str, Any]) -> str:
+    """`<exception class>: <detailedMessage or message>`, as DSS's own client reports it."""
     message = body.get("detailedMessage") or body.get("message") or "no message"
     error_type = str(body.get("errorType") or "")
     return f"{error_type.rsplit('.', 1)[-1]}: {message}" if error_type else str(message)
-
-
-def _dss_error_cause(response: Any) -> str:
-    """`<exception class>: <detailedMessage or message>`, as DSS's own client reports it."""
-    return error_cause(response, _dss_wording)
 
 
 def missing_object(status: int, body: Any) -> bool:
@@ -146,21 +141,12 @@ def missing_object(status: int, body: Any) -> bool:
     DSS's unknown-object exception, or a 500 whose `message` says it does not exist
     (`IllegalArgumentException: Code studio x does not exist`). Any other 500 is a failure, whatever
     its text mentions."""
-    if status == 404:
-        return True
     if not isinstance(body, dict):
-        return False
-    if str(body.get("errorType") or "").rsplit(".", 1)[-1] in MISSING_ERROR_TYPES:
-        return True
+        return status == 404
+    error_type = str(body.get("errorType") or "").rsplit(".", 1)[-1]
     message = body.get("message")
-    return status == 500 and isinstance(message, str) and MISSING_MESSAGE.search(message) is not None
-
-
-def _answer_body(response: Any) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
+    says_missing = status == 500 and isinstance(message, str) and MISSING_MESSAGE.search(message) is not None
+    return status == 404 or error_type in MISSING_ERROR_TYPES or says_missing
 
 
 class DataikuClient:
@@ -185,8 +171,12 @@ class DataikuClient:
         return cls(DataikuConnection.from_settings(settings))
 
     def _read_error(self, response: Any) -> str:
-        self._answers.missing = missing_object(response.status_code, _answer_body(response))
-        return _dss_error_cause(response)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        self._answers.missing = missing_object(response.status_code, body)
+        return error_cause(response, _dss_wording)
 
     # ---- plumbing -----------------------------------------------------------------------------
 
@@ -194,25 +184,16 @@ class DataikuClient:
         return self.connection.url + API_PREFIX + join_path(*segments, trailing_slash=trailing_slash)
 
     def _call(
-        self,
-        op: Operation,
-        method: str,
-        url: str,
-        *,
-        query: Mapping[str, str] | None = None,
-        body: Any = None,
-        idempotent: bool | None = None,
-        task: bool = False,
+        self, op: Operation, method: str, url: str, *, idempotent: bool | None = None, task: bool = False, **send: Any
     ) -> Any:
-        """One call through the shared retry loop; with ``task`` a 500 is the task's own failure, and
-        otherwise "missing" answered as a 500 becomes NotFoundError at once (never retried)."""
+        """One call (``query=``, ``body=``) through the shared retry loop; with ``task`` a 500 is the task's own
+        failure, and otherwise "missing" answered as a 500 becomes NotFoundError at once (never retried)."""
 
         def once() -> Any:
             self._answers.missing = False
             try:
-                return self.transport.send_once(
-                    op, method, url, query=query, body=body, verify=self.connection.verify, cert=self.connection.cert
-                )
+                connection = self.connection
+                return self.transport.send_once(op, method, url, verify=connection.verify, cert=connection.cert, **send)
             except ServerError as error:
                 if task and error.status == 500:
                     raise FailedStateError(error.cause.removeprefix("500: "), op) from None
@@ -227,12 +208,14 @@ class DataikuClient:
     def _op(action: str, resource: str, ident: str) -> Operation:
         return Operation(action, PLATFORM, resource, ident)
 
+    def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **call: Any) -> T:
+        return parse_answer(parse, self._call(op, method, url, **call), op)
+
     # ---- identity and projects ----------------------------------------------------------------
 
     def get_auth_info(self) -> dict[str, Any]:
         """Who the API key is: at least ``authIdentifier``."""
-        answer = self._call(self._op("reading", "identity", "auth info"), "GET", self._url("auth", "info"))
-        return dict(answer)
+        return dict(self._call(self._op("reading", "identity", "auth info"), "GET", self._url("auth", "info")))
 
     def iter_projects(self) -> Iterator[ProjectSummary]:
         op = self._op("listing", "Project", "*")
@@ -241,9 +224,7 @@ class DataikuClient:
 
     def get_project(self, project_key: str) -> ProjectSummary:
         op = self._op("reading", "Project", project_key)
-        return parse_answer(
-            ProjectSummary.model_validate, self._call(op, "GET", self._url("projects", project_key)), op
-        )
+        return self._parsed(ProjectSummary.model_validate, op, "GET", self._url("projects", project_key))
 
     def create_project(self, project_key: str, name: str, owner: str) -> None:
         op = self._op("creating", "Project", project_key)
@@ -253,9 +234,7 @@ class DataikuClient:
     def delete_project(self, project_key: str, wait: bool = True) -> FutureState:
         op = self._op("deleting", "Project", project_key)
         query = {"clearJobAndScenarioLogs": "true", "wait": "true" if wait else "false"}
-        return parse_answer(
-            FutureState.model_validate, self._call(op, "DELETE", self._url("projects", project_key), query=query), op
-        )
+        return self._parsed(FutureState.model_validate, op, "DELETE", self._url("projects", project_key), query=query)
 
     # ---- code studio templates (administrators' keys) ------------------------------------------
 
@@ -278,7 +257,7 @@ class DataikuClient:
 
     def get_code_studio_template(self, template_id: str) -> TemplateSettings:
         op = self._op("reading", "CodeStudioTemplate", template_id)
-        return parse_answer(TemplateSettings.model_validate, self._call(op, "GET", self._template_url(template_id)), op)
+        return self._parsed(TemplateSettings.model_validate, op, "GET", self._template_url(template_id))
 
     def update_code_studio_template(self, template_id: str, settings: TemplateSettings) -> None:
         """Save the whole settings object, as DSS requires."""
@@ -286,19 +265,18 @@ class DataikuClient:
         self._call(op, "PUT", self._template_url(template_id), body=settings.wire())
 
     def delete_code_studio_template(self, template_id: str, delete_runtimes: bool = False) -> None:
-        """Delete a template; ``delete_runtimes`` also deletes the runtimes of every code studio built from
-        it (anyone's) and its images. Off by default, as DSS's own client sends it."""
+        """``delete_runtimes`` also deletes the runtimes of every code studio built from the template
+        (anyone's) and its images. Off by default, as DSS's own client sends it."""
         op = self._op("deleting", "CodeStudioTemplate", template_id)
         flag = "true" if delete_runtimes else "false"
-        query = {"deleteRuntime": flag, "deleteImages": flag}
-        self._call(op, "DELETE", self._template_url(template_id), query=query)
+        self._call(op, "DELETE", self._template_url(template_id), query={"deleteRuntime": flag, "deleteImages": flag})
 
     def create_code_studio_template_build(self, template_id: str, no_cache: bool = False) -> FutureState:
         """Build the template's image: a future. Repeating a build is harmless (it rebuilds)."""
         op = self._op("building", "CodeStudioTemplate", template_id)
         url = self._template_url(template_id, "build")
-        answer = self._call(op, "POST", url, query={"withNoCache": "true" if no_cache else "false"}, idempotent=True)
-        return parse_answer(FutureState.model_validate, answer, op)
+        query = {"withNoCache": "true" if no_cache else "false"}
+        return self._parsed(FutureState.model_validate, op, "POST", url, query=query, idempotent=True)
 
     # ---- code studios -------------------------------------------------------------------------
 
@@ -318,14 +296,12 @@ class DataikuClient:
 
     def get_code_studio(self, project_key: str, studio_id: str) -> CodeStudioDefinition:
         op = self._op("reading", "CodeStudio", f"{project_key}/{studio_id}")
-        return parse_answer(
-            CodeStudioDefinition.model_validate, self._call(op, "GET", self._studio_url(project_key, studio_id)), op
-        )
+        return self._parsed(CodeStudioDefinition.model_validate, op, "GET", self._studio_url(project_key, studio_id))
 
     def get_code_studio_status(self, project_key: str, studio_id: str) -> CodeStudioStatus:
         op = self._op("reading", "CodeStudio", f"{project_key}/{studio_id}")
-        answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "status"))
-        return parse_answer(CodeStudioStatus.model_validate, answer, op)
+        url = self._studio_url(project_key, studio_id, "status")
+        return self._parsed(CodeStudioStatus.model_validate, op, "GET", url)
 
     def delete_code_studio(self, project_key: str, studio_id: str) -> None:
         op = self._op("deleting", "CodeStudio", f"{project_key}/{studio_id}")
@@ -335,14 +311,14 @@ class DataikuClient:
         """Start (or restart) a code studio: a future. Not repeated after a lost answer: a second
         restart of a running studio would throw its unsynced work away."""
         op = self._op("starting", "CodeStudio", f"{project_key}/{studio_id}")
-        answer = self._call(op, "POST", self._studio_url(project_key, studio_id, "restart"))
-        return parse_answer(FutureState.model_validate, answer, op)
+        url = self._studio_url(project_key, studio_id, "restart")
+        return self._parsed(FutureState.model_validate, op, "POST", url)
 
     def create_code_studio_stop(self, project_key: str, studio_id: str) -> FutureState:
         """Stop a code studio: a future (finished inline when already stopped). Safe to repeat."""
         op = self._op("stopping", "CodeStudio", f"{project_key}/{studio_id}")
-        answer = self._call(op, "POST", self._studio_url(project_key, studio_id, "stop"), idempotent=True)
-        return parse_answer(FutureState.model_validate, answer, op)
+        url = self._studio_url(project_key, studio_id, "stop")
+        return self._parsed(FutureState.model_validate, op, "POST", url, idempotent=True)
 
     def update_code_studio_owner(self, project_key: str, studio_id: str, new_owner: str) -> None:
         """Give the code studio to another user. DSS does not document the answer's shape: not read."""
@@ -369,16 +345,15 @@ class DataikuClient:
     def update_zone_from_dss(self, project_key: str, studio_id: str, zone: str) -> dict[str, Any]:
         """Push: copy DSS's files into a zone of the running studio; ``{count, size}``."""
         op = self._op("pushing", "CodeStudio", f"{project_key}/{studio_id}")
-        answer = self._call(op, "GET", self._studio_url(project_key, studio_id, "push", zone), idempotent=False)
-        return dict(answer)
+        return dict(self._call(op, "GET", self._studio_url(project_key, studio_id, "push", zone), idempotent=False))
 
     # ---- futures ------------------------------------------------------------------------------
 
     def get_future(self, job_id: str, op: Operation | None = None) -> FutureState:
         """The task's state and result; a task that failed raises FailedStateError with DSS's message."""
         operation = op or self._op("following", "task", job_id)
-        answer = self._call(operation, "GET", self._url("futures", job_id), query={"peek": "false"}, task=True)
-        return parse_answer(FutureState.model_validate, answer, operation)
+        url = self._url("futures", job_id)
+        return self._parsed(FutureState.model_validate, operation, "GET", url, query={"peek": "false"}, task=True)
 
     def delete_future(self, job_id: str) -> None:
         """Abort a task."""

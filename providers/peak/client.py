@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Self, TypeVar
 
 from ..core import ConfigError, Operation, Settings
 from ..core.config import check_endpoint, describe_setting, endpoint
-from ..core.error_bodies import error_cause, parse_answer
+from ..core.error_bodies import error_cause, pages, parse_answer
 from ..core.redaction import remember
 from ..core.transport import HttpTransport, join_path
 from .models import (
@@ -26,9 +27,10 @@ from .models import (
 PLATFORM = "Peak"
 STAGES = {"prod": "", "dev": "dev", "latest": "dev", "test": "test", "beta": "beta", "parvati": "parvati"}
 SERVICES_PATH = ("webapps", "api", "v1", "webapps")
-MAX_PAGES = 1000
 PRESS_VERSION = "v1"
 PRESS_FAMILIES = {"app": "apps", "block": "blocks"}
+
+T = TypeVar("T")
 
 API_KEY_CONFIG = "peak:apiKey"
 STAGE_CONFIG = "peak:stage"
@@ -62,7 +64,7 @@ class PeakConnection:
     """Where and how to reach Peak; ``endpoint`` is a URL template with a ``{subdomain}`` slot."""
 
     endpoint: str
-    api_key: str
+    api_key: str = field(repr=False)  # the dataclass repr would print the key into tracebacks and logs
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PeakConnection:
@@ -90,10 +92,6 @@ class PeakConnection:
     def host(self, subdomain: str) -> str:
         return self.endpoint.replace("{subdomain}", subdomain)
 
-    def __repr__(self) -> str:
-        # dataclass repr would print the key into tracebacks and logs.
-        return f"PeakConnection(endpoint={self.endpoint!r})"
-
 
 def _peak_wording(body: Mapping[str, Any]) -> str | None:
     detail = body.get("detail") or body.get("message")
@@ -105,8 +103,8 @@ def _peak_wording(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _peak_error_cause(response: Any) -> str:
-    return error_cause(response, _peak_wording)
+def _list(values: Sequence[str] | None) -> list[str] | None:
+    return list(values) if values else None
 
 
 class PeakClient:
@@ -119,37 +117,52 @@ class PeakClient:
             # The platform takes the raw key, with no "Bearer " prefix.
             headers={"Authorization": connection.api_key, "Content-Type": "application/json"},
             secrets=(connection.api_key,),
-            error_cause=_peak_error_cause,
+            error_cause=partial(error_cause, wording=_peak_wording),
             header_settings={"Authorization": describe_setting(API_KEY_CONFIG, API_KEY_ENV)},
             platform=PLATFORM,
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PeakClient:
+    def from_settings(cls, settings: Settings) -> Self:
         return cls(PeakConnection.from_settings(settings))
 
     def _services_url(self, *segments: str, trailing_slash: bool = False) -> str:
         return self.connection.host("service") + join_path(*SERVICES_PATH, *segments, trailing_slash=trailing_slash)
 
-    def _op(self, action: str, ident: str) -> Operation:
-        return Operation(action, PLATFORM, "Service", ident)
+    def _op(self, action: str, resource: str, ident: str) -> Operation:
+        return Operation(action, PLATFORM, resource, ident)
+
+    def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **send: Any) -> T:
+        return parse_answer(parse, self.transport.request(op, method, url, **send), op)
+
+    def _pages(
+        self, parse: Callable[[Any], T], op: Operation, url: str, query: Mapping[str, Any], keys: Sequence[str]
+    ) -> Iterator[T]:
+        """Every item of a paged list, numbered from 1 until `pageCount`; the first of `keys` holding a
+        list in an answer holds its items. A `pageSize` in `query` keeps its place in the query."""
+
+        def fetch(page: int) -> tuple[list[Any], int | None]:
+            answer = self.transport.request(op, "GET", url, query={**query, "pageNumber": page})
+            items: list[Any] = next((answer[key] for key in keys if isinstance(answer.get(key), list)), [])
+            return items, page + 1 if items and page < int(answer.get("pageCount") or 0) else None
+
+        for item in pages(fetch, 1):
+            yield parse_answer(parse, item, op)
 
     def create_service(self, body: Mapping[str, Any]) -> str:
-        op = self._op("creating", str(body.get("name", "")))
-        answer = self.transport.request(op, "POST", self._services_url(trailing_slash=True), body=dict(body))
-        return str(answer["id"])
+        op = self._op("creating", "Service", str(body.get("name", "")))
+        return str(self.transport.request(op, "POST", self._services_url(trailing_slash=True), body=dict(body))["id"])
 
     def get_service(self, service_id: str) -> ServiceWire:
-        op = self._op("reading", service_id)
-        answer = self.transport.request(op, "GET", self._services_url(service_id))
-        return parse_answer(ServiceWire.model_validate, answer, op)
+        op = self._op("reading", "Service", service_id)
+        return self._parsed(ServiceWire.model_validate, op, "GET", self._services_url(service_id))
 
     def update_service(self, service_id: str, body: Mapping[str, Any]) -> None:
-        op = self._op("updating", service_id)
+        op = self._op("updating", "Service", service_id)
         self.transport.request(op, "PATCH", self._services_url(service_id), body=dict(body))
 
     def delete_service(self, service_id: str) -> None:
-        self.transport.request(self._op("deleting", service_id), "DELETE", self._services_url(service_id))
+        self.transport.request(self._op("deleting", "Service", service_id), "DELETE", self._services_url(service_id))
 
     def iter_services(
         self,
@@ -160,76 +173,37 @@ class PeakClient:
         page_size: int = 100,
     ) -> Iterator[ServiceSummary]:
         """Every service matching the filters; ``name`` is the platform's substring search."""
-        op = self._op("listing", name or "*")
-        query: dict[str, Any] = {
+        query = {
             "pageSize": page_size,
             "searchTerm": name,
-            "status": list(status) if status else None,
-            "serviceType": list(service_type) if service_type else None,
+            "status": _list(status),
+            "serviceType": _list(service_type),
             "featureType": "services",
         }
-        page = 1
-        while page <= MAX_PAGES:
-            answer = self.transport.request(
-                op, "GET", self._services_url(trailing_slash=True), query={**query, "pageNumber": page}
-            )
-            items = answer.get("services", answer.get("webapps", []))
-            for item in items:
-                yield parse_answer(ServiceSummary.model_validate, item, op)
-            page_count = int(answer.get("pageCount") or 0)
-            if page >= page_count or not items:
-                return
-            page += 1
+        op = self._op("listing", "Service", name or "*")
+        url = self._services_url(trailing_slash=True)
+        yield from self._pages(ServiceSummary.model_validate, op, url, query, ("services", "webapps"))
 
     def test_service(
         self, service_name: str, http_method: str, path: str | None = None, payload: Any = None
     ) -> ServiceTestResultWire:
-        op = self._op("testing", service_name)
+        op = self._op("testing", "Service", service_name)
         body = {"httpMethod": http_method, "path": path, "payload": payload}
-        answer = self.transport.request(op, "POST", self._services_url(service_name, "test"), body=body)
-        return parse_answer(ServiceTestResultWire.model_validate, answer, op)
-
-
-class PressFamily:
-    """`app` or `block`: which half of Press a call addresses (`/v1/apps/...` or `/v1/blocks/...`)."""
-
-    @staticmethod
-    def segment(family: str) -> str:
-        if family not in PRESS_FAMILIES:
-            raise ValueError(f"unknown Press family {family!r}; expected app or block")
-        return PRESS_FAMILIES[family]
-
-
-def _json_field(value: Any) -> str:
-    """How the SDK encodes a spec field inside a string: JSON, so an unset value is `"null"`."""
-    return json.dumps(value)
+        url = self._services_url(service_name, "test")
+        return self._parsed(ServiceTestResultWire.model_validate, op, "POST", url, body=body)
 
 
 class PeakPressClient(PeakClient):
     """Peak Press (press host ``/v1``): specs, releases, app and block deployments, revisions."""
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> PeakPressClient:
-        return cls(PeakConnection.from_settings(settings))
-
     def _press_url(self, *segments: str, trailing_slash: bool = False) -> str:
         return self.connection.host("press") + join_path(PRESS_VERSION, *segments, trailing_slash=trailing_slash)
 
-    def _press_op(self, action: str, resource: str, ident: str) -> Operation:
-        return Operation(action, PLATFORM, resource, ident)
-
-    def _pages(
-        self, op: Operation, url: str, query: Mapping[str, Any], keys: Sequence[str], page_size: int
-    ) -> Iterator[dict[str, Any]]:
-        """Every item of a paged list; the first of `keys` present in an answer holds its items."""
-        page = 1
-        while page <= MAX_PAGES:
-            answer = self.transport.request(op, "GET", url, query={**query, "pageSize": page_size, "pageNumber": page})
-            items: list[dict[str, Any]] = next((answer[key] for key in keys if isinstance(answer.get(key), list)), [])
-            yield from items
-            if page >= int(answer.get("pageCount") or 0) or not items:
-                return
-            page += 1
+    def _family_url(self, family: str, collection: str, *segments: str, trailing_slash: bool = False) -> str:
+        """`/v1/{apps|blocks}/{collection}/...`: `app` or `block` says which half of Press a call addresses."""
+        if family not in PRESS_FAMILIES:
+            raise ValueError(f"unknown Press family {family!r}; expected app or block")
+        return self._press_url(PRESS_FAMILIES[family], collection, *segments, trailing_slash=trailing_slash)
 
     # ---- specs ------------------------------------------------------------------------------------
 
@@ -246,11 +220,20 @@ class PeakPressClient(PeakClient):
         artifact: bytes | None = None,
     ) -> str:
         """Publish a spec with its first release; app specs go as JSON, block specs as multipart."""
-        op = self._press_op("creating", "Spec", str((spec.get("metadata") or {}).get("name", "")))
-        url = self._press_url(PressFamily.segment(family), "specs", trailing_slash=True)
-        fields = self._spec_fields(spec, featured, scope, tenants, parameters, auto_run_on_deploy, family)
-        answer = self._send_spec(op, url, family, fields, artifact)
-        return str(answer["id"])
+        op = self._op("creating", "Spec", str((spec.get("metadata") or {}).get("name", "")))
+        url = self._family_url(family, "specs", trailing_slash=True)
+        # Both spec routes take the spec and its flags as JSON-encoded strings (multipart has no
+        # other types, and the app route was made to match it). As the SDK (reference §4, §7b): an unset
+        # featured or autoRunOnDeploy goes as "null"; the app route sends parameters "null" too, the block
+        # route only given parameters; tenants only when there are some.
+        fields: dict[str, Any] = {"spec": json.dumps(dict(spec)), "featured": json.dumps(featured), "scope": scope}
+        if family == "app" or parameters:
+            fields["parameters"] = json.dumps(parameters)
+        if tenants:
+            fields["tenants"] = json.dumps(list(tenants))
+        if family == "block":
+            fields["autoRunOnDeploy"] = json.dumps(auto_run_on_deploy)
+        return str(self._send_spec(op, url, family, fields, artifact)["id"])
 
     def create_spec_release(
         self,
@@ -263,40 +246,17 @@ class PeakPressClient(PeakClient):
         artifact: bytes | None = None,
     ) -> str:
         """Publish a release (`{"release": {version, notes}, "config": ...}`); its version."""
-        op = self._press_op("releasing", "Spec", spec_id)
-        url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases")
+        op = self._op("releasing", "Spec", spec_id)
+        url = self._family_url(family, "specs", spec_id, "releases")
         if family == "app":
             answer = self.transport.request(op, "POST", url, body={**release, "parameters": parameters})
         else:
             # As the SDK: parameters only when given; an unset autoRunOnDeploy goes as "null".
-            fields = {"spec": _json_field(dict(release)), "autoRunOnDeploy": _json_field(auto_run_on_deploy)}
+            fields = {"spec": json.dumps(dict(release)), "autoRunOnDeploy": json.dumps(auto_run_on_deploy)}
             if parameters:
-                fields["parameters"] = _json_field(parameters)
+                fields["parameters"] = json.dumps(parameters)
             answer = self._send_spec(op, url, family, fields, artifact)
         return str((answer.get("release") or {}).get("version") or release["release"]["version"])
-
-    def _spec_fields(
-        self,
-        spec: Mapping[str, Any],
-        featured: bool | None,
-        scope: str | None,
-        tenants: Sequence[str] | None,
-        parameters: Mapping[str, Any] | None,
-        auto_run_on_deploy: bool | None,
-        family: str,
-    ) -> dict[str, Any]:
-        # Both spec routes take the spec and its flags as JSON-encoded strings (multipart has no
-        # other types, and the app route was made to match it). As the SDK (reference §4, §7b): an unset
-        # featured or autoRunOnDeploy goes as "null"; the app route sends parameters "null" too, the block
-        # route only given parameters; tenants only when there are some.
-        fields: dict[str, Any] = {"spec": _json_field(dict(spec)), "featured": _json_field(featured), "scope": scope}
-        if family == "app" or parameters:
-            fields["parameters"] = _json_field(parameters)
-        if tenants:
-            fields["tenants"] = _json_field(list(tenants))
-        if family == "block":
-            fields["autoRunOnDeploy"] = _json_field(auto_run_on_deploy)
-        return fields
 
     def _send_spec(
         self, op: Operation, url: str, family: str, fields: Mapping[str, Any], artifact: bytes | None
@@ -312,25 +272,23 @@ class PeakPressClient(PeakClient):
         return self.transport.request(op, "POST", url, files=parts, headers={"Content-Type": None})
 
     def get_spec(self, family: str, spec_id: str) -> PressSpecWire:
-        op = self._press_op("reading", "Spec", spec_id)
-        answer = self.transport.request(op, "GET", self._press_url(PressFamily.segment(family), "specs", spec_id))
-        return parse_answer(PressSpecWire.model_validate, answer, op)
+        op = self._op("reading", "Spec", spec_id)
+        return self._parsed(PressSpecWire.model_validate, op, "GET", self._family_url(family, "specs", spec_id))
 
     def get_spec_release(self, family: str, spec_id: str, version: str) -> PressReleaseWire:
-        op = self._press_op("reading", "Spec", f"{spec_id}@{version}")
-        url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases", version)
-        return parse_answer(PressReleaseWire.model_validate, self.transport.request(op, "GET", url), op)
+        op = self._op("reading", "Spec", f"{spec_id}@{version}")
+        url = self._family_url(family, "specs", spec_id, "releases", version)
+        return self._parsed(PressReleaseWire.model_validate, op, "GET", url)
 
     def update_spec_metadata(self, family: str, spec_id: str, body: Mapping[str, Any]) -> None:
         """`body` is `{"metadata": {...}, "featured", "scope", "tenants"}` (metadata nested)."""
-        op = self._press_op("updating", "Spec", spec_id)
-        url = self._press_url(PressFamily.segment(family), "specs", spec_id)
+        op = self._op("updating", "Spec", spec_id)
         # Not retried blindly: a repeat of an applied update is refused with "No changes detected".
-        self.transport.request(op, "PATCH", url, body=dict(body))
+        self.transport.request(op, "PATCH", self._family_url(family, "specs", spec_id), body=dict(body))
 
     def delete_spec(self, family: str, spec_id: str) -> None:
-        op = self._press_op("deleting", "Spec", spec_id)
-        self.transport.request(op, "DELETE", self._press_url(PressFamily.segment(family), "specs", spec_id))
+        op = self._op("deleting", "Spec", spec_id)
+        self.transport.request(op, "DELETE", self._family_url(family, "specs", spec_id))
 
     def iter_specs(
         self,
@@ -344,33 +302,32 @@ class PeakPressClient(PeakClient):
         page_size: int = 100,
     ) -> Iterator[PressSpecWire]:
         """Every app and block spec matching the filters (`/v1/specs/`)."""
-        query: dict[str, Any] = {
-            "kind": list(kind) if kind else None,
-            "scope": list(scope) if scope else None,
-            "status": list(status) if status else None,
+        query = {
+            "kind": _list(kind),
+            "scope": _list(scope),
+            "status": _list(status),
             "featured": None if featured is None else str(featured).lower(),
             "term": term,
-            "sort": list(sort) if sort else None,
+            "sort": _list(sort),
+            "pageSize": page_size,
         }
-        op = self._press_op("listing", "Spec", term or "*")
-        for item in self._pages(op, self._press_url("specs", trailing_slash=True), query, ("specs",), page_size):
-            yield parse_answer(PressSpecWire.model_validate, item, op)
+        op = self._op("listing", "Spec", term or "*")
+        url = self._press_url("specs", trailing_slash=True)
+        yield from self._pages(PressSpecWire.model_validate, op, url, query, ("specs",))
 
     def iter_family_specs(
         self, family: str, *, name: str | None = None, page_size: int = 100
     ) -> Iterator[PressSpecWire]:
         """App or block specs (`/v1/{apps|blocks}/specs/`); `name` is the platform's prefix match."""
-        op = self._press_op("listing", "Spec", name or "*")
-        url = self._press_url(PressFamily.segment(family), "specs", trailing_slash=True)
-        for item in self._pages(op, url, {"name": name}, ("specs",), page_size):
-            yield parse_answer(PressSpecWire.model_validate, item, op)
+        op = self._op("listing", "Spec", name or "*")
+        url = self._family_url(family, "specs", trailing_slash=True)
+        yield from self._pages(PressSpecWire.model_validate, op, url, {"name": name, "pageSize": page_size}, ("specs",))
 
     def iter_spec_releases(self, family: str, spec_id: str, page_size: int = 100) -> Iterator[PressReleaseWire]:
         """A spec's releases, newest first."""
-        op = self._press_op("listing releases of", "Spec", spec_id)
-        url = self._press_url(PressFamily.segment(family), "specs", spec_id, "releases")
-        for item in self._pages(op, url, {}, ("releases",), page_size):
-            yield parse_answer(PressReleaseWire.model_validate, item, op)
+        op = self._op("listing releases of", "Spec", spec_id)
+        url = self._family_url(family, "specs", spec_id, "releases")
+        yield from self._pages(PressReleaseWire.model_validate, op, url, {"pageSize": page_size}, ("releases",))
 
     def iter_spec_release_deployments(
         self,
@@ -383,78 +340,62 @@ class PeakPressClient(PeakClient):
         page_size: int = 100,
     ) -> Iterator[PressDeploymentWire]:
         """Deployments of a spec (of one release when `version`), by the release their latest revision uses."""
-        query: dict[str, Any] = {
-            "version": version,
-            "status": list(status) if status else None,
-            "name": name,
-            "sort": list(sort) if sort else None,
-        }
-        op = self._press_op("listing deployments of", "Spec", spec_id)
+        query = {"version": version, "status": _list(status), "name": name, "sort": _list(sort), "pageSize": page_size}
+        op = self._op("listing deployments of", "Spec", spec_id)
         url = self._press_url("specs", spec_id, "releases", "deployments")
-        for item in self._pages(op, url, query, ("deployments",), page_size):
-            yield parse_answer(PressDeploymentWire.model_validate, item, op)
+        yield from self._pages(PressDeploymentWire.model_validate, op, url, query, ("deployments",))
 
     # ---- deployments ------------------------------------------------------------------------------
 
-    def _deployment_url(self, family: str, *segments: str, trailing_slash: bool = False) -> str:
-        return self._press_url(PressFamily.segment(family), "deployments", *segments, trailing_slash=trailing_slash)
-
     def create_deployment(self, family: str, body: Mapping[str, Any]) -> str:
-        op = self._press_op("creating", "PressDeployment", str((body.get("metadata") or {}).get("name", "")))
-        answer = self.transport.request(op, "POST", self._deployment_url(family, trailing_slash=True), body=dict(body))
-        return str(answer["id"])
+        op = self._op("creating", "PressDeployment", str((body.get("metadata") or {}).get("name", "")))
+        url = self._family_url(family, "deployments", trailing_slash=True)
+        return str(self.transport.request(op, "POST", url, body=dict(body))["id"])
 
     def get_deployment(self, family: str, deployment_id: str) -> PressDeploymentWire:
-        op = self._press_op("reading", "PressDeployment", deployment_id)
-        return parse_answer(
-            PressDeploymentWire.model_validate,
-            self.transport.request(op, "GET", self._deployment_url(family, deployment_id)),
-            op,
-        )
+        op = self._op("reading", "PressDeployment", deployment_id)
+        url = self._family_url(family, "deployments", deployment_id)
+        return self._parsed(PressDeploymentWire.model_validate, op, "GET", url)
 
     def update_deployment_metadata(
         self, family: str, deployment_id: str, body: Mapping[str, Any]
     ) -> PressDeploymentWire:
         """A flat body (`name`, `title`, `summary`, ...); no new revision. The updated deployment."""
-        op = self._press_op("updating", "PressDeployment", deployment_id)
+        op = self._op("updating", "PressDeployment", deployment_id)
+        url = self._family_url(family, "deployments", deployment_id)
         # The body holds absolute values, so sending it twice changes nothing more: safe to retry.
-        answer = self.transport.request(
-            op, "PATCH", self._deployment_url(family, deployment_id), body=dict(body), idempotent=True
-        )
-        return parse_answer(PressDeploymentWire.model_validate, answer, op)
+        return self._parsed(PressDeploymentWire.model_validate, op, "PATCH", url, body=dict(body), idempotent=True)
 
     def delete_deployment(self, family: str, deployment_id: str) -> None:
-        op = self._press_op("deleting", "PressDeployment", deployment_id)
-        self.transport.request(op, "DELETE", self._deployment_url(family, deployment_id))
+        op = self._op("deleting", "PressDeployment", deployment_id)
+        self.transport.request(op, "DELETE", self._family_url(family, "deployments", deployment_id))
 
     def create_deployment_revision(
         self, family: str, deployment_id: str, body: Mapping[str, Any]
     ) -> PressRevisionCreated:
-        op = self._press_op("revising", "PressDeployment", deployment_id)
-        url = self._deployment_url(family, deployment_id, "revisions")
-        return parse_answer(
-            PressRevisionCreated.model_validate, self.transport.request(op, "POST", url, body=dict(body)), op
-        )
+        op = self._op("revising", "PressDeployment", deployment_id)
+        url = self._family_url(family, "deployments", deployment_id, "revisions")
+        return self._parsed(PressRevisionCreated.model_validate, op, "POST", url, body=dict(body))
 
     def get_deployment_revision(self, family: str, deployment_id: str, revision: int) -> PressRevisionWire:
-        op = self._press_op("reading", "PressDeployment", f"{deployment_id}#{revision}")
-        url = self._deployment_url(family, deployment_id, "revisions", str(revision))
-        return parse_answer(PressRevisionWire.model_validate, self.transport.request(op, "GET", url), op)
+        op = self._op("reading", "PressDeployment", f"{deployment_id}#{revision}")
+        url = self._family_url(family, "deployments", deployment_id, "revisions", str(revision))
+        return self._parsed(PressRevisionWire.model_validate, op, "GET", url)
 
     def iter_deployment_revisions(
         self, family: str, deployment_id: str, page_size: int = 100
     ) -> Iterator[PressRevisionWire]:
         """Revisions, newest first; the list key is `revisions` or (what the SDK reads) `deployments`."""
-        op = self._press_op("listing revisions of", "PressDeployment", deployment_id)
-        url = self._deployment_url(family, deployment_id, "revisions")
-        for item in self._pages(op, url, {}, ("revisions", "deployments"), page_size):
-            yield parse_answer(PressRevisionWire.model_validate, item, op)
+        op = self._op("listing revisions of", "PressDeployment", deployment_id)
+        url = self._family_url(family, "deployments", deployment_id, "revisions")
+        query = {"pageSize": page_size}
+        yield from self._pages(PressRevisionWire.model_validate, op, url, query, ("revisions", "deployments"))
 
     def create_redeployment(self, family: str, deployment_id: str) -> PressRevisionCreated:
         """Deploy the latest revision again; the platform allows it only from `failed` or `warning`."""
-        op = self._press_op("redeploying", "PressDeployment", deployment_id)
-        answer = self.transport.request(op, "POST", self._deployment_url(family, deployment_id, "redeploy"), body={})
-        return parse_answer(PressRevisionCreated.model_validate, answer, op)
+        op = self._op("redeploying", "PressDeployment", deployment_id)
+        url = self._family_url(family, "deployments", deployment_id, "redeploy")
+        return self._parsed(PressRevisionCreated.model_validate, op, "POST", url, body={})
 
     def iter_deployments(
         self,
@@ -466,12 +407,7 @@ class PeakPressClient(PeakClient):
         page_size: int = 100,
     ) -> Iterator[PressDeploymentWire]:
         """App or block deployments; `name` is the platform's prefix match."""
-        query: dict[str, Any] = {
-            "name": name,
-            "status": list(status) if status else None,
-            "sort": list(sort) if sort else None,
-        }
-        op = self._press_op("listing", "PressDeployment", name or "*")
-        url = self._deployment_url(family, trailing_slash=True)
-        for item in self._pages(op, url, query, ("deployments",), page_size):
-            yield parse_answer(PressDeploymentWire.model_validate, item, op)
+        query = {"name": name, "status": _list(status), "sort": _list(sort), "pageSize": page_size}
+        op = self._op("listing", "PressDeployment", name or "*")
+        url = self._family_url(family, "deployments", trailing_slash=True)
+        yield from self._pages(PressDeploymentWire.model_validate, op, url, query, ("deployments",))
