@@ -332,15 +332,33 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
     def gone_error(self, step: Step[ClientT]) -> NotFoundError:
         return NotFoundError(f"the {self.what} no longer exists; run `pulumi refresh` to recreate it", step.operation)
 
+    def wait_for(
+        self,
+        step: Step[ClientT],
+        ident: str,
+        known: Mapping[str, Any],
+        goal: str,
+        reached: Callable[[WireT | None], bool],
+        failure: Callable[[WireT | None], str | None] = lambda _: None,
+    ) -> WireT | None:
+        """Poll the object (None: gone) until ``reached``, or until ``failure`` names a reason to stop."""
+
+        def fetch() -> WireT | None:
+            return self.get_or_none(step, ident, known)
+
+        return WaitFor(step.operation, goal, fetch, reached, self.state, failure).run(step.deadline)
+
+    def reason_if(self, obj: WireT | None, statuses: frozenset[str]) -> str | None:
+        """The platform's reason when the object is in one of ``statuses``."""
+        if obj is not None and self.status_of(obj) in statuses:
+            return self.failure_of(obj) or "the platform gave no reason"
+        return None
+
     def wait_settled(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
         """Until the object is in no pending status (None: gone); writes are refused meanwhile."""
-        return WaitFor(
-            step.operation,
-            "a settled status",
-            lambda: self.get_or_none(step, ident, known),
-            lambda obj: obj is None or self.status_of(obj) not in self.pending,
-            self.state,
-        ).run(step.deadline)
+        return self.wait_for(
+            step, ident, known, "a settled status", lambda obj: obj is None or self.status_of(obj) not in self.pending
+        )
 
     def live(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT:
         """The settled object, or the error that tells the user to refresh."""
@@ -350,52 +368,33 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         return found
 
     def wait_target(
-        self,
-        step: Step[ClientT],
-        ident: str,
-        known: Mapping[str, Any],
-        done: Callable[[WireT], bool] | None = None,
+        self, step: Step[ClientT], ident: str, known: Mapping[str, Any], done: Callable[[WireT], bool] | None = None
     ) -> WireT:
         """Until a target status (and ``done``, a documented signal such as a revision); a failed
         status raises with the platform's reason."""
 
+        def signalled(obj: WireT) -> bool:
+            return done is None or done(obj)
+
+        def reached(obj: WireT | None) -> bool:
+            if obj is None or not signalled(obj):
+                return False
+            return self.status_of(obj) in self.target if self.target else self.status_of(obj) not in self.pending
+
         def failure(obj: WireT | None) -> str | None:
             if obj is None:
                 return f"the {self.what} disappeared"
-            if self.status_of(obj) in self.failed and (done is None or done(obj)):
-                return self.failure_of(obj) or "the platform gave no reason"
-            return None
+            return self.reason_if(obj, self.failed) if signalled(obj) else None
 
         goal = " or ".join(sorted(self.target)) or "a settled status"
-        waited = WaitFor(
-            step.operation,
-            goal,
-            lambda: self.get_or_none(step, ident, known),
-            lambda obj: (
-                obj is not None
-                and (self.status_of(obj) in self.target if self.target else self.status_of(obj) not in self.pending)
-                and (done is None or done(obj))
-            ),
-            self.state,
-            failure,
-        ).run(step.deadline)
+        waited = self.wait_for(step, ident, known, goal, reached, failure)
         assert waited is not None
         return waited
 
     def wait_deleted(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> None:
-        def failure(obj: WireT | None) -> str | None:
-            if obj is not None and self.status_of(obj) in self.delete_failed:
-                return self.failure_of(obj) or "the platform gave no reason"
-            return None
-
-        WaitFor(
-            step.operation,
-            "deletion",
-            lambda: self.get_or_none(step, ident, known),
-            lambda obj: obj is None,
-            self.state,
-            failure,
-        ).run(step.deadline)
+        self.wait_for(
+            step, ident, known, "deletion", lambda obj: obj is None, lambda obj: self.reason_if(obj, self.delete_failed)
+        )
 
     def busy(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> Callable[[ApiError], bool]:
         """What a refusal that clears by itself looks like: a 409, or a 422 while the object is in a
