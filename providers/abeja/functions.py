@@ -18,24 +18,36 @@ from .trigger import OWNER_ENV
 
 if TYPE_CHECKING:
     from .client import AbejaClient
+    from .models import RunWire, TriggerWire
+
+TRIGGER_FIELDS = (
+    "trigger_id",
+    "model_version_id",
+    "model_version",
+    "input_service_id",
+    "output_service_id",
+    "retry_count",
+    "created_at",
+)
+RUN_FIELDS = ("run_id", "status", "input_data", "model_version_id", "retry_count", "created_at", "modified_at")
 
 
-def _client() -> AbejaClient:
+def _client(organization_id: str | None) -> tuple[AbejaClient, str]:
+    """The client, and the organization to look in (the stack's when none is given)."""
     from .client import AbejaClient  # the HTTP stack loads only when a lookup runs
 
     # runtime.get_config returns secret keys' plain values without wrapping; they never leave this process.
-    return AbejaClient.from_settings(Settings(lookup=pulumi.runtime.get_config))
-
-
-def _env_names(env: dict[str, str] | None) -> list[str]:
-    return sorted(name for name in env or {} if name != OWNER_ENV)
-
-
-def _organization(client: AbejaClient, organization_id: str | None) -> str:
+    client = AbejaClient.from_settings(Settings(lookup=pulumi.runtime.get_config))
     chosen = organization_id or client.organization_id
     if not chosen:
         raise ConfigError("looking up ABEJA triggers: no organization_id and no abeja:organizationId in the stack")
-    return chosen
+    return client, chosen
+
+
+def _listed(item: TriggerWire | RunWire, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named fields of a list item, and the names (never the values) of its environment."""
+    env_names = sorted(name for name in item.user_env_vars or {} if name != OWNER_ENV)
+    return {**{name: getattr(item, name) for name in names}, "env_names": env_names}
 
 
 def get_deployment_triggers(
@@ -48,22 +60,9 @@ def get_deployment_triggers(
 
     def run(values: list[Any]) -> list[dict[str, Any]]:
         deployment, organization = values
-        client = _client()
-        triggers = client.iter_triggers(_organization(client, organization), deployment)
-        return [
-            {
-                "trigger_id": t.trigger_id,
-                "model_version_id": t.model_version_id,
-                "model_version": t.model_version,
-                "input_service_id": t.input_service_id,
-                "output_service_id": t.output_service_id,
-                "retry_count": t.retry_count,
-                "model_id": t.model_alias,
-                "env_names": _env_names(t.user_env_vars),
-                "created_at": t.created_at,
-            }
-            for t in triggers
-        ]
+        client, organization_id = _client(organization)
+        triggers = client.iter_triggers(organization_id, deployment)
+        return [{**_listed(t, TRIGGER_FIELDS), "model_id": t.model_alias} for t in triggers]
 
     return pulumi.Output.all(deployment_id, organization_id).apply(run)
 
@@ -80,22 +79,8 @@ def get_trigger_runs(
 
     def run(values: list[Any]) -> list[dict[str, Any]]:
         deployment, trigger, organization, forward = values
-        client = _client()
-        runs = client.iter_trigger_runs(
-            _organization(client, organization), deployment, trigger, scan_forward=bool(forward)
-        )
-        return [
-            {
-                "run_id": r.run_id,
-                "status": r.status,
-                "input_data": r.input_data,
-                "model_version_id": r.model_version_id,
-                "retry_count": r.retry_count,
-                "env_names": _env_names(r.user_env_vars),
-                "created_at": r.created_at,
-                "modified_at": r.modified_at,
-            }
-            for r in runs
-        ]
+        client, organization_id = _client(organization)
+        runs = client.iter_trigger_runs(organization_id, deployment, trigger, scan_forward=bool(forward))
+        return [_listed(r, RUN_FIELDS) for r in runs]
 
     return pulumi.Output.all(deployment_id, trigger_id, organization_id, scan_forward).apply(run)

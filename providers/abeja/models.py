@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class WireModel(BaseModel):
@@ -73,11 +73,6 @@ class VersionWire(WireModel):
 
 
 class ChannelWire(WireModel):
-    channel_id: str
+    channel_id: Annotated[str, BeforeValidator(lambda value: str(value) if isinstance(value, int) else value)]
     name: str | None = None
     archived: bool | None = None
-
-    @field_validator("channel_id", mode="before")
-    @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value

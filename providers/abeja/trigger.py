@@ -22,21 +22,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import pulumi
 import pulumi.dynamic as dyn
 
-from ..core import (
-    ConfigError,
-    Field,
-    ForceNew,
-    NotFoundError,
-    Observed,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ResourceArgs,
-    ServerDefault,
-    Step,
-    WriteOnly,
-)
+from ..core.errors import ConfigError, NotFoundError
+from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, present
+from ..core.provider import Observed, PlatformProvider
+from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
+from ..core.step import Step
 from ..generated.attributes import AbejaTriggerAttributes
 
 if TYPE_CHECKING:
@@ -90,9 +81,7 @@ class TriggerArgs(
         pattern=ID_PATTERN, description="Datalake channel id: every file that lands in it starts a run."
     )
     model_id: Annotated[str | None, ForceNew()] = Field(
-        default=None,
-        pattern=ID_PATTERN,
-        description="Training model id loaded into each run (sent as `models.alias`).",
+        default=None, pattern=ID_PATTERN, description="Training model id loaded into each run (sent as `models.alias`)."
     )
     output_service_name: Annotated[Literal["datalake"] | None, ForceNew()] = Field(
         default=None, description="Where runs write results: `datalake`; set together with `output_service_id`."
@@ -156,7 +145,7 @@ class TriggerOutputs(OutputsModel):
 
 # What a trigger does, as far as get and list answers tell (reference §2c; not `distribution`): a twin
 # has all of these equal.
-SETTINGS = (
+SETTINGS: tuple[str, ...] = (
     "model_version_id",
     "input_service_name",
     "input_service_id",
@@ -289,8 +278,7 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"
                 f"deployment_id: deployment {args.deployment_id} does not exist in organization {organization_id}",
                 step.operation,
             ) from None
-        missing = missing_references(step.client, organization_id, args)
-        if missing:
+        if missing := missing_references(step.client, organization_id, args):
             raise NotFoundError("; ".join(missing), step.operation)
         seen: dict[str, TriggerWire] = {}
         own = mark_value(step.owner, args) if step.owner else None

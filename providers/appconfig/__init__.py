@@ -1,7 +1,5 @@
-"""AWS AppConfig resource types: ``Deployment`` and ``HostedConfigurationVersion``.
-
-Importing this package loads neither boto3 nor the wire models: they load when a request is due.
-"""
+"""AWS AppConfig resource types: ``Deployment`` and ``HostedConfigurationVersion``. Importing this package
+loads neither boto3 nor the wire models: they load when a request is due."""
 
 from .deployment import Deployment, DeploymentArgs, DeploymentOutputs, DeploymentProvider
 from .hosted_configuration_version import (

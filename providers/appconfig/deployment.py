@@ -23,26 +23,15 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from ..core import (
-    BadRequestError,
-    Deadline,
-    FailedStateError,
-    Field,
-    ForceNew,
-    Observed,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ResourceArgs,
-    Secret,
-    Step,
-    WaitFor,
-    WaitTimeoutError,
-    WriteOnly,
-)
 from ..core.concurrency import one_at_a_time
+from ..core.errors import BadRequestError, FailedStateError, WaitTimeoutError
+from ..core.fields import Field, ForceNew, Secret, WriteOnly
 from ..core.lifecycle import create_or_take_over, present, retry_conflicts
+from ..core.provider import Observed, PlatformProvider
+from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.retry import operation_deadline
+from ..core.step import Step
+from ..core.waiter import Deadline, WaitFor
 from ..generated.attributes import AppconfigDeploymentAttributes
 
 if TYPE_CHECKING:  # boto3 and the wire models load only where requests are sent
@@ -61,8 +50,6 @@ IDLE_ENVIRONMENT_STATES = frozenset({"READY_FOR_DEPLOYMENT", "ROLLED_BACK", "REV
 # How many of an environment's newest deployments a create looks through for its own.
 LOOK_BACK_DEPLOYMENTS = 50
 RELEASE_AFTER_FAILURE_SECONDS = 60.0
-
-WaitForChoice = Literal["complete", "start"]
 
 
 class DeploymentArgs(
@@ -110,7 +97,7 @@ class DeploymentArgs(
     tags: dict[str, str] = Field(
         default_factory=dict, description="Tags of the deployment. Changing them never starts a new deployment."
     )
-    wait_for: Annotated[WaitForChoice, WriteOnly()] = Field(
+    wait_for: Annotated[Literal["complete", "start"], WriteOnly()] = Field(
         default="complete",
         description="`complete`: wait until the deployment is COMPLETE, and fail with the event log's reason if it "
         "rolls back; `start`: return once it started. Changing it never starts a new deployment.",
@@ -176,14 +163,17 @@ class DeploymentOutputs(OutputsModel):
 # Every field the Deployment shape documents (botocore's model), under the same names as ours; tags come
 # from ListTagsForResource and the ARN is built, so neither is among them.
 # What reaches StartDeployment as given (the version goes as text, the extension parameters by name only).
-STARTED_WITH = ["application_id", "environment_id", "deployment_strategy_id", "configuration_profile_id"]
-STARTED_WITH += ["description", "kms_key_identifier"]
+STARTED_WITH = [
+    "application_id",
+    "environment_id",
+    "deployment_strategy_id",
+    "configuration_profile_id",
+    "description",
+    "kms_key_identifier",
+]
 NOT_IN_ANSWER = ("dynamic_extension_parameters", "tags", "wait_for", "revert_on_destroy", "timeout_seconds", "arn")
-WIRE_FIELDS = {
-    name: name
-    for name in (*DeploymentArgs.field_specs(), *DeploymentOutputs.field_specs())
-    if name not in NOT_IN_ANSWER
-}
+DOCUMENTED = (*DeploymentArgs.field_specs(), *DeploymentOutputs.field_specs())
+WIRE_FIELDS = {name: name for name in DOCUMENTED if name not in NOT_IN_ANSWER}
 
 
 def start_token(args: DeploymentArgs, owner: str | None) -> str:
@@ -249,7 +239,12 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
         return obj.state
 
     def failure_of(self, obj: DeploymentWire) -> str | None:
-        return obj.failure_reason()
+        """Why it rolled back or reverted, from the event log (newest first): who triggered it and what it says."""
+        for event in obj.event_log:
+            if event.event_type in ("ROLLBACK_STARTED", "REVERT_COMPLETED"):
+                who = event.triggered_by or "unknown"
+                return f"rolled back, triggered by {who}: {event.description or 'no description'}"
+        return "rolled back; the event log gives no reason"
 
     def turn(self, step: Step[AppConfigClient], values: Mapping[str, Any]) -> contextlib.AbstractContextManager[None]:
         """A create waits here, holding no operation slot, for this run's other deployments to the
@@ -268,7 +263,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
         if wanted is not None and str(wanted) in (obj.configuration_version, obj.version_label):
             seen["configuration_version"] = wanted
         if "event_log" in seen:
-            seen["event_log"] = [event.as_output() for event in obj.event_log]
+            seen["event_log"] = [event.model_dump() for event in obj.event_log]
         return seen
 
     def observe(
@@ -286,7 +281,6 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
         args: DeploymentArgs,
         prior: Mapping[str, Any],
     ) -> DeploymentWire | None:
-        """Tags to the inputs; then, by default, wait while it is still active."""
         self.tag(step, prior.get("arn") or step.client.get_deployment_arn(*self.split_id(ident)), args.tags)
         return None if args.wait_for == "complete" and current.state in ACTIVE_STATES else current
 
@@ -369,10 +363,8 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
         for checked, summary in enumerate(client.iter_deployments(app, env)):
             if checked >= LOOK_BACK_DEPLOYMENTS:
                 return None
-            if summary.configuration_profile_id != args.configuration_profile_id or version not in (
-                summary.configuration_version,
-                summary.version_label,
-            ):
+            versions = (summary.configuration_version, summary.version_label)
+            if summary.configuration_profile_id != args.configuration_profile_id or version not in versions:
                 continue
             number = summary.deployment_number
             key = client.get_local_key(deployment_path(app, env, number))
@@ -395,8 +387,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
 
     def delete_remote(self, step: Step[AppConfigClient], ident: str, prior: Mapping[str, Any]) -> None:
         """AppConfig has no delete: stop (or revert) what may be, say what stays, and drop the start token."""
-        current = self.get_or_none(step, ident, prior)
-        if current is not None:
+        if (current := self.get_or_none(step, ident, prior)) is not None:
             self.stop_or_leave(step, ident, current, bool(prior.get("revert_on_destroy")))
             app, env, number = self.split_id(ident)
             release_token(step.client, app, env, number, prior.get("arn"))
@@ -429,7 +420,6 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
 
 
 def left_as_history(number: int, state: str, revert: bool) -> str:
-    """What destroy tells about a deployment it leaves in place."""
     if state in RUNNING_STATES:
         why = (
             f"AppConfig stops a {state} deployment only when asked to revert, so it finishes and stays as history "

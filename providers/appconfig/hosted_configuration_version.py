@@ -104,11 +104,8 @@ class HostedConfigurationVersionProvider(
     client_class = "providers.appconfig.client:AppConfigClient"
     id_fields = ("application_id", "configuration_profile_id", "version_number")
     mark_place = "the end of its `Description` header, ` [mlp-owner-…]`, taken off on read"
-    # What GetHostedConfigurationVersion documents (its headers and body), by field.
-    wire_fields = {
-        name: name
-        for name in ("application_id", "configuration_profile_id", "content_type", "version_label", "version_number")
-    } | {"kms_key_arn": "kms_key_arn"}
+    # What GetHostedConfigurationVersion documents (its headers and body), by field: the id's parts and the rest.
+    wire_fields = {name: name for name in (*id_fields, "content_type", "version_label", "kms_key_arn")}
 
     def label_of(self, args: HostedConfigurationVersionArgs) -> str:
         return f"{args.application_id}/{args.configuration_profile_id}"
@@ -122,14 +119,11 @@ class HostedConfigurationVersionProvider(
         if step.owner is None:
             return None
         app, profile = args.application_id, args.configuration_profile_id
+        wanted = (args.version_label, marked(args.description, step.owner), args.content_type)
         for checked, summary in enumerate(step.client.iter_hosted_configuration_versions(app, profile)):
             if checked >= LOOK_BACK_VERSIONS:
                 return None
-            if (summary.version_label, summary.description, summary.content_type) == (
-                args.version_label,
-                marked(args.description, step.owner),
-                args.content_type,
-            ):
+            if (summary.version_label, summary.description, summary.content_type) == wanted:
                 found = step.client.get_hosted_configuration_version(app, profile, summary.version_number)
                 if found.content == args.content.encode("utf-8"):
                     return found

@@ -40,16 +40,14 @@ def iso_millis(millis: int | None) -> str | None:
     """DSS's timestamps (ms since the epoch; 0 or missing means never) as ISO-8601 UTC."""
     if not millis or millis <= 0:
         return None
-    moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(millis / 1000, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def follow(step: Step[DataikuClient], future: FutureState) -> Any:
     """A DSS task's result, followed to the end within the step's deadline."""
     if future.has_result:
         return future.result
-    job_id = future.job_id
-    if not job_id:
+    if not (job_id := future.job_id):
         raise FailedStateError("DSS answered neither a task id nor a result", step.operation)
 
     def state_of(current: FutureState | None) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from ..core.errors import ConflictError, FailedStateError, ProviderError
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.lifecycle import present, write_once
+from ..core.provider import Observed
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
 from ..generated.attributes import DataikuCodeStudioAttributes
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     # a preview's check and diff.
     from .client import DataikuClient
     from .models import CodeStudioWire, FutureState
-
-DesiredState = Literal["running", "stopped"]
 
 
 class UnsyncedWorkError(ProviderError):
@@ -66,7 +65,7 @@ class CodeStudioArgs(ResourceArgs, timeout=900, waits_for="starts and stops", ad
         "belongs to another user (adopted, or given away outside Pulumi) is never taken from them; the "
         "step fails naming them (set `owner` to them to keep it as it is).",
     )
-    desired_state: DesiredState = Field(
+    desired_state: Literal["running", "stopped"] = Field(
         default="running",
         description="`running` or `stopped`. Changed in place: a start follows DSS's task to the end; a "
         "stop first pulls every synchronised zone back to DSS (see `discard_conflicting_files`).",
@@ -106,17 +105,6 @@ class CodeStudioOutputs(OutputsModel):
     )
 
 
-# What DSS documents of a code studio's definition (§5d) and status (§5e), by field.
-WIRE_FIELDS = {
-    "name": "definition.name",
-    "template_id": "definition.template_id",
-    "owner": "definition.owner",
-    "code_studio_id": "definition.id",
-    "lib_name": "definition.lib_name",
-    "state": "status.state",
-}
-
-
 def unsynced_work_message(blocked: list[str]) -> str:
     return (
         "stopping the code studio would lose work: files changed in it conflict with changes made in DSS "
@@ -136,9 +124,14 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
     pending = frozenset({"STARTING", "STOPPING"})
     # Either resting state may be the one the inputs ask for; a failed start or stop is told by its task.
     target = frozenset({"RUNNING", "STOPPED"})
-    wire_fields = WIRE_FIELDS
-    # DSS documents no place on a code studio to write a mark and read it back (no save, §5a, §9.16).
-    mark_place = None
+    # What DSS documents of a code studio's definition (§5d) and status (§5e), by field.
+    wire_fields = {
+        **{name: f"definition.{name}" for name in ("name", "template_id", "owner", "lib_name")},
+        "code_studio_id": "definition.id",
+        "state": "status.state",
+    }
+    # No `mark_place`: DSS documents no place on a code studio to write a mark and read it back (no save,
+    # §5a, §9.16).
 
     def fetch(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> CodeStudioWire:
         from .models import CodeStudioWire
@@ -173,9 +166,7 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
     def prepare_delete(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> CodeStudioWire | None:
         return self.stop_safely(step, ident, known, bool(known.get("discard_conflicting_files")))
 
-    def observe(
-        self, step: Step[DataikuClient], ident: str, obj: CodeStudioWire, known: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def observe(self, step: Step[DataikuClient], ident: str, obj: CodeStudioWire, known: Mapping[str, Any]) -> Observed:
         status = obj.status
         running = status.state == "RUNNING"
         # The template's label is documented on the list item only (§5c).
@@ -260,10 +251,8 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
         self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any], discard: bool
     ) -> CodeStudioWire | None:
         """Stop without losing work: check every zone for conflicts, pull the clean zones back, then stop.
-
-        Conflicts, or a zone whose conflicts cannot be read, fail the stop (listing the files per zone)
-        and leave the studio running, unless ``discard``. Returns the stopped studio, or None when gone.
-        """
+        Conflicts, or a zone whose conflicts cannot be read, fail the stop (listing the files per zone) and
+        leave the studio running, unless ``discard``. Returns the stopped studio, or None when gone."""
         current = self.wait_settled(step, ident, known)
         if current is None or current.status.state == "STOPPED":
             return current

@@ -18,6 +18,7 @@ from ..core.errors import ConflictError, NotFoundError
 from ..core.fields import Field, ForceNew, WriteOnly
 from ..core.inputs import normalize
 from ..core.lifecycle import present
+from ..core.provider import Observed
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
 from ..generated.attributes import DataikuCodeStudioTemplateAttributes
@@ -73,16 +74,6 @@ class CodeStudioTemplateOutputs(OutputsModel):
     )
 
 
-# What DSS documents of a template's list item (§6b) and settings (§6c), by field.
-WIRE_FIELDS = {
-    "label": "item.label",
-    "template_id": "item.id",
-    "built_for": "item.build_for",
-    "template_type": "settings.type",
-    "params": "settings.params",
-    "all_container_confs": "settings.all_container_confs",
-    "container_confs": "settings.container_confs",
-}
 SETTINGS = ("params", "all_container_confs", "container_confs")
 
 
@@ -90,11 +81,17 @@ class CodeStudioTemplateProvider(DataikuProvider[CodeStudioTemplateArgs, "Templa
     outputs_model = CodeStudioTemplateOutputs
     # Found by label: a replacement keeping it deletes first.
     identity_fields = ("label",)
-    wire_fields = WIRE_FIELDS
+    # What DSS documents of a template's list item (§6b) and settings (§6c), by field.
+    wire_fields = {
+        "label": "item.label",
+        "template_id": "item.id",
+        "built_for": "item.build_for",
+        "template_type": "settings.type",
+        **{name: f"settings.{name}" for name in SETTINGS},
+    }
     in_use = "code studios (maybe other users' or other stacks') still use it: delete them or move them first"
-    # DSS documents no template setting where a mark could live beside the user's own (§6c: `type`,
-    # `params`, `allContainerConfs`, `containerConfs`).
-    mark_place = None
+    # No `mark_place`: DSS documents no template setting where a mark could live beside the user's own
+    # (§6c: `type`, `params`, `allContainerConfs`, `containerConfs`).
 
     def fetch(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> TemplateWire:
         from .models import TemplateWire
@@ -121,9 +118,7 @@ class CodeStudioTemplateProvider(DataikuProvider[CodeStudioTemplateArgs, "Templa
     def send_delete(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> None:
         step.client.delete_code_studio_template(ident, delete_runtimes=bool(known.get("delete_runtimes_on_destroy")))
 
-    def observe(
-        self, step: Step[DataikuClient], ident: str, obj: TemplateWire, known: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def observe(self, step: Step[DataikuClient], ident: str, obj: TemplateWire, known: Mapping[str, Any]) -> Observed:
         return {**present(obj, self.wire_fields), "last_built": iso_millis(obj.item.last_built)}
 
     def converge(

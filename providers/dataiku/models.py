@@ -43,20 +43,6 @@ class TemplateDesc(WireModel):
     short_desc: str | None = None
 
 
-class CodeStudioItem(WireModel):
-    """A list item: enough to find a code studio by name, and its template's label."""
-
-    id: str
-    name: str | None = None
-    owner: str | None = None
-    template_id: str | None = None
-    desc: TemplateDesc | None = None
-
-    @property
-    def template_label(self) -> str | None:
-        return self.desc.label if self.desc else None
-
-
 class CodeStudioDefinition(WireModel):
     """What DSS documents of a code studio's definition (reference §5d); only `id` is sure to be there."""
 
@@ -66,6 +52,16 @@ class CodeStudioDefinition(WireModel):
     template_id: str | None = None
     lib_name: str | None = None
     project_key: str | None = None
+
+
+class CodeStudioItem(CodeStudioDefinition):
+    """A list item: enough to find a code studio by name, and its template's label."""
+
+    desc: TemplateDesc | None = None
+
+    @property
+    def template_label(self) -> str | None:
+        return self.desc.label if self.desc else None
 
 
 class SyncedZone(WireModel):

@@ -1,14 +1,8 @@
-"""Peak resource types: ``Service`` (and its ``run_service_test`` function), ``PressDeployment``
-and ``BlockSpec`` (with the Press lookups ``list_press_specs``, ``list_press_spec_releases`` and
-``list_press_spec_release_deployments``)."""
+"""Peak resource types: ``Service``, ``PressDeployment`` and ``BlockSpec``; ``run_service_test`` and the Press
+lookups (``list_press_specs``, ``list_press_spec_releases``, ``list_press_spec_release_deployments``)."""
 
 from .block_spec import BlockSpec, BlockSpecArgs, BlockSpecOutputs, BlockSpecProvider
-from .functions import (
-    list_press_spec_release_deployments,
-    list_press_spec_releases,
-    list_press_specs,
-    run_service_test,
-)
+from .functions import list_press_spec_release_deployments, list_press_spec_releases, list_press_specs, run_service_test
 from .press_deployment import PressDeployment, PressDeploymentArgs, PressDeploymentOutputs, PressDeploymentProvider
 from .service import Service, ServiceArgs, ServiceOutputs, ServiceProvider
 

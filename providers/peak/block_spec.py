@@ -19,26 +19,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from ..core import (
-    ConflictError,
-    Field,
-    ForceNew,
-    Operation,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ProviderError,
-    ResourceArgs,
-    Step,
-    WriteOnly,
-)
+from ..core.errors import ConflictError, Operation, ProviderError
+from ..core.fields import Field, ForceNew, WriteOnly
 from ..core.inputs import normalize
 from ..core.lifecycle import present, write_once
 from ..core.ownership import mark_label
+from ..core.provider import PlatformProvider
+from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
+from ..core.step import Step
 from ..generated.attributes import PeakBlockSpecAttributes
-from .press_deployment import PressTags, metadata_body
+from .press_deployment import PressProvider, metadata_body
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,8 +39,6 @@ if TYPE_CHECKING:
     from .client import PeakPressClient
     from .models import PressSpecWire
 
-BlockKind = Literal["workflow", "service"]
-Scope = Literal["private", "public", "shared"]
 RELEASE_FIELDS = ("config", "parameters", "auto_run_on_deploy", "release_notes", "artifact_path")
 # The platform refuses artifacts over 10 MB compressed; checked while the archive is written.
 MAX_ARTIFACT_BYTES = 10 * 1024 * 1024
@@ -65,7 +56,7 @@ class BlockSpecArgs(ResourceArgs, timeout=300, adoptable="a block spec of this k
         "starting with a letter, at most 64 characters. Changing it replaces the spec.",
         pattern=r"^[a-z][a-z0-9-]{0,63}$",
     )
-    kind: Annotated[BlockKind, ForceNew()] = Field(
+    kind: Annotated[Literal["workflow", "service"], ForceNew()] = Field(
         default="workflow", description="`workflow` or `service`. Changing it replaces the spec."
     )
     summary: str = Field(description="One-line summary. Changed in place.", min_length=1)
@@ -74,7 +65,7 @@ class BlockSpecArgs(ResourceArgs, timeout=300, adoptable="a block spec of this k
     image_url: str | None = Field(default=None, description="URL of the spec's image. Changed in place.")
     tags: list[str] = Field(default_factory=list, description="Tag names. Changed in place.")
     featured: bool = Field(default=False, description="Feature the spec in the tenant. Changed in place.")
-    scope: Scope = Field(
+    scope: Literal["private", "public", "shared"] = Field(
         default="private",
         description="Who can deploy it: `private` (this tenant), `public`, or `shared` (with `tenants`). "
         "Changed in place.",
@@ -112,10 +103,9 @@ class BlockSpecArgs(ResourceArgs, timeout=300, adoptable="a block spec of this k
     )
 
     def cross_field_problems(self) -> list[tuple[str, str]]:
-        unknown = set(self.parameters) - {"build", "run"}
-        problems = (
-            [("parameters", f"only build and run are allowed (got {', '.join(sorted(unknown))})")] if unknown else []
-        )
+        problems = []
+        if unknown := set(self.parameters) - {"build", "run"}:
+            problems.append(("parameters", f"only build and run are allowed (got {', '.join(sorted(unknown))})"))
         if self.tenants and self.scope != "shared":
             problems.append(("tenants", "tenants apply only to a `shared` scope"))
         if self.artifact_path is not None and not os.path.isdir(os.path.expanduser(self.artifact_path)):
@@ -137,14 +127,6 @@ class BlockSpecOutputs(OutputsModel):
 
 # ---- wire mapping --------------------------------------------------------------------------------
 
-# What a spec describe documents (reference §7a: a list item's fields, `scope`, `tenants`), by field, and
-# what the release describe documents of the release inputs and its artifact (§7b).
-WIRE_FIELDS = {
-    **{field: f"metadata.{field}" for field in ("name", "summary", "title", "description", "image_url", "tags")},
-    **{field: field for field in ("kind", "featured", "scope", "tenants")},
-    **{field: f"metadata.{field}" for field in ("status", "created_at", "created_by")},
-    **{f"release_{field}": f"latest_release.{field}" for field in ("version", "notes", "id")},
-}
 RELEASE_WIRE_FIELDS = {
     **{field: field for field in ("config", "parameters", "auto_run_on_deploy")},
     "artifact_id": "artifact.id",
@@ -232,13 +214,17 @@ def zip_folder(path: str, operation: Operation | None = None) -> bytes:
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressClient", "PressSpecWire"]):
+class BlockSpecProvider(PressProvider, PlatformProvider[BlockSpecArgs, "PeakPressClient", "PressSpecWire"]):
     outputs_model = BlockSpecOutputs
-    platform = "Peak"
-    client_class = "providers.peak.client:PeakPressClient"
-    identity_fields = ("name",)
     in_use = "delete its deployments first"
-    wire_fields = WIRE_FIELDS
+    # What a spec describe documents (reference §7a: a list item's fields, `scope`, `tenants`), by field, and
+    # what the release describe documents of the release inputs and its artifact (§7b).
+    wire_fields = {
+        **{field: f"metadata.{field}" for field in ("name", "summary", "title", "description", "image_url", "tags")},
+        **{field: field for field in ("kind", "featured", "scope", "tenants")},
+        **{field: f"metadata.{field}" for field in ("status", "created_at", "created_by")},
+        **{f"release_{field}": f"latest_release.{field}" for field in ("version", "notes", "id")},
+    }
 
     def fetch(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> PressSpecWire:
         return step.client.get_spec("block", ident)
@@ -250,9 +236,6 @@ class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressCli
                 found = step.client.get_spec("block", item.id)
                 return found if found.kind == args.kind else None
         return None
-
-    def ident_of(self, found: PressSpecWire) -> str:
-        return found.id
 
     def observe(
         self, step: Step[PeakPressClient], ident: str, obj: PressSpecWire, known: Mapping[str, Any]
@@ -313,9 +296,7 @@ class BlockSpecProvider(PressTags, PlatformProvider[BlockSpecArgs, "PeakPressCli
             release_document = {"version": args.release_version, "notes": args.release_notes}
             document = {"release": release_document, "config": args.config}
             parts = self.release_parts(step, args)
-
-            def release() -> str:
-                return step.client.create_spec_release("block", ident, document, **parts)
+            release = partial(step.client.create_spec_release, "block", ident, document, **parts)
 
             def released() -> str | None:
                 latest = self.fetch(step, ident, {}).latest_release

@@ -36,17 +36,16 @@ def run_service_test(
 
         name, method, test_path, test_payload = values
         result = PeakClient.from_settings(program_settings()).test_service(name, method, test_path, test_payload)
-        return {
-            "response_status": result.response_status,
-            "response_body": result.response_body,
-            "request_start_time": result.req_start_time,
-            "request_end_time": result.req_end_time,
-            "response_size": result.response_size,
-        }
+        times = {"request_start_time": result.req_start_time, "request_end_time": result.req_end_time}
+        return {**_fields(result, "response_status", "response_body", "response_size"), **times}
 
     if pulumi.runtime.is_dry_run():
         return _unknown_output()
     return pulumi.Output.all(service_name, http_method, path, payload).apply(run)
+
+
+def _fields(obj: Any, *names: str) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
 
 
 def _unknown_output() -> pulumi.Output[dict[str, Any]]:
@@ -89,13 +88,8 @@ def list_press_specs(
     specs = _press_client().iter_specs(kind=kind, scope=scope, status=status, featured=featured, term=term, sort=sort)
     return [
         {
-            "id": spec.id,
-            "kind": spec.kind,
-            "name": spec.metadata.name,
-            "title": spec.metadata.title,
-            "status": spec.metadata.status,
-            "scope": spec.scope,
-            "featured": spec.featured,
+            **_fields(spec, "id", "kind", "scope", "featured"),
+            **_fields(spec.metadata, "name", "title", "status"),
             "latest_release_version": spec.latest_release.version if spec.latest_release else None,
         }
         for spec in specs
@@ -105,10 +99,7 @@ def list_press_specs(
 def list_press_spec_releases(spec_id: str, kind: str = "block") -> list[dict[str, Any]]:
     """The releases of an app (``kind="app"``) or block spec, newest first: ``{id, version, notes, created_at}``."""
     releases = _press_client().iter_spec_releases(kind, spec_id)
-    return [
-        {"id": release.id, "version": release.version, "notes": release.notes, "created_at": release.created_at}
-        for release in releases
-    ]
+    return [_fields(release, "id", "version", "notes", "created_at") for release in releases]
 
 
 def list_press_spec_release_deployments(
@@ -127,10 +118,8 @@ def list_press_spec_release_deployments(
     )
     return [
         {
-            "id": deployment.id,
-            "kind": deployment.kind,
+            **_fields(deployment, "id", "kind", "status"),
             "name": deployment.metadata.name,
-            "status": deployment.status,
             "release_version": deployment.spec.release.version if deployment.spec and deployment.spec.release else None,
             "revision": deployment.latest_revision.revision if deployment.latest_revision else None,
         }

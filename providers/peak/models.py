@@ -26,7 +26,7 @@ class ServiceParameters(WireModel):
     secrets: list[str] = Field(default_factory=list)
 
 
-class ServiceFailure(WireModel):
+class Failure(WireModel):
     message: str | None = None
 
 
@@ -39,11 +39,9 @@ class ServiceSummary(WireModel):
     service_type: str | None = None
 
 
-class ServiceWire(WireModel):
-    """A described service."""
+class ServiceWire(ServiceSummary):
+    """A described service: its status is always there."""
 
-    id: str
-    name: str
     status: str
     service_type: str = "web-app"
     title: str | None = None
@@ -61,12 +59,7 @@ class ServiceWire(WireModel):
     created_by: str | None = None
     updated_at: str | None = None
     updated_by: str | None = None
-    last_error: ServiceFailure | None = None
-
-    def failure_reason(self) -> str:
-        if self.last_error and self.last_error.message:
-            return self.last_error.message
-        return "the platform gave no reason"
+    last_error: Failure | None = None
 
 
 class ServiceTestResultWire(WireModel):
@@ -104,7 +97,7 @@ class PressMetadata(WireModel):
         return [tag.name for tag in self.tags]
 
 
-class PressArtifact(WireModel):
+class PressRef(WireModel):
     id: str
 
 
@@ -116,7 +109,7 @@ class PressReleaseWire(WireModel):
     notes: str | None = None
     config: Any = None
     parameters: Any = None
-    artifact: PressArtifact | None = None
+    artifact: PressRef | None = None
     auto_run_on_deploy: bool | None = None
     created_at: str | None = None
     created_by: str | None = None
@@ -132,10 +125,6 @@ class PressSpecWire(WireModel):
     tenants: list[str] = Field(default_factory=list)
     metadata: PressMetadata
     latest_release: PressReleaseWire | None = None
-
-
-class PressFailureWire(WireModel):
-    message: str | None = None
 
 
 class PressBlockWire(WireModel):
@@ -158,7 +147,7 @@ class PressRevisionWire(WireModel):
     release_version: str | None = None
     created_at: str | None = None
     created_by: str | None = None
-    last_error: PressFailureWire | None = None
+    last_error: Failure | None = None
     blocks: list[PressBlockWire] = Field(default_factory=list)
 
 
@@ -171,10 +160,6 @@ class PressSpecRef(WireModel):
     release: PressSpecRelease | None = None
 
 
-class PressParent(WireModel):
-    id: str
-
-
 class PressDeploymentWire(WireModel):
     """An app or block deployment (describe, list item, the metadata update's answer)."""
 
@@ -185,7 +170,7 @@ class PressDeploymentWire(WireModel):
     latest_revision: PressRevisionWire | None = None
     # A block's parameter values (hidden ones masked); an app's describe documents none (reference §7f).
     parameters: dict[str, Any] = Field(default_factory=dict)
-    parent: PressParent | None = None
+    parent: PressRef | None = None
 
     @property
     def status(self) -> str:
@@ -196,11 +181,9 @@ class PressDeploymentWire(WireModel):
         """The latest revision's number (0 before any): how a new revision or a redeploy is told done."""
         return self.latest_revision.revision if self.latest_revision else 0
 
-    def failure_reason(self) -> str:
+    def failure_reason(self) -> str | None:
         error = self.latest_revision.last_error if self.latest_revision else None
-        if error and error.message:
-            return error.message
-        return "the platform gave no reason"
+        return error.message if error else None
 
 
 class PressRevisionCreated(WireModel):

@@ -25,29 +25,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from ..core import (
-    ConflictError,
-    Field,
-    ForceNew,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ResourceArgs,
-    ServerDefault,
-    Step,
-    WriteOnly,
-)
+from ..core.errors import ConflictError
+from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.inputs import normalize
 from ..core.lifecycle import present, write_once
 from ..core.ownership import mark_label, marks_in, without_marks
+from ..core.provider import PlatformProvider
+from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.schema import Model
+from ..core.step import Step
 from ..generated.attributes import PeakPressDeploymentAttributes
 
 if TYPE_CHECKING:
     from .client import PeakPressClient
     from .models import PressDeploymentWire
 
-PressKind = Literal["app", "block"]
 REDEPLOYABLE = frozenset({"failed", "warning"})
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 VERSION_PATTERN = r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$"
@@ -72,7 +64,7 @@ class PressDeploymentArgs(
 ):
     """Inputs of a Peak Press deployment."""
 
-    kind: Annotated[PressKind, ForceNew()] = Field(
+    kind: Annotated[Literal["app", "block"], ForceNew()] = Field(
         description="`app` (an app spec: its blocks are deployed with it) or `block`. Changing it "
         "replaces the deployment."
     )
@@ -156,18 +148,7 @@ class PressDeploymentOutputs(OutputsModel):
 
 # ---- wire mapping --------------------------------------------------------------------------------
 
-# What the deployment describe documents (reference §7f), by field; a deployment's `latestRevision`
-# is a revision object (id, revision, status, notes). Parameters are not among them (module doc).
 METADATA_OUTPUTS = ("status", "created_at", "created_by", "updated_at")
-WIRE_FIELDS = {
-    "spec_id": "spec.id",
-    "release_version": "spec.release.version",
-    **{field: f"metadata.{field}" for field in (*METADATA_FIELDS, *METADATA_OUTPUTS)},
-    "revision": "latest_revision.revision",
-    "revision_id": "latest_revision.id",
-    "revision_status": "latest_revision.status",
-    "revision_notes": "latest_revision.notes",
-}
 REVISED_BY_RECORD = ("build_parameters", "run_parameters", "block_parameters", "includes", "excludes")
 
 
@@ -201,9 +182,8 @@ def create_body(values: Mapping[str, Any], owner: str | None = None) -> dict[str
         spec["release"] = {"version": values["release_version"]}
     if values.get("kind") == "app":
         spec["includes"], spec["excludes"] = _swaps(values.get("includes")), _swaps(values.get("excludes"))
-    marks = [mark_label(owner)] if owner else []
     return {
-        "metadata": metadata_body(values, marks),
+        "metadata": metadata_body(values, [mark_label(owner)] if owner else []),
         "revision": {"notes": values.get("revision_notes")},
         "spec": spec,
         **_parameters(values),
@@ -246,12 +226,18 @@ def needs_revision(values: Mapping[str, Any], current: Mapping[str, Any], prior:
 # ---- provider ------------------------------------------------------------------------------------
 
 
-class PressTags:
-    """Where Peak Press objects (deployments, specs) carry the owner mark: a `mlp-owner-<mark>` tag among
-    their metadata tags, never shown in the `tags` input or output."""
+class PressProvider:
+    """What Peak Press objects (deployments, specs) share: the client, identity by name, and the owner mark as
+    a `mlp-owner-<mark>` tag among their metadata tags, never shown in the `tags` input or output."""
 
+    platform: ClassVar[str] = "Peak"
+    client_class: ClassVar[str] = "providers.peak.client:PeakPressClient"
+    identity_fields: ClassVar[tuple[str, ...]] = ("name",)
     mark_place: ClassVar[str | None] = "a `mlp-owner-…` tag among its metadata tags"
     wire_fields: ClassVar[Mapping[str, str]]
+
+    def ident_of(self, found: Any) -> str:
+        return str(found.id)
 
     def owner_of(self, obj: Any) -> str | None:
         return next(iter(marks_in(obj.metadata.tag_names())), None)
@@ -273,18 +259,23 @@ class PressTags:
 
 
 class PressDeploymentProvider(
-    PressTags, PlatformProvider[PressDeploymentArgs, "PeakPressClient", "PressDeploymentWire"]
+    PressProvider, PlatformProvider[PressDeploymentArgs, "PeakPressClient", "PressDeploymentWire"]
 ):
     outputs_model = PressDeploymentOutputs
-    platform = "Peak"
-    client_class = "providers.peak.client:PeakPressClient"
-    identity_fields = ("name",)
     # `updating` is not documented but the SDK's delete wrapper waits on it too (reference §7g).
     pending = frozenset({"deploying", "redeploying", "deleting", "updating"})
     target = frozenset({"deployed", "warning"})
     failed = frozenset({"failed", "platform_resource_error", "rollback", "rollback_complete", "rollback_failed"})
     delete_failed = frozenset({"delete_failed"})
-    wire_fields = WIRE_FIELDS
+    # What the deployment describe documents (reference §7f), by field; a deployment's `latestRevision`
+    # is a revision object (id, revision, status, notes). Parameters are not among them (module doc).
+    wire_fields = {
+        "spec_id": "spec.id",
+        "release_version": "spec.release.version",
+        **{field: f"metadata.{field}" for field in (*METADATA_FIELDS, *METADATA_OUTPUTS)},
+        "revision": "latest_revision.revision",
+        **{f"revision_{field}": f"latest_revision.{field}" for field in ("id", "status", "notes")},
+    }
 
     def fetch(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> PressDeploymentWire:
         return step.client.get_deployment(str(known.get("kind") or "block"), ident)
@@ -295,9 +286,6 @@ class PressDeploymentProvider(
             if item.metadata.name == args.name and item.parent is None:
                 return step.client.get_deployment(args.kind, item.id)
         return None
-
-    def ident_of(self, found: PressDeploymentWire) -> str:
-        return found.id
 
     def status_of(self, obj: PressDeploymentWire) -> str:
         return obj.status
@@ -334,8 +322,7 @@ class PressDeploymentProvider(
             # A deployment cannot move to another spec; adopting one of another spec would hide that.
             why = f"deployment {ident} deploys spec {seen.get('spec_id')}, not {args.spec_id}"
             raise ConflictError(f"{why}; choose another name, or delete it first", step.operation)
-        patch = metadata_patch(values, seen, marks)
-        if patch:
+        if patch := metadata_patch(values, seen, marks):
             # The body holds absolute values: sent again after a lost answer, it changes nothing more.
             send_patch = lambda: step.client.update_deployment_metadata(kind, ident, patch)  # noqa: E731
             self.write_riding_busy(step, ident, values, send_patch, lambda: None)

@@ -9,18 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from ..core import (
-    Field,
-    ForceNew,
-    OutputsModel,
-    PlatformProvider,
-    PlatformResource,
-    ResourceArgs,
-    ServerDefault,
-    Step,
-    WriteOnly,
-)
+from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.inputs import normalize
+from ..core.provider import PlatformProvider
+from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
+from ..core.step import Step
 from ..generated.attributes import PeakServiceAttributes
 
 if TYPE_CHECKING:
@@ -29,20 +22,8 @@ if TYPE_CHECKING:
     from .client import PeakClient
     from .models import ServiceWire
 
-ServiceType = Literal["web-app", "api", "shiny"]
-# Changing any of these makes the platform redeploy the service (DEPLOYING -> AVAILABLE).
-REDEPLOY_KEYS = frozenset(
-    {
-        "imageDetails",
-        "resources",
-        "parameters",
-        "healthCheckURL",
-        "entrypoint",
-        "sessionStickiness",
-        "scaleToZero",
-        "minInstances",
-    }
-)
+# Changing any key of the body but these makes the platform redeploy the service (DEPLOYING -> AVAILABLE).
+NO_REDEPLOY_KEYS = frozenset({"title", "description"})
 
 
 class ServiceArgs(ResourceArgs, timeout=900, waits_for="the service to settle", adoptable="a service with this name"):
@@ -53,9 +34,8 @@ class ServiceArgs(ResourceArgs, timeout=900, waits_for="the service to settle", 
         "with a letter, at most 64 characters. Changing it replaces the service.",
         pattern=r"^[a-z][a-z0-9-]{0,63}$",
     )
-    service_type: Annotated[ServiceType, ForceNew()] = Field(
-        default="web-app",
-        description="Kind of service: `web-app`, `api` or `shiny`. Changing it replaces the service.",
+    service_type: Annotated[Literal["web-app", "api", "shiny"], ForceNew()] = Field(
+        default="web-app", description="Kind of service: `web-app`, `api` or `shiny`. Changing it replaces the service."
     )
     image_id: int = Field(gt=0, description="Id of the Peak image the service runs.")
     version_id: Annotated[int | None, ServerDefault()] = Field(
@@ -86,18 +66,14 @@ class ServiceArgs(ResourceArgs, timeout=900, waits_for="the service to settle", 
         "clear it once set).",
     )
     session_stickiness: bool = Field(
-        default=False,
-        description="Route each user session to one instance. Not available for `api` services.",
+        default=False, description="Route each user session to one instance. Not available for `api` services."
     )
     scale_to_zero: bool = Field(
         default=False,
         description="Stop idle instances. Only for `web-app` services, and not together with session stickiness.",
     )
     min_instances: Annotated[int | None, ServerDefault()] = Field(
-        default=None,
-        ge=1,
-        le=2,
-        description="Minimum running instances, 1 or 2; Peak's default (1) when unset.",
+        default=None, ge=1, le=2, description="Minimum running instances, 1 or 2; Peak's default (1) when unset."
     )
     title: Annotated[str | None, ServerDefault()] = Field(
         default=None,
@@ -136,26 +112,6 @@ class ServiceOutputs(OutputsModel):
 
 # ---- wire mapping --------------------------------------------------------------------------------
 
-# What a described service documents (CLI `describe` docs), by field; `title`, `description` and
-# `parameters` are not among them, so they keep their recorded inputs.
-WIRE_FIELDS = {
-    "name": "name",
-    "service_type": "service_type",
-    "image_id": "image_details.image_id",
-    "version_id": "image_details.version_id",
-    "instance_type_id": "resources.instance_type_id",
-    "entrypoint": "entrypoint",
-    "health_check_url": "health_check_url",
-    "session_stickiness": "session_stickiness",
-    "scale_to_zero": "scale_to_zero",
-    "min_instances": "min_instances",
-    "status": "status",
-    "application_url": "application_url",
-    "created_at": "created_at",
-    "created_by": "created_by",
-    "updated_at": "updated_at",
-    "updated_by": "updated_by",
-}
 OPTIONAL_KEYS = {
     "title": "title",
     "description": "description",
@@ -217,7 +173,15 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
     target = frozenset({"AVAILABLE"})
     failed = frozenset({"CREATE_FAILED"})
     delete_failed = frozenset({"DELETE_FAILED"})
-    wire_fields = WIRE_FIELDS
+    # What a described service documents (CLI `describe` docs), by field; `title`, `description` and
+    # `parameters` are not among them, so they keep their recorded inputs.
+    wire_fields = {
+        "image_id": "image_details.image_id",
+        "version_id": "image_details.version_id",
+        "instance_type_id": "resources.instance_type_id",
+        **{name: name for name in ("name", "service_type", "entrypoint", "health_check_url", "session_stickiness")},
+        **{name: name for name in ("scale_to_zero", "min_instances", *ServiceOutputs.field_specs())},
+    }
 
     def fetch(self, step: Step[PeakClient], ident: str, known: Mapping[str, Any]) -> ServiceWire:
         return step.client.get_service(ident)
@@ -236,7 +200,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
         return obj.status
 
     def failure_of(self, obj: ServiceWire) -> str | None:
-        return obj.failure_reason()
+        return obj.last_error.message if obj.last_error else None
 
     def send_create(self, step: Step[PeakClient], args: ServiceArgs) -> str:
         return step.client.create_service(service_body(args.to_dict()))
@@ -247,11 +211,9 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
     def converge(
         self, step: Step[PeakClient], ident: str, current: ServiceWire, args: ServiceArgs, prior: Mapping[str, Any]
     ) -> ServiceWire | None:
-        """One PATCH of the keys that differ from the live service (undocumented ones: from state).
-
-        A redeploy is judged done by documented signals alone: AVAILABLE again with a newer
-        `updatedAt`, never by the describe echoing what was sent.
-        """
+        """One PATCH of the keys that differ from the live service (undocumented ones: from state). A redeploy
+        is judged done by documented signals alone: AVAILABLE again with a newer `updatedAt`, never by the
+        describe echoing what was sent."""
         desired = service_body(args.to_dict())
         patch = service_patch(desired, service_body({**prior, **self.observe(step, ident, current, prior)}))
         if not patch:
@@ -269,7 +231,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
             return True
 
         self.write_riding_busy(step, ident, prior, send, landed)
-        if not REDEPLOY_KEYS.intersection(patch):
+        if not set(patch) - NO_REDEPLOY_KEYS:
             return None
         return self.wait_target(step, ident, prior, done=lambda s: s.updated_at != before or before is None)
 
