@@ -9,8 +9,9 @@ This rests on a private detail of the SDK (the pool's ``_max_workers`` and its w
 ``tests/meta/test_sdk_canaries.py`` fails loudly when an SDK upgrade changes it, and at run time a
 host that does not look as expected is left as it is, with one line saying so.
 
-Re-exported here, where callers find them: the cap on operations at once (``operation_cap``) and
-keyed turns (``turns.one_at_a_time``).
+Here too: the cap on remote operations that run at once in this process (a platform's rate limits may
+call for less than the engine's parallelism: ``MLP_MAX_CONCURRENCY`` or, at configure time, the stack
+config's ``mlPlatforms:maxConcurrency``), and keyed turns (``turns.one_at_a_time``, re-exported).
 """
 
 from __future__ import annotations
@@ -21,19 +22,40 @@ import threading
 from typing import Any
 
 from . import host
-from .operation_cap import CONFIG_KEY as CONFIG_KEY
-from .operation_cap import DEFAULT_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY
-from .operation_cap import ENV_KEY as ENV_KEY
-from .operation_cap import operation_slot as operation_slot
-from .operation_cap import set_max_concurrency as set_max_concurrency
 from .turns import one_at_a_time as one_at_a_time
 
+DEFAULT_MAX_CONCURRENCY = 64
+CONFIG_KEY = "mlPlatforms:maxConcurrency"
+ENV_KEY = "MLP_MAX_CONCURRENCY"
 DYNAMIC_HOST_MODULE = "pulumi.dynamic.__main__"
 SDK_POOL_SIZE = 4
 HOST_POOL_SIZE = 256
 
-_state_lock = threading.Lock()
+_lock = threading.Lock()
+_limit = threading.BoundedSemaphore(DEFAULT_MAX_CONCURRENCY)
+_limit_size = DEFAULT_MAX_CONCURRENCY
 _widened: bool | None = None
+
+
+def set_max_concurrency(value: Any) -> None:
+    """Cap the remote operations (create, read, update, delete) that run at once in this process."""
+    global _limit, _limit_size
+    try:
+        size = int(str(value))
+    except ValueError:
+        host.say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={value!r}: not a whole number")
+        return
+    if size < 1:
+        host.say(f"pulumi-ml-platforms: ignoring {CONFIG_KEY}={size}: must be at least 1")
+        return
+    with _lock:
+        if size != _limit_size:
+            _limit, _limit_size = threading.BoundedSemaphore(size), size
+
+
+def operation_slot() -> threading.BoundedSemaphore:
+    """Held around each remote operation: at most the configured number run at once."""
+    return _limit
 
 
 def in_dynamic_provider_host() -> bool:
@@ -56,7 +78,7 @@ def host_executor(thread: threading.Thread) -> Any | None:
 def widen_host(thread: threading.Thread | None = None, report: Any = None) -> bool:
     """Raise the host pool's worker limit once; True when the host now runs wider than the SDK's 4."""
     global _widened
-    with _state_lock:
+    with _lock:
         if _widened is not None:
             return _widened
         executor = host_executor(thread or threading.current_thread())

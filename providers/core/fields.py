@@ -95,6 +95,4 @@ def has_marker(spec: FieldSpec, marker: type[Marker]) -> bool:
 
 def describe_default(spec: FieldSpec) -> Any:
     """The default docs show and diff compares with: None for required fields and server defaults."""
-    if spec.required or has_marker(spec, ServerDefault):
-        return None
-    return spec.make_default()
+    return None if spec.required or has_marker(spec, ServerDefault) else spec.make_default()

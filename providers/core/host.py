@@ -39,10 +39,11 @@ def follow_engine(stdin_fd: int = 0, exit_process: Callable[[int], object] = os.
         if _followed:
             return
         _followed = True
-    if _is_pipe(stdin_fd):
-        threading.Thread(
-            target=_watch, args=(stdin_fd, exit_process), name="pulumi-ml-platforms-engine-watch", daemon=True
-        ).start()
+    with contextlib.suppress(OSError):  # a stdin that cannot be looked at is not followed either
+        if stat.S_ISFIFO(os.fstat(stdin_fd).st_mode):
+            threading.Thread(
+                target=_watch, args=(stdin_fd, exit_process), name="pulumi-ml-platforms-engine-watch", daemon=True
+            ).start()
 
 
 def _watch(stdin_fd: int, exit_process: Callable[[int], object]) -> None:
@@ -53,13 +54,6 @@ def _watch(stdin_fd: int, exit_process: Callable[[int], object]) -> None:
         return  # not a pipe we can follow after all
     say("pulumi-ml-platforms: the Pulumi engine is gone; ending the provider host")
     exit_process(ENGINE_GONE_STATUS)
-
-
-def _is_pipe(fd: int) -> bool:
-    try:
-        return stat.S_ISFIFO(os.fstat(fd).st_mode)
-    except OSError:
-        return False
 
 
 def say(message: str) -> None:

@@ -53,10 +53,7 @@ def _split_unknowns(value: Any, path: Path, unknown_paths: list[Path]) -> Any:
 
 
 def dotted(loc: Iterable[str | int]) -> str:
-    parts: list[str] = []
-    for part in loc:
-        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}" if parts else str(part))
-    return "".join(parts)
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).removeprefix(".")
 
 
 def _under(loc: Path, prefixes: list[Path]) -> bool:
@@ -85,9 +82,8 @@ def check_inputs(model: type[ResourceArgs], news: Mapping[str, Any], ignored: It
     if unknown_paths and not failures:
         # Known inputs get their defaults and canonical form even while others are unknown, so a
         # preview shows exactly what changes and never a kept input as removed.
-        pending = {path[0] for path in unknown_paths}
-        canonical = model.canonical_known(known)
-        return CheckOutcome({**canonical, **{k: props[k] for k in pending if k in props}}, failures)
+        pending = {str(path[0]) for path in unknown_paths}
+        return CheckOutcome(model.canonical_known(known) | {k: props[k] for k in pending}, failures)
     return CheckOutcome(dict(props) if failures or validated is None else validated.to_dict(), failures)
 
 

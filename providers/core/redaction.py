@@ -54,11 +54,8 @@ def _strings(value: Any) -> Iterator[str]:
         yield value
     elif isinstance(value, bytes):
         yield value.decode("utf-8", "replace")
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
     elif isinstance(value, Iterable):
-        for item in value:
+        for item in value.values() if isinstance(value, Mapping) else value:
             yield from _strings(item)
 
 

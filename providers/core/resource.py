@@ -9,7 +9,7 @@ import pulumi.dynamic
 
 from .fields import Field, Secret, WriteOnly
 from .ownership import OWNER_KEY, owner_mark
-from .schema import Model, Problem, fields_with
+from .schema import Model, fields_with
 
 
 def own_annotations(cls: type) -> dict[str, Any]:
@@ -117,6 +117,3 @@ class PlatformResource(pulumi.dynamic.Resource, Generic[ArgsT]):
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secret_fields))
         # The provider is pickled by reference into state (`__provider`) and carries nothing.
         super().__init__(self.provider_type(), resource_name, props, opts)
-
-
-__all__ = ["OutputsModel", "PlatformResource", "Problem", "ResourceArgs"]

@@ -9,14 +9,12 @@ millisecond of import is paid twice per `pulumi preview` (program and provider p
 
 from __future__ import annotations
 
-import inspect
 import math
 import operator
 import re
 import types
 import typing
-from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any, Literal, Self, Union
 
 from .fields import REQUIRED, FieldSpec, Marker, Secret, has_marker
@@ -25,6 +23,8 @@ Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
 
 _NONE_TYPE = type(None)
+# How messages name the types they expect.
+_TYPE_NAMES = {str: "string", bool: "boolean", int: "integer", float: "number", list: "list", dict: "dictionary"}
 _CACHE = "_field_specs_cache"
 
 
@@ -54,11 +54,9 @@ class Model:
         parsed: dict[str, Any] = {}
         for name, spec in cls.field_specs().items():
             raw = values.get(name)
-            if raw is None:
-                continue
-            problems: list[Problem] = []
-            ok, result = _parse_value(spec.annotation, raw, (name,), problems)
-            parsed[name] = result if ok and not problems else raw
+            if raw is not None:
+                ok, result = _parse_value(spec.annotation, raw, (name,), [])
+                parsed[name] = result if ok else raw
         return cls.from_values(parsed).to_dict()
 
     @classmethod
@@ -97,28 +95,19 @@ def fields_with(model: type[Model], marker: type[Marker]) -> tuple[str, ...]:
 # ---- resolving declarations --------------------------------------------------------------------
 
 
-def _declared(cls: type) -> Iterator[tuple[str, FieldSpec]]:
-    seen: set[str] = set()
-    for klass in reversed(cls.__mro__):
-        annotations = inspect.get_annotations(klass)
-        for name, annotation in annotations.items():
-            if name.startswith("_") or name in seen or "ClassVar" in str(annotation):
-                continue
-            seen.add(name)
-            default = getattr(cls, name, REQUIRED)
-            yield name, default if isinstance(default, FieldSpec) else FieldSpec(default=default)
-
-
 def _resolve(cls: type) -> dict[str, FieldSpec]:
-    hints = typing.get_type_hints(cls, include_extras=True)
     specs: dict[str, FieldSpec] = {}
-    for name, declared in _declared(cls):
-        hint = hints[name]
+    # Every annotation of the class and its bases, in declaration order (bases first).
+    for name, hint in typing.get_type_hints(cls, include_extras=True).items():
+        if name.startswith("_") or typing.ClassVar in (hint, typing.get_origin(hint)):
+            continue
         markers: tuple[Marker, ...] = ()
         if typing.get_origin(hint) is typing.Annotated:
             hint, *extras = typing.get_args(hint)
             markers = tuple(extra for extra in extras if not isinstance(extra, FieldSpec))
-        specs[name] = declared._replace(name=name, annotation=hint, markers=markers)
+        declared = getattr(cls, name, REQUIRED)
+        spec = declared if isinstance(declared, FieldSpec) else FieldSpec(default=declared)
+        specs[name] = spec._replace(name=name, annotation=hint, markers=markers)
     return specs
 
 
@@ -131,25 +120,23 @@ def _parse_model(model: type[Model], value: Any, loc: Loc, problems: list[Proble
         return None
     specs = model.field_specs()
     before = len(problems)
-    for key in value:
-        if key not in specs:
-            problems.append(((*loc, key), unknown_key_reason(str(key), specs)))
+    problems.extend(((*loc, key), unknown_key_reason(str(key), specs)) for key in value if key not in specs)
     parsed: dict[str, Any] = {}
     for name, spec in specs.items():
-        raw = value.get(name)
-        if raw is None:
-            if spec.required:
-                problems.append(((*loc, name), "required input is missing"))
-            continue
-        ok, result = _parse_value(spec.annotation, raw, (*loc, name), problems)
-        reason = _constraint_problem(spec, result) if ok else None
-        if reason:
-            problems.append(((*loc, name), reason))
-        elif ok:
-            parsed[name] = result
-    if len(problems) > before:
-        return None
-    return model.from_values(parsed)
+        if value.get(name) is not None:
+            parsed[name] = _parse_field(spec, value[name], (*loc, name), problems)
+        elif spec.required:
+            problems.append(((*loc, name), "required input is missing"))
+    return model.from_values(parsed) if len(problems) == before else None
+
+
+def _parse_field(spec: FieldSpec, value: Any, loc: Loc, problems: list[Problem]) -> Any:
+    """The field's canonical value, judged by its type and then its constraints."""
+    ok, result = _parse_value(spec.annotation, value, loc, problems)
+    reason = _constraint_problem(spec, result) if ok else None
+    if reason:
+        problems.append((loc, reason))
+    return result
 
 
 def unknown_key_reason(key: str, known: Mapping[str, Any]) -> str:
@@ -173,44 +160,36 @@ def _parse_value(tp: Any, value: Any, loc: Loc, problems: list[Problem]) -> tupl
         if any(value == choice and type(value) is type(choice) for choice in choices):
             return True, value
         return _fail(problems, loc, f"Input should be {_either(choices)}")
-    if tp is str:
-        return (True, value) if isinstance(value, str) else _fail(problems, loc, "Input should be a valid string")
-    if tp is bool:
-        value = value == "true" if value in ("true", "false") else value
-        return (True, value) if isinstance(value, bool) else _fail(problems, loc, "Input should be a valid boolean")
-    if tp is int:
-        return _parse_int(_number_from_text(value), loc, problems)
-    if tp is float:
+    if tp is bool and value in ("true", "false"):
+        value = value == "true"
+    if tp in (int, float):
         value = _number_from_text(value)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return True, float(value)
-        return _fail(problems, loc, "Input should be a valid number")
-    if tp is list or origin is list:
-        return _parse_list(typing.get_args(tp), value, loc, problems)
-    if tp is dict or origin is dict:
-        return _parse_dict(typing.get_args(tp), value, loc, problems)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _fail(problems, loc, f"Input should be a valid {_TYPE_NAMES[tp]}")
+        if tp is int and isinstance(value, float) and not value.is_integer():
+            return _fail(problems, loc, "Input should be a valid integer, got a number with a fractional part")
+        return True, tp(value)
+    if tp in (list, dict) or origin in (list, dict):
+        return _parse_items(origin or tp, typing.get_args(tp), value, loc, problems)
     if isinstance(tp, type) and issubclass(tp, Model):
-        before = len(problems)
         parsed = _parse_model(tp, value, loc, problems)
-        return (True, parsed) if len(problems) == before else (False, None)
+        return parsed is not None, parsed
     if isinstance(tp, type) and isinstance(value, tp):
         return True, value
-    return _fail(problems, loc, f"Input should be a valid {getattr(tp, '__name__', tp)}")
+    return _fail(problems, loc, f"Input should be a valid {_TYPE_NAMES.get(tp, getattr(tp, '__name__', tp))}")
 
 
 def _parse_union(members: tuple[Any, ...], value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
     if value is None and _NONE_TYPE in members:
         return True, None
-    candidates = [m for m in members if m is not _NONE_TYPE]
-    first: list[Problem] = []
-    for index, member in enumerate(candidates):
-        attempt: list[Problem] = []
-        ok, result = _parse_value(member, value, loc, attempt)
+    attempts: list[list[Problem]] = []
+    for member in (m for m in members if m is not _NONE_TYPE):
+        attempts.append([])
+        ok, result = _parse_value(member, value, loc, attempts[-1])
         if ok:
             return True, result
-        if index == 0:
-            first = attempt
-    problems.extend(first)
+    # The first member's problems: what the field is mainly meant to be.
+    problems.extend(attempts[0] if attempts else ())
     return False, None
 
 
@@ -228,39 +207,21 @@ def _number_from_text(value: Any) -> Any:
     return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
 
 
-def _parse_int(value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
-    if isinstance(value, bool):
-        return _fail(problems, loc, "Input should be a valid integer")
-    if isinstance(value, int):
-        return True, value
-    if isinstance(value, float):
-        if value.is_integer():
-            return True, int(value)
-        return _fail(problems, loc, "Input should be a valid integer, got a number with a fractional part")
-    return _fail(problems, loc, "Input should be a valid integer")
-
-
-def _parse_list(args: tuple[Any, ...], value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
-    if not isinstance(value, list | tuple):
-        return _fail(problems, loc, "Input should be a valid list")
-    item_type = args[0] if args else Any
+def _parse_items(kind: type, args: tuple[Any, ...], value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
+    """A list (its items by index) or a dictionary (its values by key, which must be strings)."""
+    if not isinstance(value, list | tuple if kind is list else Mapping):
+        return _fail(problems, loc, f"Input should be a valid {_TYPE_NAMES[kind]}")
+    item_type = args[-1] if args else Any
     before = len(problems)
-    items = [_parse_value(item_type, item, (*loc, i), problems)[1] for i, item in enumerate(value)]
-    return (True, items) if len(problems) == before else (False, None)
-
-
-def _parse_dict(args: tuple[Any, ...], value: Any, loc: Loc, problems: list[Problem]) -> tuple[bool, Any]:
-    if not isinstance(value, Mapping):
-        return _fail(problems, loc, "Input should be a valid dictionary")
-    value_type = args[1] if len(args) == 2 else Any
-    before = len(problems)
-    parsed: dict[str, Any] = {}
-    for key, item in value.items():
-        if not isinstance(key, str):
+    parsed: dict[Any, Any] = {}
+    for key, item in enumerate(value) if isinstance(value, list | tuple) else value.items():
+        if kind is list or isinstance(key, str):
+            parsed[key] = _parse_value(item_type, item, (*loc, key), problems)[1]
+        else:
             problems.append((loc, "Keys should be strings"))
-            continue
-        parsed[key] = _parse_value(value_type, item, (*loc, key), problems)[1]
-    return (True, parsed) if len(problems) == before else (False, None)
+    if len(problems) > before:
+        return False, None
+    return True, list(parsed.values()) if kind is list else parsed
 
 
 def _constraint_problem(spec: FieldSpec, value: Any) -> str | None:
@@ -274,21 +235,15 @@ def _constraint_problem(spec: FieldSpec, value: Any) -> str | None:
         for bound, holds, words in bounds:
             if bound is not None and not holds(value, bound):
                 return f"Input should be {words} {format_bound(bound)}"
-    if isinstance(value, str) and spec.pattern is not None and not _compiled(spec.pattern).search(value):
+    if isinstance(value, str) and spec.pattern is not None and not re.search(spec.pattern, value):
         return f"String should match pattern '{spec.pattern}'"
     if isinstance(value, str | list | dict):
-        noun = "String" if isinstance(value, str) else "Value"
-        unit = "character" if isinstance(value, str) else "item"
-        if spec.min_length is not None and len(value) < spec.min_length:
-            return f"{noun} should have at least {spec.min_length} {unit}{'s' if spec.min_length != 1 else ''}"
-        if spec.max_length is not None and len(value) > spec.max_length:
-            return f"{noun} should have at most {spec.max_length} {unit}{'s' if spec.max_length != 1 else ''}"
+        noun, unit = ("String", "character") if isinstance(value, str) else ("Value", "item")
+        lengths = ((spec.min_length, "at least", operator.ge), (spec.max_length, "at most", operator.le))
+        for limit, words, holds in lengths:
+            if limit is not None and not holds(len(value), limit):
+                return f"{noun} should have {words} {limit} {unit}{'s' if limit != 1 else ''}"
     return None
-
-
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def _fail(problems: list[Problem], loc: Loc, reason: str) -> tuple[bool, Any]:

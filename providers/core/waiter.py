@@ -64,40 +64,26 @@ def next_delay(elapsed: float, remaining: float) -> float:
     return max(0.0, min(next_poll_offset(elapsed + 0.001) - elapsed, remaining))
 
 
-def progress(message: str) -> None:
-    """A progress line: the provider's one printer (``host.say``), redacted on its way out."""
-    say(message)
+# A progress line: the provider's one printer, redacted on its way out.
+progress = say
 
 
-class WaitFor(Generic[T]):
+class WaitFor(NamedTuple, Generic[T]):
     """Poll ``fetch`` (None when the object is gone, as a delete waits for) until ``done`` holds;
     ``failure`` returns a reason when the object failed."""
 
-    def __init__(
-        self,
-        operation: Operation,
-        goal: str,
-        fetch: Callable[[], T | None],
-        done: Callable[[T | None], bool],
-        state_of: Callable[[T | None], str],
-        failure: Callable[[T | None], str | None] = lambda _: None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        report: Callable[[str], None] = progress,
-    ) -> None:
-        self.operation = operation
-        self.goal = goal
-        self.fetch = fetch
-        self.done = done
-        self.state_of = state_of
-        self.failure = failure
-        self.sleep = sleep
-        self.clock = clock
-        self.report = report
-        self._last_report = 0.0
+    operation: Operation
+    goal: str
+    fetch: Callable[[], T | None]
+    done: Callable[[T | None], bool]
+    state_of: Callable[[T | None], str]
+    failure: Callable[[T | None], str | None] = lambda _: None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    report: Callable[[str], None] = progress
 
     def run(self, deadline: Deadline) -> T | None:
-        started = self.clock()
+        started = last_report = self.clock()
         last_state: str | None = None
         while True:
             current = self.fetch()
@@ -115,10 +101,10 @@ class WaitFor(Generic[T]):
                     self.operation,
                 )
             elapsed = now - started
-            if state != last_state or now - self._last_report >= HEARTBEAT_SECONDS:
+            if state != last_state or now - last_report >= HEARTBEAT_SECONDS:
                 self.report(
                     f"{self.operation.describe()}: waiting for {self.goal}, status {state} ({elapsed:.0f}s elapsed)"
                 )
-                self._last_report = now
+                last_report = now
                 last_state = state
             self.sleep(next_delay(elapsed, remaining))

@@ -38,9 +38,7 @@ def config_property(key: str) -> str:
     """A dynamic stack-config key as the plugin names it: `peak:apiKey` -> `peakApiKey`, but
     `mlPlatforms:maxConcurrency` -> `maxConcurrency`."""
     namespace, _, name = key.partition(":")
-    if namespace == CORE_NAMESPACE:
-        return name
-    return namespace + name[:1].upper() + name[1:]
+    return name if namespace == CORE_NAMESPACE else namespace + name[:1].upper() + name[1:]
 
 
 def to_wire(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -170,10 +170,9 @@ class MlPlatformsProvider(rpc.Provider):
         ident, known = parse_import_id(entry.platform, entry.resource, request.resource_id)
         model = provider.args_model
         # What the platform cannot report (write-only inputs) is recorded at its default.
-        prior: dict[str, Any] = {
+        prior = {
             name: describe_default(field) for name, field in model.field_specs().items() if has_marker(field, WriteOnly)
-        }
-        prior.update(known)
+        } | known
         result = await self.remote(request.urn, "read", 0.0, partial(provider.read, ident, prior))
         if not result.id:
             operation = provider.operation("importing", request.resource_id)
@@ -242,7 +241,4 @@ def leaves(value: Any) -> list[str]:
 def wire_path(path: str) -> str:
     """A check failure's dotted path with its first segment in camelCase (`image_id` -> `imageId`)."""
     head, dot, rest = path.partition(".")
-    bracket = head.find("[")
-    if bracket > 0:
-        return camel(head[:bracket]) + head[bracket:] + dot + rest
     return camel(head) + dot + rest

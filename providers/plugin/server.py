@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import io
 import signal
@@ -114,17 +115,13 @@ async def serve(engine_address: str, provider: MlPlatformsProvider) -> None:
     # The first line on stdout is the port: the engine's handshake.
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
-    original = sys.stderr
-    sys.stderr = EngineLog(engine_address, sys.__stderr__ or original)
     # The engine ends a plugin with SIGINT when it is done with it: stop serving, quietly.
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, lambda: stopping.append(loop.create_task(server.stop(None))))
-    try:
+    with contextlib.redirect_stderr(EngineLog(engine_address, sys.__stderr__ or sys.stderr)):
         await server.wait_for_termination()
-    finally:
-        sys.stderr = original
 
 
 def main() -> None:
