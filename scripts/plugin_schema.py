@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from providers.catalog import RESOURCES, ResourceEntry  # noqa: E402
+from providers.core.config import Credential, Setting  # noqa: E402
 from providers.core.fields import FieldSpec, ForceNew, Secret, ServerDefault, describe_default, has_marker  # noqa: E402
 from providers.core.schema import Model  # noqa: E402
 from providers.plugin.imports import import_id_text, syntax_of  # noqa: E402
@@ -35,22 +36,6 @@ PLATFORMS = {
     "dataiku": "Dataiku DSS",
     "appconfig": "AWS AppConfig",
 }
-# Settings the clients read that their CONFIG_DOCS do not describe on a line of their own.
-EXTRA_CONFIG_DOCS = {
-    "aws:secretKey": "Secret access key going with `awsAccessKey`; set it as a secret.",
-    "aws:token": "Session token of temporary credentials; set it as a secret.",
-}
-SECRET_CONFIG = frozenset(
-    {
-        "peak:apiKey",
-        "abeja:apiToken",
-        "abeja:personalAccessToken",
-        "dataiku:apiKey",
-        "aws:accessKey",
-        "aws:secretKey",
-        "aws:token",
-    }
-)
 CONCURRENCY_DOC = (
     "How many create, read, update and delete calls this provider runs at once (default 64; "
     "`MLP_MAX_CONCURRENCY` in the environment)."
@@ -182,25 +167,26 @@ def resource_spec(entry: ResourceEntry, nested: dict[str, type[Model]]) -> dict[
 # ---- configuration -------------------------------------------------------------------------------
 
 
-def config_keys(entries: tuple[ResourceEntry, ...] = RESOURCES) -> list[tuple[str, str, tuple[str, ...], str]]:
-    """(platform, stack-config key, environment fallback, meaning) for every key a client reads."""
-    keys: list[tuple[str, str, tuple[str, ...], str]] = []
+def client_settings(entries: tuple[ResourceEntry, ...] = RESOURCES) -> list[tuple[str, Setting]]:
+    """(platform, setting) for every ``Setting`` a client declares, in the order it declares them."""
+    declared: list[tuple[str, Setting]] = []
     for platform in sorted({entry.platform for entry in entries}, key=list(PLATFORMS).index):
         client = importlib.import_module(f"providers.{platform}.client")
-        documented = {key: (tuple(env), meaning) for key, env, meaning in client.CONFIG_DOCS}
-        declared = [
-            value
-            for name, value in vars(client).items()
-            if name.endswith("_CONFIG") and isinstance(value, str) and ":" in value
-        ]
-        for key in declared:
-            env, meaning = documented.get(key, ((), EXTRA_CONFIG_DOCS.get(key, "")))
-            if not meaning:
-                raise KeyError(
-                    f"{key}: no description (CONFIG_DOCS of providers.{platform}.client or EXTRA_CONFIG_DOCS)"
-                )
-            keys.append((platform, key, env, meaning))
-    return keys
+        for setting in vars(client).values():
+            if isinstance(setting, Setting):
+                if not setting.description:
+                    raise KeyError(f"{setting.key}: no description (providers.{platform}.client)")
+                declared.append((platform, setting))
+    return declared
+
+
+def config_keys(entries: tuple[ResourceEntry, ...] = RESOURCES) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(platform, stack-config key, environment fallback, meaning) for every key a client reads."""
+    return [(platform, *setting) for platform, setting in client_settings(entries)]
+
+
+# Stack-config keys that hold credentials: secret in the schema.
+SECRET_CONFIG = frozenset(setting.key for _, setting in client_settings() if isinstance(setting, Credential))
 
 
 def config_properties(entries: tuple[ResourceEntry, ...] = RESOURCES) -> dict[str, dict[str, Any]]:

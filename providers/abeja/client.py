@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
-from ..core import ConfigError, Operation, Settings
-from ..core.config import check_endpoint, describe_setting, endpoint
+from ..core import Operation, Settings
+from ..core.config import Credential, Setting, check_endpoint, describe_setting, endpoint, missing_setting
 from ..core.error_bodies import MAX_CAUSE_CHARS, error_cause, pages, parse_answer
 from ..core.redaction import clip, remember_all
 from ..core.transport import HttpTransport, join_path
@@ -18,25 +18,27 @@ from .models import ChannelWire, DeploymentWire, RunsPageWire, RunWire, TriggerW
 PLATFORM = "ABEJA"
 DEFAULT_API_URL = "https://api.abeja.io"
 
-API_TOKEN_CONFIG = "abeja:apiToken"
-USER_ID_CONFIG = "abeja:userId"
-ACCESS_TOKEN_CONFIG = "abeja:personalAccessToken"
-API_URL_CONFIG = "abeja:apiUrl"
-ORGANIZATION_CONFIG = "abeja:organizationId"
 # The official SDK's variables, so a shell already set up for abeja-sdk works unchanged.
-API_TOKEN_ENV = "PLATFORM_AUTH_TOKEN"
-USER_ID_ENV = "ABEJA_PLATFORM_USER_ID"
-ACCESS_TOKEN_ENV = "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN"
-API_URL_ENV = "ABEJA_API_URL"
-ORGANIZATION_ENV = "ABEJA_ORGANIZATION_ID"
-
-CONFIG_DOCS = (
-    (API_TOKEN_CONFIG, (API_TOKEN_ENV,), "Platform auth token, sent as `Bearer`; set it as a secret."),
-    (USER_ID_CONFIG, (USER_ID_ENV,), "User id for Basic auth with a personal access token (`user-` is added)."),
-    (ACCESS_TOKEN_CONFIG, (ACCESS_TOKEN_ENV,), "Personal access token of that user; set it as a secret."),
-    (API_URL_CONFIG, (API_URL_ENV,), f"API base URL; default `{DEFAULT_API_URL}` (the sandbox prints its own)."),
-    (ORGANIZATION_CONFIG, (ORGANIZATION_ENV,), "Organization used when a resource does not name one."),
+API_TOKEN = Credential(
+    "abeja:apiToken", ("PLATFORM_AUTH_TOKEN",), "Platform auth token, sent as `Bearer`; set it as a secret."
 )
+USER_ID = Setting(
+    "abeja:userId",
+    ("ABEJA_PLATFORM_USER_ID",),
+    "User id for Basic auth with a personal access token (`user-` is added).",
+)
+ACCESS_TOKEN = Credential(
+    "abeja:personalAccessToken",
+    ("ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",),
+    "Personal access token of that user; set it as a secret.",
+)
+API_URL = Setting(
+    "abeja:apiUrl", ("ABEJA_API_URL",), f"API base URL; default `{DEFAULT_API_URL}` (the sandbox prints its own)."
+)
+ORGANIZATION = Setting(
+    "abeja:organizationId", ("ABEJA_ORGANIZATION_ID",), "Organization used when a resource does not name one."
+)
+CONFIG_DOCS = (API_TOKEN, USER_ID, ACCESS_TOKEN, API_URL, ORGANIZATION)
 
 T = TypeVar("T")
 
@@ -55,31 +57,29 @@ class AbejaConnection:
         """Credentials as the SDK picks them (a token before a user id and access token), stack
         config before the environment, so a stack never silently uses the shell's account; and
         credentials from the stack config never go to an API URL from the environment."""
-        organization = settings.get(ORGANIZATION_CONFIG, (ORGANIZATION_ENV,))
+        organization = settings.get(ORGANIZATION)
         for from_config in (True, False):
             source = _credentials(settings, from_config)
             if source is not None:
                 header, secrets = source
-                url = endpoint(settings, PLATFORM, API_URL_CONFIG, (API_URL_ENV,), from_config) or DEFAULT_API_URL
+                url = endpoint(settings, PLATFORM, API_URL, from_config) or DEFAULT_API_URL
                 check_endpoint(settings, PLATFORM, url)
                 return cls(url.rstrip("/"), header, secrets, organization)
-        raise ConfigError(
-            "configuring ABEJA provider: no credentials; run `pulumi config set --secret abeja:apiToken <token>` "
-            "(or set abeja:userId and abeja:personalAccessToken), or set PLATFORM_AUTH_TOKEN"
-        )
+        instead = f" (or set {USER_ID.key} and {ACCESS_TOKEN.key}), or set {API_TOKEN.env[0]}"
+        raise missing_setting(PLATFORM, "credentials", API_TOKEN, "token", instead)
 
 
 def _credentials(settings: Settings, from_config: bool) -> tuple[str, tuple[str, ...]] | None:
     """(the Authorization header, its secrets) from the stack config alone, or from the environment alone."""
 
-    def where(key: str, env: str) -> tuple[str, tuple[str, ...]]:
-        return (key, ()) if from_config else ("", (env,))
+    def where(setting: Setting) -> tuple[str | None, tuple[str, ...]]:
+        return (setting.key, ()) if from_config else (None, setting.env)
 
-    token = settings.credential(*where(API_TOKEN_CONFIG, API_TOKEN_ENV), PLATFORM)
+    token = settings.credential(*where(API_TOKEN), PLATFORM)
     if token:
         return f"Bearer {token}", (token,)
-    user_id = settings.get(*where(USER_ID_CONFIG, USER_ID_ENV))  # not secret: stripped, not hidden
-    access_token = settings.credential(*where(ACCESS_TOKEN_CONFIG, ACCESS_TOKEN_ENV), PLATFORM)
+    user_id = settings.get(*where(USER_ID))  # not secret: stripped, not hidden
+    access_token = settings.credential(*where(ACCESS_TOKEN), PLATFORM)
     if not (user_id and access_token):
         return None
     user = user_id if user_id.startswith("user-") else f"user-{user_id}"
@@ -89,9 +89,8 @@ def _credentials(settings: Settings, from_config: bool) -> tuple[str, tuple[str,
 
 def _header_settings(connection: AbejaConnection) -> str:
     if connection.authorization.startswith("Bearer "):
-        return describe_setting(API_TOKEN_CONFIG, (API_TOKEN_ENV,))
-    user = describe_setting(USER_ID_CONFIG, (USER_ID_ENV,))
-    return f"{user} and {describe_setting(ACCESS_TOKEN_CONFIG, (ACCESS_TOKEN_ENV,))}"
+        return describe_setting(API_TOKEN)
+    return f"{describe_setting(USER_ID)} and {describe_setting(ACCESS_TOKEN)}"
 
 
 def _abeja_wording(body: Mapping[str, Any]) -> str | None:

@@ -44,8 +44,8 @@ from ..core import (
     Settings,
     TransportError,
 )
-from ..core.config import check_endpoint, endpoint
-from ..core.error_bodies import pages, parse_answer
+from ..core.config import Credential, Setting, check_endpoint, endpoint, missing_setting
+from ..core.error_bodies import pages, parse_answer, seconds
 from ..core.redaction import clip, remember_all, scrub
 from ..core.retry import call_with_retries
 from .models import (
@@ -58,56 +58,28 @@ from .models import (
 
 PLATFORM = "AppConfig"
 
-REGION_CONFIG = "aws:region"
-PROFILE_CONFIG = "aws:profile"
-ACCESS_KEY_CONFIG = "aws:accessKey"
-SECRET_KEY_CONFIG = "aws:secretKey"
-TOKEN_CONFIG = "aws:token"
-ENDPOINT_CONFIG = "appconfig:endpoint"
-REGION_ENV = ("AWS_REGION", "AWS_DEFAULT_REGION")
-PROFILE_ENV = ("AWS_PROFILE",)
-ENDPOINT_ENV = ("AWS_ENDPOINT_URL_APPCONFIG", "AWS_ENDPOINT_URL")
+REGION = Setting(
+    "aws:region", ("AWS_REGION", "AWS_DEFAULT_REGION"), "AWS region, as pulumi-aws reads it; else the profile's region."
+)
+PROFILE = Setting("aws:profile", ("AWS_PROFILE",), "Named profile of the shared AWS config and credentials files.")
+ACCESS_KEY = Credential(
+    "aws:accessKey",
+    ("AWS_ACCESS_KEY_ID",),
+    "Access key id (with `aws:secretKey`, and `aws:token` for temporary credentials); set them as "
+    "secrets. Without them the standard AWS credential chain applies.",
+)
+# Without environment variables of their own: those of the environment's keys go with AWS_ACCESS_KEY_ID.
+SECRET_KEY = Credential("aws:secretKey", (), "Secret access key going with `awsAccessKey`; set it as a secret.")
+TOKEN = Credential("aws:token", (), "Session token of temporary credentials; set it as a secret.")
+ENDPOINT = Setting(
+    "appconfig:endpoint",
+    ("AWS_ENDPOINT_URL_APPCONFIG", "AWS_ENDPOINT_URL"),
+    "Endpoint URL overriding AppConfig's (the sandbox prints one); boto3's own variables work too.",
+)
+CONFIG_DOCS = (REGION, PROFILE, ACCESS_KEY, ENDPOINT)
 STS_ENDPOINT_ENV = "AWS_ENDPOINT_URL_STS"
 
-CONFIG_DOCS = (
-    (REGION_CONFIG, REGION_ENV, "AWS region, as pulumi-aws reads it; else the profile's region."),
-    (PROFILE_CONFIG, PROFILE_ENV, "Named profile of the shared AWS config and credentials files."),
-    (
-        ACCESS_KEY_CONFIG,
-        ("AWS_ACCESS_KEY_ID",),
-        "Access key id (with `aws:secretKey`, and `aws:token` for temporary credentials); set them as "
-        "secrets. Without them the standard AWS credential chain applies.",
-    ),
-    (
-        ENDPOINT_CONFIG,
-        ENDPOINT_ENV,
-        "Endpoint URL overriding AppConfig's (the sandbox prints one); boto3's own variables work too.",
-    ),
-)
-
-THROTTLING_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "TooManyRequestsException",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "RequestLimitExceeded",
-        "SlowDown",
-    }
-)
-AUTH_CODES = frozenset(
-    {
-        "AccessDeniedException",
-        "AccessDenied",
-        "UnrecognizedClientException",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-        "ExpiredTokenException",
-        "InvalidClientTokenId",
-    }
-)
+# Error codes AppConfig and STS answer, by the error each is; an unknown code is judged by its status.
 CODE_ERRORS: dict[str, type[ApiError]] = {
     "ResourceNotFoundException": NotFoundError,
     "ConflictException": ConflictError,
@@ -116,7 +88,24 @@ CODE_ERRORS: dict[str, type[ApiError]] = {
     "PayloadTooLargeException": BadRequestError,
     "InternalServerException": ServerError,
     "ServiceUnavailableException": ServerError,
+    "Throttling": RateLimitError,
+    "ThrottlingException": RateLimitError,
+    "ThrottledException": RateLimitError,
+    "TooManyRequestsException": RateLimitError,
+    "RequestThrottled": RateLimitError,
+    "RequestThrottledException": RateLimitError,
+    "RequestLimitExceeded": RateLimitError,
+    "SlowDown": RateLimitError,
+    "AccessDeniedException": AuthError,
+    "AccessDenied": AuthError,
+    "UnrecognizedClientException": AuthError,
+    "InvalidSignatureException": AuthError,
+    "SignatureDoesNotMatch": AuthError,
+    "ExpiredTokenException": AuthError,
+    "InvalidClientTokenId": AuthError,
 }
+# A code not above, by its status alone (a 404 or 409 without a known code stays an ApiError).
+STATUS_ERRORS: dict[int, type[ApiError]] = {400: BadRequestError, 401: AuthError, 403: AuthError, 429: RateLimitError}
 
 T = TypeVar("T")
 
@@ -144,29 +133,27 @@ class AppConfigConnection:
     def from_settings(cls, settings: Settings) -> AppConfigConnection:
         """Stack config before the environment, setting by setting. Credentials (or a profile) from
         the stack config go only to an endpoint from the stack config, or AWS's own."""
-        profile = settings.get(PROFILE_CONFIG, PROFILE_ENV)
-        access_key = settings.credential(ACCESS_KEY_CONFIG, (), PLATFORM)
-        secret_key = settings.credential(SECRET_KEY_CONFIG, (), PLATFORM)
-        token = settings.credential(TOKEN_CONFIG, (), PLATFORM)
+        profile = settings.get(PROFILE)
+        access_key = settings.credential(ACCESS_KEY.key, platform=PLATFORM)
+        secret_key = settings.credential(SECRET_KEY, platform=PLATFORM)
+        token = settings.credential(TOKEN, platform=PLATFORM)
         if access_key is None and profile is None:
             # The environment's keys, read through Settings so a test's environment is the one used.
-            access_key = settings.credential(None, ("AWS_ACCESS_KEY_ID",), PLATFORM)
+            access_key = settings.credential(None, ACCESS_KEY.env, PLATFORM)
             secret_key = settings.credential(None, ("AWS_SECRET_ACCESS_KEY",), PLATFORM)
             token = settings.credential(None, ("AWS_SESSION_TOKEN",), PLATFORM)
         if bool(access_key) != bool(secret_key):
             raise ConfigError(
                 "configuring AppConfig provider: an access key needs its secret key "
-                f"(`pulumi config set --secret {SECRET_KEY_CONFIG} ...`)"
+                f"(`pulumi config set --secret {SECRET_KEY.key} ...`)"
             )
-        from_config = settings.in_config(ACCESS_KEY_CONFIG, PROFILE_CONFIG)
-        url = settings.get(ENDPOINT_CONFIG)
-        if url is None:
-            url = endpoint(settings, PLATFORM, ENDPOINT_CONFIG, ENDPOINT_ENV, from_config)
+        from_config = settings.in_config(ACCESS_KEY, PROFILE)
+        url = endpoint(settings, PLATFORM, ENDPOINT, from_config)
         # STS goes with the credentials too: the environment's STS endpoint only with its credentials.
         sts_from_env = None if from_config else settings.get("", (STS_ENDPOINT_ENV,))
         check_endpoint(settings, PLATFORM, url)
         return cls(
-            region=settings.get(REGION_CONFIG, REGION_ENV),
+            region=settings.get(REGION),
             profile=profile,
             endpoint=url,
             access_key=access_key,
@@ -188,18 +175,8 @@ def error_from_botocore(exc: Exception, operation: Operation) -> ProviderError:
         message = str(error.get("Message") or "").strip()
         named = f"{status} {code}" if status else code
         cause = f"{named}: {message}" if message else named or "no answer"
-        kind: type[ApiError]
-        if code in CODE_ERRORS:
-            kind = CODE_ERRORS[code]
-        elif code in THROTTLING_CODES or status == 429:
-            kind = RateLimitError
-        elif code in AUTH_CODES or status in (401, 403):
-            kind = AuthError
-        elif status is not None and status >= 500:
-            kind = ServerError
-        else:
-            kind = BadRequestError if status == 400 else ApiError
-        mapped = kind(cause, operation, status)
+        by_status = ServerError if status and status >= 500 else STATUS_ERRORS.get(status or 0, ApiError)
+        mapped = CODE_ERRORS.get(code, by_status)(cause, operation, status)
         mapped.retry_after = _retry_after(meta.get("HTTPHeaders") or {})
         return mapped
     if isinstance(exc, ResponseParserError):
@@ -242,7 +219,7 @@ def header_error() -> ConfigError:
     """A credential HTTP cannot carry in a header: named by its settings, never shown."""
     return ConfigError(
         "configuring AppConfig provider: the AWS credentials hold a line break or another character HTTP "
-        f"headers cannot carry; set {ACCESS_KEY_CONFIG}, {SECRET_KEY_CONFIG} and {TOKEN_CONFIG} (or "
+        f"headers cannot carry; set {ACCESS_KEY.key}, {SECRET_KEY.key} and {TOKEN.key} (or "
         "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the profile's keys) again "
         "to the values alone"
     )
@@ -250,13 +227,9 @@ def header_error() -> ConfigError:
 
 def _retry_after(headers: Mapping[str, Any]) -> float | None:
     lowered = {str(k).lower(): v for k, v in headers.items()}
-    for name, per_second in (("retry-after", 1.0), ("x-amz-retry-after", 1000.0)):
-        if lowered.get(name) is not None:
-            try:
-                return max(0.0, float(lowered[name]) / per_second)
-            except ValueError:
-                return None
-    return None
+    if lowered.get("retry-after") is not None:
+        return seconds(lowered["retry-after"])
+    return seconds(lowered.get("x-amz-retry-after"), per_second=1000.0)
 
 
 class AppConfigClient:
@@ -293,10 +266,7 @@ class AppConfigClient:
                     raise ConfigError(f"configuring AppConfig provider: {exc}") from None
                 self._local.session = session
             if session.region_name is None:
-                raise ConfigError(
-                    "configuring AppConfig provider: no AWS region; run `pulumi config set aws:region <region>` "
-                    "or set AWS_REGION"
-                )
+                raise missing_setting(PLATFORM, "AWS region", REGION, "region")
             retries = {"mode": "standard", "total_max_attempts": 3 if retrying else 1}
             config = self._config(retries=retries, read_timeout=30)
             client = session.client("appconfig", endpoint_url=self.connection.endpoint, config=config)

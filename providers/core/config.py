@@ -3,6 +3,7 @@ key: ``peak:apiKey``), with environment variables as fallback. Nothing read here
 
 Rules every platform's client follows when it reads its settings:
 
+- **Each setting is declared once** (``Setting``, ``Credential``); the docs and the plugin's schema read it.
 - **Stack config beats the environment**, key by key (``Settings.get``), and a platform whose
   credentials come from the stack config takes its endpoint from the stack config too (or the
   platform's default), never from the environment (``endpoint``): a shell that sourced the
@@ -21,7 +22,7 @@ import ipaddress
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
@@ -35,6 +36,23 @@ PASSPHRASE_FILE_ENV = "PULUMI_CONFIG_PASSPHRASE_FILE"
 
 _said_lock = threading.Lock()
 _said: set[tuple[str, str]] = set()
+
+
+class Setting(NamedTuple):
+    """A setting a client reads: its stack-config key, environment variables to fall back on, meaning."""
+
+    key: str
+    env: tuple[str, ...] = ()
+    description: str = ""
+
+
+class Credential(Setting):
+    """A setting that holds a credential: read with ``Settings.credential``, secret in the plugin's schema."""
+
+
+def as_setting(key: str | Setting | None, env: Sequence[str] = ()) -> Setting:
+    """``key`` and ``env`` as a ``Setting``; a ``Setting`` stands for itself."""
+    return key if isinstance(key, Setting) else Setting(key or "", tuple(env))
 
 
 class Settings:
@@ -57,39 +75,41 @@ class Settings:
     def from_mapping(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
         return cls(lookup=config.get, environ=environ)
 
-    def find(self, key: str | None, env: Sequence[str] = ()) -> tuple[str | None, str | None]:
+    def find(self, key: str | Setting | None, env: Sequence[str] = ()) -> tuple[str | None, str | None]:
         """(the raw value, the ``key`` or environment variable it came from); stack config wins, then
         the first environment variable in ``env`` that is set to more than whitespace."""
-        value = self.lookup(key) if key else None
+        setting = as_setting(key, env)
+        value = self.lookup(setting.key) if setting.key else None
         if value is not None and str(value).strip() != "":
-            return str(value), key
-        for name in env:
+            return str(value), setting.key
+        for name in setting.env:
             env_value = self.environ.get(name)
             if env_value and env_value.strip():
                 return env_value, name
         return None, None
 
-    def get(self, key: str, env: Sequence[str] = ()) -> str | None:
+    def get(self, key: str | Setting | None, env: Sequence[str] = ()) -> str | None:
         """``find``'s value with surrounding whitespace dropped (a value of only whitespace is unset)."""
         value, _ = self.find(key, env)
         return value.strip() if value is not None else None
 
-    def in_config(self, *keys: str) -> bool:
-        """Whether the stack config sets any of ``keys``."""
-        return any(self.find(key)[1] is not None for key in keys)
+    def in_config(self, *settings: Setting) -> bool:
+        """Whether the stack config sets any of ``settings`` (their environment variables aside)."""
+        return any(self.get(setting.key) is not None for setting in settings)
 
-    def credential(self, key: str | None, env: Sequence[str], platform: str) -> str | None:
+    def credential(self, key: str | Setting | None, env: Sequence[str] = (), platform: str = "") -> str | None:
         """A credential, found as ``find`` does, cleaned or refused and remembered (see the module's rules)."""
-        raw, source = self.find(key, env)
+        setting = as_setting(key, env)
+        raw, source = self.find(setting)
         if raw is None:
             return None
         remember(raw)
         value = raw.strip()
         if any(ord(char) < 32 or ord(char) == 127 for char in value):
-            where = f"{source} ({'stack config' if source == key else 'environment'})"
+            where = f"{source} ({'stack config' if source == setting.key else 'environment'})"
             raise ConfigError(
                 f"configuring {platform} provider: the credential in {where} holds a line break or another "
-                f"control character inside it; set {describe_setting(key, env)} again to the value alone"
+                f"control character inside it; set {describe_setting(setting)} again to the value alone"
             )
         remember(value)
         return value
@@ -107,23 +127,29 @@ class Settings:
             return None
 
 
-def describe_setting(key: str | None, env: Sequence[str]) -> str:
+def describe_setting(setting: Setting) -> str:
     """``peak:apiKey (or PEAK_AUTH_TOKEN / API_KEY in the environment)``: names only, for messages."""
-    names = " / ".join(env)
-    if key and names:
-        return f"{key} (or {names} in the environment)"
-    return key or f"{names} (environment)"
+    names = " / ".join(setting.env)
+    if setting.key and names:
+        return f"{setting.key} (or {names} in the environment)"
+    return setting.key or f"{names} (environment)"
 
 
-def endpoint(
-    settings: Settings, platform: str, key: str, env: Sequence[str], credentials_from_config: bool
-) -> str | None:
+def missing_setting(platform: str, what: str, setting: Setting, value: str, instead: str | None = None) -> ConfigError:
+    """The error for a setting nothing sets: the command that sets it, then ``instead`` (by default, its
+    first environment variable)."""
+    command = f"pulumi config set{' --secret' if isinstance(setting, Credential) else ''} {setting.key} <{value}>"
+    otherwise = f" or set {setting.env[0]}" if instead is None else instead
+    return ConfigError(f"configuring {platform} provider: no {what}; run `{command}`{otherwise}")
+
+
+def endpoint(settings: Settings, platform: str, setting: Setting, credentials_from_config: bool) -> str | None:
     """The platform's endpoint: the stack config's; else the environment's, unless the credentials
     come from the stack config (then None, the platform's default; the ignored variable is named once)."""
-    value = settings.get(key)
+    value = settings.get(setting.key)
     if value is not None:
         return value
-    from_env, name = settings.find(None, env)
+    from_env, name = settings.find(None, setting.env)
     if from_env is None:
         return None
     if credentials_from_config:
@@ -131,7 +157,7 @@ def endpoint(
             platform,
             "ignored-endpoint",
             f"{platform.lower()}: ignoring {name} from the environment: this stack's credentials come from its "
-            f"config, so its endpoint does too (set {key} to use another endpoint)",
+            f"config, so its endpoint does too (set {setting.key} to use another endpoint)",
         )
         return None
     return from_env.strip()

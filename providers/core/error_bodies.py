@@ -1,4 +1,4 @@
-"""Reading what a platform answered: an error body's cause, answers that fail validation, pages.
+"""Reading what a platform answered: an error body's cause, its retry-after, answers that fail validation, pages.
 
 Each client passes ``error_cause`` only its platform's wording (which fields of an error object make
 the message). Every cause is redacted before it is cut short (``redaction.clip``), so a credential cut
@@ -75,6 +75,14 @@ def describe_validation(exc: Any) -> str:
     more = len(problems) - len(shown)
     text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
     return clip(f"the answer is not what the platform documents: {text}", MAX_CAUSE_CHARS)
+
+
+def seconds(value: Any, per_second: float = 1.0) -> float | None:
+    """A retry-after header's wait; None when unset or not a number (an HTTP date: our own backoff applies)."""
+    try:
+        return max(0.0, float(value) / per_second) if value is not None else None
+    except ValueError:
+        return None
 
 
 def pages(fetch: Callable[[Any], tuple[Iterable[T], Any]], first: Any = None) -> Iterator[T]:

@@ -15,10 +15,10 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from .error_bodies import default_error_cause
+from .config import origin
+from .error_bodies import default_error_cause, seconds
 from .errors import ConfigError, Operation, TransportError, error_for_status
 from .redaction import clip, remember_all, scrub
 from .retry import call_with_retries
@@ -60,34 +60,18 @@ class HttpTransport:
         if session is None:
             if any(unsendable(value) for value in self.headers.values()):
                 raise self.header_error()
+            # Its adapters retry nothing (requests' default, max_retries=0): retries are the core loop's alone.
             session = requests.Session()
-            adapter = HTTPAdapter(max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
             session.headers.update(self.headers)
             self._local.session = session
         return session
 
     def request(
-        self,
-        operation: Operation,
-        method: str,
-        url: str,
-        *,
-        query: Mapping[str, str | int | Iterable[str]] | None = None,
-        body: Any = None,
-        idempotent: bool | None = None,
-        **send: Any,
+        self, operation: Operation, method: str, url: str, *, idempotent: bool | None = None, **send: Any
     ) -> Any:
-        """Send until it succeeds or fails for good; the parsed JSON body ({} when empty).
-
-        ``idempotent`` defaults by method (a POST safe to repeat says so); extra keyword arguments
-        (``files=``, ``data=``) go to ``requests`` in place of the JSON body.
-        """
+        """``send_once`` until it succeeds or fails for good; ``idempotent`` defaults by method."""
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        return call_with_retries(
-            operation, lambda: self.send_once(operation, method, url, query=query, body=body, **send), idempotent=safe
-        )
+        return call_with_retries(operation, lambda: self.send_once(operation, method, url, **send), idempotent=safe)
 
     def send_once(
         self,
@@ -99,7 +83,8 @@ class HttpTransport:
         body: Any = None,
         **send: Any,
     ) -> Any:
-        """One attempt: the parsed JSON body, or an error of our tree."""
+        """One attempt: the parsed JSON body ({} when empty), or an error of our tree; extra keyword
+        arguments (``files=``, ``data=``) go to ``requests`` in place of the JSON body."""
         params = {k: v for k, v in (query or {}).items() if v is not None}
         payload = {"json": body} if body is not None or not send else {}
         try:
@@ -109,25 +94,24 @@ class HttpTransport:
             # requests let one by ("Invalid header value b'...'"); both messages quote the value.
             if not isinstance(exc, requests.exceptions.InvalidHeader) and "header" not in str(exc).lower():
                 raise
-            raise self.header_error(send.get("headers")) from None
+            raise self.header_error() from None
         except requests.RequestException as exc:
-            reason = f"cannot reach {_origin(url)}: {_reason(exc)}"
+            reason = f"cannot reach {origin(url)}: {_reason(exc)}"
             raise TransportError(scrub(reason, self.secrets), operation, sent=_was_sent(exc)) from None
         status = response.status_code
         if status >= 400:
             cause = scrub(self.error_cause(response), self.secrets)
             error = error_for_status(status)(f"{status}: {cause}", operation, status)
-            error.retry_after = _seconds(response.headers.get("Retry-After"))
+            error.retry_after = seconds(response.headers.get("Retry-After"))
             raise error
         try:
             return response.json()
         except ValueError:
             return {}  # an empty body, or one that is not JSON
 
-    def header_error(self, extra: Mapping[str, str | None] | None = None) -> ConfigError:
+    def header_error(self) -> ConfigError:
         """The configuration error for a header value HTTP cannot carry, naming its setting, never its value."""
-        headers = {**self.headers, **(extra or {})}
-        bad = [name for name, value in headers.items() if unsendable(value)] or sorted(self.header_settings)
+        bad = [name for name, value in self.headers.items() if unsendable(value)] or sorted(self.header_settings)
         settings = self.header_settings
         named = [f"the {name} header (from {settings[name]})" for name in bad if name in settings]
         what = ", ".join(named) or ", ".join(f"the {name} header" for name in bad) or "a header"
@@ -142,13 +126,6 @@ def unsendable(value: str | bytes | None) -> bool:
     """Whether requests or http.client would refuse ``value`` as a header value."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value or "")
     return text[:1].isspace() or any((ord(char) < 32 and char != "\t") or ord(char) == 127 for char in text)
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
 
 
 def _was_sent(exc: requests.RequestException) -> bool:
@@ -168,11 +145,6 @@ def _was_sent(exc: requests.RequestException) -> bool:
             # requests wraps urllib3's MaxRetryError, whose `reason` holds the connection failure.
             pending.extend([item.__context__, item.__cause__, getattr(item, "reason", None), *item.args])
     return True
-
-
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def _reason(exc: requests.RequestException) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..core import ConfigError, FailedStateError, NotFoundError, Operation, ServerError, Settings
-from ..core.config import check_endpoint, describe_setting, endpoint
+from ..core.config import Credential, Setting, check_endpoint, describe_setting, endpoint, missing_setting
 from ..core.error_bodies import error_cause, parse_answer
 from ..core.redaction import remember
 from ..core.retry import call_with_retries
@@ -35,23 +35,23 @@ from .models import (
 PLATFORM = "Dataiku"
 API_PREFIX = "/public/api"
 
-URL_CONFIG = "dataiku:url"
-API_KEY_CONFIG = "dataiku:apiKey"
-CA_BUNDLE_CONFIG = "dataiku:caBundle"
-CLIENT_CERT_CONFIG = "dataiku:clientCertificate"
-CLIENT_KEY_CONFIG = "dataiku:clientKey"
 # Dataiku's own variables (as set inside DSS and by its tooling), so a configured shell works unchanged.
-URL_ENV = ("DKU_DSS_URL",)
-API_KEY_ENV = ("DKU_API_KEY",)
-CA_BUNDLE_ENV = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-
-CONFIG_DOCS = (
-    (URL_CONFIG, URL_ENV, "Base URL of the DSS instance, e.g. `https://dss.example.com:11200`."),
-    (API_KEY_CONFIG, API_KEY_ENV, "API key; a personal key of the user who should own the code studios. Secret."),
-    (CA_BUNDLE_CONFIG, CA_BUNDLE_ENV, "PEM file of the CA certificates to trust for the instance's TLS certificate."),
-    (CLIENT_CERT_CONFIG, (), "PEM client certificate to present (mutual TLS); may hold the key too."),
-    (CLIENT_KEY_CONFIG, (), "PEM private key of the client certificate, when not in the certificate file."),
+URL = Setting("dataiku:url", ("DKU_DSS_URL",), "Base URL of the DSS instance, e.g. `https://dss.example.com:11200`.")
+API_KEY = Credential(
+    "dataiku:apiKey", ("DKU_API_KEY",), "API key; a personal key of the user who should own the code studios. Secret."
 )
+CA_BUNDLE = Setting(
+    "dataiku:caBundle",
+    ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"),
+    "PEM file of the CA certificates to trust for the instance's TLS certificate.",
+)
+CLIENT_CERT = Setting(
+    "dataiku:clientCertificate", (), "PEM client certificate to present (mutual TLS); may hold the key too."
+)
+CLIENT_KEY = Setting(
+    "dataiku:clientKey", (), "PEM private key of the client certificate, when not in the certificate file."
+)
+CONFIG_DOCS = (URL, API_KEY, CA_BUNDLE, CLIENT_CERT, CLIENT_KEY)
 
 # DSS answers "no such object" with 404 or, often, 500: told by the error body's `errorType` (the
 # exception class), or by its `message` saying the object does not exist (reference §3b).
@@ -75,43 +75,37 @@ class DataikuConnection:
     def from_settings(cls, settings: Settings) -> DataikuConnection:
         """Stack config before the environment; an API key from the stack config never goes to a
         URL from the environment."""
-        api_key = settings.credential(API_KEY_CONFIG, API_KEY_ENV, PLATFORM)
-        key_from_config = settings.in_config(API_KEY_CONFIG)
-        url = endpoint(settings, PLATFORM, URL_CONFIG, URL_ENV, key_from_config)
+        api_key = settings.credential(API_KEY, platform=PLATFORM)
+        key_from_config = settings.in_config(API_KEY)
+        url = endpoint(settings, PLATFORM, URL, key_from_config)
         if not url:
-            hint = " (DKU_DSS_URL is not used with the stack config's dataiku:apiKey)" if key_from_config else ""
-            raise ConfigError(
-                "configuring Dataiku provider: no DSS URL; run `pulumi config set dataiku:url <url>`"
-                + (hint or " or set DKU_DSS_URL")
-            )
+            unused = f" ({URL.env[0]} is not used with the stack config's {API_KEY.key})"
+            raise missing_setting(PLATFORM, "DSS URL", URL, "url", unused if key_from_config else None)
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"configuring Dataiku provider: dataiku:url must be an http(s) URL, got {url!r}")
         if not api_key:
-            raise ConfigError(
-                "configuring Dataiku provider: no API key; run `pulumi config set --secret dataiku:apiKey <key>` "
-                "or set DKU_API_KEY"
-            )
+            raise missing_setting(PLATFORM, "API key", API_KEY, "key")
         check_endpoint(settings, PLATFORM, url)
         connection = cls(
             url=url.rstrip("/"),
             api_key=api_key,
-            ca_bundle=settings.get(CA_BUNDLE_CONFIG, CA_BUNDLE_ENV),
-            client_certificate=settings.get(CLIENT_CERT_CONFIG),
-            client_key=settings.get(CLIENT_KEY_CONFIG),
+            ca_bundle=settings.get(CA_BUNDLE),
+            client_certificate=settings.get(CLIENT_CERT),
+            client_key=settings.get(CLIENT_KEY),
         )
         connection.check_files()
         return connection
 
     def check_files(self) -> None:
         for key, path in (
-            (CA_BUNDLE_CONFIG, self.ca_bundle),
-            (CLIENT_CERT_CONFIG, self.client_certificate),
-            (CLIENT_KEY_CONFIG, self.client_key),
+            (CA_BUNDLE.key, self.ca_bundle),
+            (CLIENT_CERT.key, self.client_certificate),
+            (CLIENT_KEY.key, self.client_key),
         ):
             if path and not os.path.isfile(path):
                 raise ConfigError(f"configuring Dataiku provider: {key} names {path!r}, which is not a readable file")
         if self.client_key and not self.client_certificate:
-            raise ConfigError(f"configuring Dataiku provider: {CLIENT_KEY_CONFIG} is set without {CLIENT_CERT_CONFIG}")
+            raise ConfigError(f"configuring Dataiku provider: {CLIENT_KEY.key} is set without {CLIENT_CERT.key}")
 
     @property
     def verify(self) -> bool | str:
@@ -162,7 +156,7 @@ class DataikuClient:
             headers={"Authorization": authorization, "Content-Type": "application/json"},
             secrets=(connection.api_key, authorization.split(" ", 1)[1]),
             error_cause=self._read_error,
-            header_settings={"Authorization": describe_setting(API_KEY_CONFIG, API_KEY_ENV)},
+            header_settings={"Authorization": describe_setting(API_KEY)},
             platform=PLATFORM,
         )
 
@@ -204,8 +198,7 @@ class DataikuClient:
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         return call_with_retries(op, once, idempotent=safe)
 
-    @staticmethod
-    def _op(action: str, resource: str, ident: str) -> Operation:
+    def _op(self, action: str, resource: str, ident: str) -> Operation:
         return Operation(action, PLATFORM, resource, ident)
 
     def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **call: Any) -> T:

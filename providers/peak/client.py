@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, Self, TypeVar
 
 from ..core import ConfigError, Operation, Settings
-from ..core.config import check_endpoint, describe_setting, endpoint
+from ..core.config import Credential, Setting, check_endpoint, describe_setting, endpoint, missing_setting
 from ..core.error_bodies import error_cause, pages, parse_answer
 from ..core.redaction import remember
 from ..core.transport import HttpTransport, join_path
@@ -32,24 +32,24 @@ PRESS_FAMILIES = {"app": "apps", "block": "blocks"}
 
 T = TypeVar("T")
 
-API_KEY_CONFIG = "peak:apiKey"
-STAGE_CONFIG = "peak:stage"
-ENDPOINT_CONFIG = "peak:endpoint"
 # The official SDK's variables, so a shell already set up for peak-sdk works unchanged.
-API_KEY_ENV = ("PEAK_AUTH_TOKEN", "API_KEY")
-STAGE_ENV = ("PEAK__STAGE", "STAGE")
-ENDPOINT_ENV = ("PEAK_ENDPOINT",)
-
-CONFIG_DOCS = (
-    (API_KEY_CONFIG, API_KEY_ENV, "API key or bearer token, sent raw in `Authorization`; set it as a secret."),
-    (STAGE_CONFIG, STAGE_ENV, "Stage whose hosts to use: prod (default), dev, latest, test, beta, parvati."),
-    (
-        ENDPOINT_CONFIG,
-        ENDPOINT_ENV,
-        "URL template overriding the stage, with a `{subdomain}` slot for the "
-        "service and press hosts (the sandbox prints one).",
-    ),
+API_KEY = Credential(
+    "peak:apiKey",
+    ("PEAK_AUTH_TOKEN", "API_KEY"),
+    "API key or bearer token, sent raw in `Authorization`; set it as a secret.",
 )
+STAGE = Setting(
+    "peak:stage",
+    ("PEAK__STAGE", "STAGE"),
+    "Stage whose hosts to use: prod (default), dev, latest, test, beta, parvati.",
+)
+ENDPOINT = Setting(
+    "peak:endpoint",
+    ("PEAK_ENDPOINT",),
+    "URL template overriding the stage, with a `{subdomain}` slot for the "
+    "service and press hosts (the sandbox prints one).",
+)
+CONFIG_DOCS = (API_KEY, STAGE, ENDPOINT)
 
 
 def endpoint_for_stage(stage: str) -> str:
@@ -71,21 +71,15 @@ class PeakConnection:
         """Stack config before the environment, setting by setting; the stack's `peak:stage` beats an
         endpoint from the environment, and a key from the stack config never goes to the
         environment's endpoint or stage."""
-        api_key = settings.credential(API_KEY_CONFIG, API_KEY_ENV, PLATFORM)
+        api_key = settings.credential(API_KEY, platform=PLATFORM)
         if not api_key:
-            raise ConfigError(
-                "configuring Peak provider: no API key; run `pulumi config set --secret peak:apiKey <key>` "
-                "or set PEAK_AUTH_TOKEN"
-            )
-        key_from_config = settings.in_config(API_KEY_CONFIG)
-        url = settings.get(ENDPOINT_CONFIG)
-        if not url and settings.in_config(STAGE_CONFIG):
-            url = endpoint_for_stage(settings.get(STAGE_CONFIG) or "prod")
+            raise missing_setting(PLATFORM, "API key", API_KEY, "key")
+        key_from_config = settings.in_config(API_KEY)
+        stage = settings.get(STAGE.key)
+        url = settings.get(ENDPOINT.key) or (endpoint_for_stage(stage) if stage else None)
+        url = url or endpoint(settings, PLATFORM, ENDPOINT, key_from_config)
         if not url:
-            url = endpoint(settings, PLATFORM, ENDPOINT_CONFIG, ENDPOINT_ENV, key_from_config)
-        if not url:
-            stage = settings.get(STAGE_CONFIG) if key_from_config else settings.get(STAGE_CONFIG, STAGE_ENV)
-            url = endpoint_for_stage(stage or "prod")
+            url = endpoint_for_stage(settings.get(STAGE.key if key_from_config else STAGE) or "prod")
         check_endpoint(settings, PLATFORM, url)
         return cls(endpoint=url.rstrip("/"), api_key=api_key)
 
@@ -118,7 +112,7 @@ class PeakClient:
             headers={"Authorization": connection.api_key, "Content-Type": "application/json"},
             secrets=(connection.api_key,),
             error_cause=partial(error_cause, wording=_peak_wording),
-            header_settings={"Authorization": describe_setting(API_KEY_CONFIG, API_KEY_ENV)},
+            header_settings={"Authorization": describe_setting(API_KEY)},
             platform=PLATFORM,
         )
 

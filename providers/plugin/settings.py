@@ -48,9 +48,7 @@ def pulumi_cli() -> str | None:
         parent = os.readlink(f"/proc/{os.getppid()}/exe")
     except OSError:
         parent = ""
-    if os.path.basename(parent) == "pulumi":
-        return parent
-    return shutil.which("pulumi")
+    return parent if os.path.basename(parent) == "pulumi" else shutil.which("pulumi")
 
 
 def stack_config_from_cli(stack: str) -> dict[str, str]:
