@@ -24,7 +24,7 @@ import pulumi.dynamic as dyn
 
 from ..core.errors import ConfigError, NotFoundError
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
-from ..core.lifecycle import create_or_take_over, delete_riding_conflicts, present
+from ..core.lifecycle import Known, create_or_take_over, present
 from ..core.provider import Observed, PlatformProvider
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
@@ -222,6 +222,8 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"
     client_class = "providers.abeja.client:AbejaClient"
     mark_place = f"the environment variable `{OWNER_ENV}`, which every run of the trigger also sees"
     wire_fields = WIRE_FIELDS
+    ident_attributes = ("trigger_id",)
+    immutable = True
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         result = super().diff(_id, olds, news)
@@ -233,7 +235,7 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"
     def label_of(self, args: TriggerArgs) -> str:
         return f"deployment {args.deployment_id}"
 
-    def organization(self, step: Step[AbejaClient], values: Mapping[str, Any]) -> str:
+    def organization(self, step: Step[AbejaClient], values: Known) -> str:
         chosen = values.get("organization_id") or step.client.organization_id
         if not chosen:
             raise ConfigError(
@@ -242,25 +244,20 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"
             )
         return str(chosen)
 
-    def fetch(self, step: Step[AbejaClient], ident: str, known: Mapping[str, Any]) -> TriggerWire:
+    def fetch(self, step: Step[AbejaClient], ident: str, known: Known) -> TriggerWire:
         return step.client.get_trigger(self.organization(step, known), str(known.get("deployment_id")), ident)
-
-    def ident_of(self, found: TriggerWire) -> str:
-        return found.trigger_id
 
     def owner_of(self, obj: TriggerWire) -> str | None:
         mark = (obj.user_env_vars or {}).get(OWNER_ENV)
         return mark.split("/")[0] if mark else None
 
-    def converge(
-        self, step: Step[AbejaClient], ident: str, current: TriggerWire, args: TriggerArgs, prior: Mapping[str, Any]
-    ) -> TriggerWire:
-        return current  # nothing the platform knows changes in place
+    def prepare_delete(self, step: Step[AbejaClient], ident: str, known: Known) -> bool:
+        return True  # no status to settle, and a DELETE of a trigger already gone answers 404: no read first
 
-    def send_delete(self, step: Step[AbejaClient], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[AbejaClient], ident: str, known: Known) -> None:
         step.client.delete_trigger(self.organization(step, known), str(known.get("deployment_id")), ident)
 
-    def observe(self, step: Step[AbejaClient], ident: str, obj: TriggerWire, known: Mapping[str, Any]) -> Observed:
+    def observe(self, step: Step[AbejaClient], ident: str, obj: TriggerWire, known: Known) -> Observed:
         seen = present(obj, self.wire_fields)
         if "user_env_vars" in obj.model_fields_set:
             seen["environment"] = seen["user_env_vars"] = user_environment(obj)
@@ -314,16 +311,6 @@ class TriggerProvider(PlatformProvider[TriggerArgs, "AbejaClient", "TriggerWire"
         known = args.to_dict()
         trigger = seen.get(trigger_id) or self.fetch(step, trigger_id, known)
         return trigger_id, self.observe(step, trigger_id, trigger, known)
-
-    def delete_remote(self, step: Step[AbejaClient], ident: str, prior: Mapping[str, Any]) -> None:
-        # No status to settle and a DELETE of a trigger already gone answers 404: no read first.
-        delete_riding_conflicts(
-            step.operation,
-            settle=lambda: True,
-            delete=lambda: self.send_delete(step, ident, prior),
-            wait_gone=lambda: None,
-            deadline=step.deadline,
-        )
 
 
 class Trigger(AbejaTriggerAttributes, PlatformResource[TriggerArgs], module="abeja", name="Trigger"):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from ..core.concurrency import one_at_a_time
 from ..core.errors import BadRequestError, FailedStateError, WaitTimeoutError
 from ..core.fields import Field, ForceNew, Secret, WriteOnly
-from ..core.lifecycle import create_or_take_over, present, retry_conflicts
+from ..core.lifecycle import Known, create_or_take_over, present, retry_conflicts
 from ..core.provider import Observed, PlatformProvider
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.retry import operation_deadline
@@ -226,17 +226,12 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
     id_fields = ("application_id", "environment_id", "deployment_number")
     target = frozenset({"COMPLETE"})
     failed = frozenset({"ROLLED_BACK", "REVERTED"})
+    status_attribute = "state"
     mark_place = f"the tag `{START_TOKEN_TAG}`, which holds it digested with the inputs StartDeployment receives"
     wire_fields = WIRE_FIELDS
 
-    def label_of(self, args: DeploymentArgs) -> str:
-        return f"{args.application_id}/{args.environment_id}"
-
-    def fetch(self, step: Step[AppConfigClient], ident: str, known: Mapping[str, Any]) -> DeploymentWire:
+    def fetch(self, step: Step[AppConfigClient], ident: str, known: Known) -> DeploymentWire:
         return step.client.get_deployment(*self.split_id(ident))
-
-    def status_of(self, obj: DeploymentWire) -> str:
-        return obj.state
 
     def failure_of(self, obj: DeploymentWire) -> str | None:
         """Why it rolled back or reverted, from the event log (newest first): who triggered it and what it says."""
@@ -246,7 +241,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
                 return f"rolled back, triggered by {who}: {event.description or 'no description'}"
         return "rolled back; the event log gives no reason"
 
-    def turn(self, step: Step[AppConfigClient], values: Mapping[str, Any]) -> contextlib.AbstractContextManager[None]:
+    def turn(self, step: Step[AppConfigClient], values: Known) -> contextlib.AbstractContextManager[None]:
         """A create waits here, holding no operation slot, for this run's other deployments to the
         environment, and keeps the turn until its own is started (by default, complete)."""
         if step.operation.action != "creating":
@@ -255,7 +250,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
         waiting = "this run's other deployment to the environment"
         return one_at_a_time(step.client.get_local_key(where), step.deadline, step.operation, waiting)
 
-    def read_back(self, obj: DeploymentWire, known: Mapping[str, Any]) -> Observed:
+    def read_back(self, obj: DeploymentWire, known: Known) -> Observed:
         """What the answer documents. AppConfig reports a hosted version deployed by label as its number
         (and the label apart): the input is kept when it names the deployed version either way."""
         seen = present(obj, self.wire_fields)
@@ -266,20 +261,13 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
             seen["event_log"] = [event.model_dump() for event in obj.event_log]
         return seen
 
-    def observe(
-        self, step: Step[AppConfigClient], ident: str, obj: DeploymentWire, known: Mapping[str, Any]
-    ) -> Observed:
+    def observe(self, step: Step[AppConfigClient], ident: str, obj: DeploymentWire, known: Known) -> Observed:
         arn = known.get("arn") or step.client.get_deployment_arn(*self.split_id(ident))
         tags = {k: v for k, v in step.client.get_tags(arn).items() if k != START_TOKEN_TAG}
         return {**self.read_back(obj, known), "arn": arn, "tags": tags}
 
     def converge(
-        self,
-        step: Step[AppConfigClient],
-        ident: str,
-        current: DeploymentWire,
-        args: DeploymentArgs,
-        prior: Mapping[str, Any],
+        self, step: Step[AppConfigClient], ident: str, current: DeploymentWire, args: DeploymentArgs, prior: Known
     ) -> DeploymentWire | None:
         self.tag(step, prior.get("arn") or step.client.get_deployment_arn(*self.split_id(ident)), args.tags)
         return None if args.wait_for == "complete" and current.state in ACTIVE_STATES else current
@@ -346,8 +334,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
                 deployment = self.wait_target(deploying, ident, known)
             except WaitTimeoutError as timed_out:
                 # The deployment keeps its start token: the next `pulumi up` takes it over and waits on.
-                timed_out.cause += "; it keeps rolling out, and the next `pulumi up` takes it over and waits on"
-                timed_out.args = (str(timed_out),)
+                timed_out.add_cause("; it keeps rolling out, and the next `pulumi up` takes it over and waits on")
                 raise
             except FailedStateError:
                 # The rollback is history now; without the token the next run starts afresh.
@@ -385,7 +372,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
             lambda e: (e.state or "?") if e else "GONE",
         ).run(step.deadline)
 
-    def delete_remote(self, step: Step[AppConfigClient], ident: str, prior: Mapping[str, Any]) -> None:
+    def delete_remote(self, step: Step[AppConfigClient], ident: str, prior: Known) -> None:
         """AppConfig has no delete: stop (or revert) what may be, say what stays, and drop the start token."""
         if (current := self.get_or_none(step, ident, prior)) is not None:
             self.stop_or_leave(step, ident, current, bool(prior.get("revert_on_destroy")))
@@ -414,8 +401,7 @@ class DeploymentProvider(PlatformProvider[DeploymentArgs, "AppConfigClient", "De
                 # It moved on between the read and the stop (DEPLOYING -> BAKING, say): judge it again.
                 return self.stop_or_leave(step, ident, now, revert, again=True)
             advice = "set revert_on_destroy=False to leave it as history" if revert else "it stays as history"
-            refused.cause += f"; AppConfig refused to stop deployment {number} ({state}): {advice}"
-            refused.args = (str(refused),)
+            refused.add_cause(f"; AppConfig refused to stop deployment {number} ({state}): {advice}")
             raise
 
 

@@ -13,11 +13,10 @@ another stack, resource or person made is never taken over, even with the same c
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from ..core import Field, ForceNew, Observed, OutputsModel, PlatformProvider, PlatformResource, ResourceArgs, Step
-from ..core.lifecycle import present
+from ..core.lifecycle import Known, present
 from ..core.ownership import mark_label
 from ..generated.attributes import AppconfigHostedConfigurationVersionAttributes
 
@@ -106,11 +105,10 @@ class HostedConfigurationVersionProvider(
     mark_place = "the end of its `Description` header, ` [mlp-owner-…]`, taken off on read"
     # What GetHostedConfigurationVersion documents (its headers and body), by field: the id's parts and the rest.
     wire_fields = {name: name for name in (*id_fields, "content_type", "version_label", "kms_key_arn")}
+    ident_attributes = id_fields
+    immutable = True
 
-    def label_of(self, args: HostedConfigurationVersionArgs) -> str:
-        return f"{args.application_id}/{args.configuration_profile_id}"
-
-    def fetch(self, step: Step[AppConfigClient], ident: str, known: Mapping[str, Any]) -> VersionWire:
+    def fetch(self, step: Step[AppConfigClient], ident: str, known: Known) -> VersionWire:
         return step.client.get_hosted_configuration_version(*self.split_id(ident))
 
     def find(self, step: Step[AppConfigClient], args: HostedConfigurationVersionArgs) -> VersionWire | None:
@@ -129,9 +127,6 @@ class HostedConfigurationVersionProvider(
                     return found
         return None
 
-    def ident_of(self, found: VersionWire) -> str:
-        return self.join_id(found.application_id, found.configuration_profile_id, found.version_number)
-
     def owner_of(self, obj: VersionWire) -> str | None:
         return split_mark(obj.description)[1]
 
@@ -146,20 +141,10 @@ class HostedConfigurationVersionProvider(
         )
         return self.join_id(args.application_id, args.configuration_profile_id, number)
 
-    def converge(
-        self,
-        step: Step[AppConfigClient],
-        ident: str,
-        current: VersionWire,
-        args: HostedConfigurationVersionArgs,
-        prior: Mapping[str, Any],
-    ) -> VersionWire:
-        return current  # nothing the platform knows changes in place
-
-    def send_delete(self, step: Step[AppConfigClient], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[AppConfigClient], ident: str, known: Known) -> None:
         step.client.delete_hosted_configuration_version(*self.split_id(ident))
 
-    def observe(self, step: Step[AppConfigClient], ident: str, obj: VersionWire, known: Mapping[str, Any]) -> Observed:
+    def observe(self, step: Step[AppConfigClient], ident: str, obj: VersionWire, known: Known) -> Observed:
         seen = {**present(obj, self.wire_fields), "content": obj.content.decode("utf-8", errors="replace")}
         if "description" in obj.model_fields_set:
             seen["description"] = split_mark(obj.description)[0]

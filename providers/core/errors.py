@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .redaction import REDACTED as REDACTED
 from .redaction import scrub
 
 # ``redact(text, secrets)``: the one redaction, ``secrets`` hidden as well as every remembered value.
@@ -38,6 +37,11 @@ class ProviderError(Exception):
 
     def __str__(self) -> str:
         return self._render()
+
+    def add_cause(self, text: str) -> None:
+        """``text`` appended to the cause, the message (``args``) kept in step with it."""
+        self.cause += text
+        self.args = (str(self),)
 
 
 class ConfigError(ProviderError):

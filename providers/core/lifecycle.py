@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any, ClassVar, Generic
 
 from typing_extensions import TypeVar
@@ -25,7 +26,7 @@ from .errors import (
 )
 from .resource import ResourceArgs
 from .retry import RetryLoop, call_with_retries, operation_deadline
-from .step import Step
+from .step import ClientT, Step
 from .waiter import Deadline, WaitFor, progress
 
 # How long cleaning up after a failed create may take when the step's own deadline is spent.
@@ -33,8 +34,9 @@ CLEANUP_SECONDS = 300.0
 R = TypeVar("R")
 W = TypeVar("W")
 ArgsT = TypeVar("ArgsT", bound="ResourceArgs")
-ClientT = TypeVar("ClientT")
 WireT = TypeVar("WireT", default=Any)
+# An object's recorded or desired values (inputs, and outputs once recorded), by field name.
+Known = Mapping[str, Any]
 
 
 class InUseError(ConflictError):
@@ -46,10 +48,7 @@ def is_conflict(error: ApiError) -> bool:
 
 
 def write_once(
-    operation: Operation,
-    send: Callable[[], R],
-    landed: Callable[[], R | None],
-    deadline: Deadline | None = None,
+    operation: Operation, send: Callable[[], R], landed: Callable[[], R | None], deadline: Deadline | None = None
 ) -> R:
     """Send a write that is not idempotent so that it takes effect once, whatever is lost on the way:
     after a lost answer, ``landed()`` returns the write's result if it took effect, or None to send
@@ -206,9 +205,11 @@ def present(obj: Any, paths: Mapping[str, str]) -> dict[str, Any]:
     return found
 
 
-def words(label: str) -> str:
-    """`CodeStudioTemplate` -> `code studio template`: how messages name a type's objects."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", label).lower()
+def attribute(obj: Any, path: str) -> Any:
+    """The value at a dotted attribute path; None from the first step that is None."""
+    for part in path.split("."):
+        obj = None if obj is None else getattr(obj, part)
+    return obj
 
 
 class Lifecycle(Generic[ArgsT, ClientT, WireT]):
@@ -233,13 +234,20 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
     mark_place: ClassVar[str | None] = None
     # Flat wire-to-field mappings read by `present`: field name -> dotted attribute path.
     wire_fields: ClassVar[Mapping[str, str]] = {}
+    # Dotted attribute paths on the wire object (read by `attribute`): the parts of its id (joined by
+    # `join_id`), its status (None: it has none, always PRESENT), the platform's reason for a failed status.
+    ident_attributes: ClassVar[tuple[str, ...]] = ("id",)
+    status_attribute: ClassVar[str | None] = None
+    failure_attribute: ClassVar[str | None] = None
+    # The platform cannot change the object (every input it receives replaces it): `converge` leaves it as is.
+    immutable: ClassVar[bool] = False
     # When the create call cannot carry every input (DSS makes a code studio stopped, a template unbuilt),
     # a new object is brought to the inputs by ``converge`` too (``prior`` empty), as one taken over is.
     converge_new: ClassVar[bool] = False
 
     # ---- declared per type ---------------------------------------------------------------------
 
-    def fetch(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT:
+    def fetch(self, step: Step[ClientT], ident: str, known: Known) -> WireT:
         """The object by id (``known``: its recorded or desired inputs); ``NotFoundError`` when gone."""
         raise NotImplementedError
 
@@ -248,14 +256,14 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         return None
 
     def ident_of(self, found: WireT) -> str:
-        raise NotImplementedError
+        return self.join_id(*(attribute(found, path) for path in self.ident_attributes))
 
     def status_of(self, obj: WireT) -> str:
-        return "PRESENT"
+        return "PRESENT" if self.status_attribute is None else str(attribute(obj, self.status_attribute))
 
     def failure_of(self, obj: WireT) -> str | None:
         """The platform's reason for a failed status."""
-        return None
+        return None if self.failure_attribute is None else attribute(obj, self.failure_attribute)
 
     def owner_of(self, obj: WireT) -> str | None:
         """The owner mark on the object, if it carries one."""
@@ -265,27 +273,25 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         """Send the create (marked with ``step.owner`` where the platform has a place); the new id."""
         raise NotImplementedError
 
-    def converge(
-        self, step: Step[ClientT], ident: str, current: WireT, args: ArgsT, prior: Mapping[str, Any]
-    ) -> WireT | None:
+    def converge(self, step: Step[ClientT], ident: str, current: WireT, args: ArgsT, prior: Known) -> WireT | None:
         """Bring the live object ``current`` to the inputs (an update, or an object taken over; ``prior``
         holds the recorded inputs, empty after a take-over). Returns the object once it reached a
-        target status, or None to have core wait for one."""
-        return None
+        target status (an ``immutable`` one as it is), or None to have core wait for one."""
+        return current if self.immutable else None
 
-    def send_delete(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[ClientT], ident: str, known: Known) -> None:
         raise NotImplementedError
 
-    def observe(self, step: Step[ClientT], ident: str, obj: WireT, known: Mapping[str, Any]) -> dict[str, Any]:
+    def observe(self, step: Step[ClientT], ident: str, obj: WireT, known: Known) -> dict[str, Any]:
         """What the answer says, by Args and Outputs field names; fields it lacks are left out."""
         return present(obj, self.wire_fields)
 
-    def turn(self, step: Step[ClientT], values: Mapping[str, Any]) -> contextlib.AbstractContextManager[None]:
+    def turn(self, step: Step[ClientT], values: Known) -> contextlib.AbstractContextManager[None]:
         """What a step waits for before it takes a slot under the concurrency cap: a type whose platform
         takes one write at a time to some object (an AppConfig environment) queues its steps here."""
         return contextlib.nullcontext()
 
-    def prepare_delete(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
+    def prepare_delete(self, step: Step[ClientT], ident: str, known: Known) -> object:
         """Bring the object to where it may be deleted (None: gone already); settled by default."""
         return self.wait_settled(step, ident, known) if self.pending else self.get_or_none(step, ident, known)
 
@@ -293,7 +299,8 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
 
     @property
     def what(self) -> str:
-        return words(self.resource_label)
+        """`CodeStudioTemplate` -> `code studio template`: how messages name a type's objects."""
+        return re.sub(r"(?<!^)(?=[A-Z])", " ", self.resource_label).lower()
 
     @property
     def marks_owner(self) -> bool:
@@ -314,15 +321,9 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
     def join_id(self, *parts: Any) -> str:
         return "/".join(str(part) for part in parts)
 
-    def get_or_none(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
+    def get_or_none(self, step: Step[ClientT], ident: str, known: Known) -> WireT | None:
         try:
             return self.fetch(step, ident, known)
-        except NotFoundError:
-            return None
-
-    def find_or_none(self, step: Step[ClientT], args: ArgsT) -> WireT | None:
-        try:
-            return self.find(step, args)
         except NotFoundError:
             return None
 
@@ -336,16 +337,14 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         self,
         step: Step[ClientT],
         ident: str,
-        known: Mapping[str, Any],
+        known: Known,
         goal: str,
         reached: Callable[[WireT | None], bool],
         failure: Callable[[WireT | None], str | None] = lambda _: None,
     ) -> WireT | None:
         """Poll the object (None: gone) until ``reached``, or until ``failure`` names a reason to stop."""
 
-        def fetch() -> WireT | None:
-            return self.get_or_none(step, ident, known)
-
+        fetch = partial(self.get_or_none, step, ident, known)
         return WaitFor(step.operation, goal, fetch, reached, self.state, failure).run(step.deadline)
 
     def reason_if(self, obj: WireT | None, statuses: frozenset[str]) -> str | None:
@@ -354,13 +353,13 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
             return self.failure_of(obj) or "the platform gave no reason"
         return None
 
-    def wait_settled(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT | None:
+    def wait_settled(self, step: Step[ClientT], ident: str, known: Known) -> WireT | None:
         """Until the object is in no pending status (None: gone); writes are refused meanwhile."""
         return self.wait_for(
             step, ident, known, "a settled status", lambda obj: obj is None or self.status_of(obj) not in self.pending
         )
 
-    def live(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> WireT:
+    def live(self, step: Step[ClientT], ident: str, known: Known) -> WireT:
         """The settled object, or the error that tells the user to refresh."""
         found = self.wait_settled(step, ident, known)
         if found is None:
@@ -368,7 +367,7 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         return found
 
     def wait_target(
-        self, step: Step[ClientT], ident: str, known: Mapping[str, Any], done: Callable[[WireT], bool] | None = None
+        self, step: Step[ClientT], ident: str, known: Known, done: Callable[[WireT], bool] | None = None
     ) -> WireT:
         """Until a target status (and ``done``, a documented signal such as a revision); a failed
         status raises with the platform's reason."""
@@ -391,32 +390,23 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         assert waited is not None
         return waited
 
-    def wait_deleted(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> None:
+    def wait_deleted(self, step: Step[ClientT], ident: str, known: Known) -> None:
         self.wait_for(
             step, ident, known, "deletion", lambda obj: obj is None, lambda obj: self.reason_if(obj, self.delete_failed)
         )
 
-    def busy(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> Callable[[ApiError], bool]:
-        """What a refusal that clears by itself looks like: a 409, or a 422 while the object is in a
-        pending status (Peak documents 422 for writes to a busy object)."""
-
-        def refused_as_busy(error: ApiError) -> bool:
-            if isinstance(error, ConflictError):
-                return True
-            if isinstance(error, BadRequestError) and error.status == 422 and self.pending:
-                current = self.get_or_none(step, ident, known)
-                return current is not None and self.status_of(current) in self.pending
-            return False
-
-        return refused_as_busy
+    def busy(self, step: Step[ClientT], ident: str, known: Known, error: ApiError) -> bool:
+        """Whether a refusal clears by itself: a 409, or a 422 while the object is in a pending status
+        (Peak documents 422 for writes to a busy object)."""
+        if isinstance(error, ConflictError):
+            return True
+        if isinstance(error, BadRequestError) and error.status == 422 and self.pending:
+            current = self.get_or_none(step, ident, known)
+            return current is not None and self.status_of(current) in self.pending
+        return False
 
     def write_riding_busy(
-        self,
-        step: Step[ClientT],
-        ident: str,
-        known: Mapping[str, Any],
-        send: Callable[[], R],
-        landed: Callable[[], R | None],
+        self, step: Step[ClientT], ident: str, known: Known, send: Callable[[], R], landed: Callable[[], R | None]
     ) -> R:
         """A write to a live object, sent once in effect (``landed`` looks after a lost answer), queued
         behind the object's pending statuses and other writers until the deadline."""
@@ -425,14 +415,12 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
             lambda: write_once(step.operation, send, landed, step.deadline),
             settle=lambda: self.wait_settled(step, ident, known),
             deadline=step.deadline,
-            busy=self.busy(step, ident, known),
+            busy=lambda error: self.busy(step, ident, known, error),
         )
 
-    def delete_and_wait(self, step: Step[ClientT], ident: str, known: Mapping[str, Any]) -> None:
+    def delete_and_wait(self, step: Step[ClientT], ident: str, known: Known) -> None:
         """Delete and wait until gone, riding out busy states; gone already is success. A refused
         delete of an object in use fails at once with the type's advice."""
-
-        busy = self.busy(step, ident, known)
 
         def delete() -> None:
             try:
@@ -449,7 +437,7 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
             # Without pending statuses a delete takes effect at once: nothing to wait for.
             wait_gone=lambda: self.wait_deleted(step, ident, known) if self.pending else None,
             deadline=step.deadline,
-            busy=lambda error: not isinstance(error, InUseError) and busy(error),
+            busy=lambda error: not isinstance(error, InUseError) and self.busy(step, ident, known, error),
         )
 
     def take_over_or_create(self, step: Step[ClientT], args: ArgsT) -> tuple[str, bool]:
@@ -460,10 +448,12 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         sent: list[bool] = []
 
         def find() -> WireT | None:
-            found = self.find_or_none(step, args)
+            try:
+                found = self.find(step, args)
+            except NotFoundError:
+                return None
             if found is not None and self.pending:
-                settled = self.wait_settled(step, self.ident_of(found), args.to_dict())
-                return settled
+                return self.wait_settled(step, self.ident_of(found), args.to_dict())
             return found
 
         def ours(found: WireT) -> bool:
@@ -494,20 +484,8 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
         # After a create was sent, the id is the new object's (answered, or found after a lost answer).
         return ident, bool(sent)
 
-    def create_and_settle(self, step: Step[ClientT], args: ArgsT) -> tuple[str, WireT]:
-        """Create (or take over), converge what was taken over, and wait for a target status."""
-        ident, created = self.take_over_or_create(step, args)
-        step = step.on(ident)
-        known = args.to_dict()
-        with self.cleaned_up_on_failure(step, ident, known, created):
-            converging = self.converge_new or not created
-            obj = self.converge(step, ident, self.live(step, ident, known), args, {}) if converging else None
-            return ident, obj or self.wait_target(step, ident, known)
-
     @contextlib.contextmanager
-    def cleaned_up_on_failure(
-        self, step: Step[ClientT], ident: str, known: Mapping[str, Any], created: bool
-    ) -> Iterator[None]:
+    def cleaned_up_on_failure(self, step: Step[ClientT], ident: str, known: Known, created: bool) -> Iterator[None]:
         """A create that fails after its object exists leaves nothing the next run cannot account for: a
         new object in a failed status is deleted; one that ran out of time stays when it carries our mark
         (the next `up` takes it over), else it is deleted too, as Terraform does after a create timeout."""
@@ -523,9 +501,8 @@ class Lifecycle(Generic[ArgsT, ClientT, WireT]):
                 with operation_deadline(grace.deadline):
                     self.delete_and_wait(grace, ident, known)
             except ProviderError as left:
-                failure.cause += (
+                failure.add_cause(
                     f"; deleting the new {self.what} failed too ({left.cause}): it is left as {ident}; delete it, "
                     "or set adopt_existing=True to take it over"
                 )
-                failure.args = (str(failure),)
             raise

@@ -9,30 +9,25 @@ import contextlib
 import importlib
 import threading
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Generic, cast
 
 import pulumi.dynamic as dyn
-from typing_extensions import TypeVar
 
 from . import concurrency
 from .config import Settings
 from .errors import Operation, ProviderError
 from .fields import Secret, ServerDefault, WriteOnly, has_marker
 from .inputs import PROVIDER_KEY, check_inputs, diff_inputs, normalize
-from .lifecycle import Lifecycle
+from .lifecycle import ArgsT, Known, Lifecycle, WireT
 from .ownership import OWNER_KEY
 from .redaction import remember_all, scrub, scrubbed_exceptions
 from .resource import OutputsModel, ResourceArgs
 from .retry import operation_deadline
 from .schema import fields_with
-from .step import Step
+from .step import ClientT, Step
 from .turns import holding
 from .waiter import Deadline
-
-ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
-ClientT = TypeVar("ClientT")
-WireT = TypeVar("WireT", default=Any)
 
 DEFAULT_TIMEOUT_SECONDS = 900.0
 # Bookkeeping kept in outputs (as the Terraform bridge keeps its own `__meta`): which optional
@@ -83,28 +78,37 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
     # ---- the four steps, from the declared lifecycle --------------------------------------------
 
     def create_remote(self, step: Step[ClientT], args: ArgsT) -> tuple[str, Observed]:
-        ident, obj = self.create_and_settle(step, args)
-        return ident, self.observe(step.on(ident), ident, obj, args.to_dict())
+        """Create (or take over), converge what was taken over, and wait for a target status."""
+        ident, created = self.take_over_or_create(step, args)
+        step = step.on(ident)
+        known = args.to_dict()
+        with self.cleaned_up_on_failure(step, ident, known, created):
+            converging = self.converge_new or not created
+            obj = self.converge(step, ident, self.live(step, ident, known), args, {}) if converging else None
+            obj = obj or self.wait_target(step, ident, known)
+        return ident, self.observe(step, ident, obj, known)
 
-    def read_remote(self, step: Step[ClientT], ident: str, prior: Mapping[str, Any]) -> Observed | None:
+    def read_remote(self, step: Step[ClientT], ident: str, prior: Known) -> Observed | None:
         """The object as the platform reports it, or None when it no longer exists."""
         obj = self.get_or_none(step, ident, prior)
         return None if obj is None else self.observe(step, ident, obj, prior)
 
-    def update_remote(self, step: Step[ClientT], ident: str, prior: Mapping[str, Any], args: ArgsT) -> Observed:
+    def update_remote(self, step: Step[ClientT], ident: str, prior: Known, args: ArgsT) -> Observed:
         # Converged against the live object, not state, so changes made out of band are put back too.
         known = args.to_dict()
         obj = self.converge(step, ident, self.live(step, ident, prior), args, prior)
         obj = obj or self.wait_target(step, ident, known)
         return self.observe(step, ident, obj, known)
 
-    def delete_remote(self, step: Step[ClientT], ident: str, prior: Mapping[str, Any]) -> None:
+    def delete_remote(self, step: Step[ClientT], ident: str, prior: Known) -> None:
         """Delete and wait until gone; an object already gone is success."""
         self.delete_and_wait(step, ident, prior)
 
     def label_of(self, args: ArgsT) -> str:
-        """How messages name an object before it has an id: its identity inputs."""
-        return "/".join(str(getattr(args, name)) for name in self.identity_fields) or "new"
+        """How messages name an object before it has an id: its identity inputs, else the parts of its
+        composite id the inputs hold (all but the last, which the platform gives)."""
+        names = self.identity_fields or self.id_fields[:-1]
+        return "/".join(str(getattr(args, name)) for name in names) or "new"
 
     # ---- configuration and clients ------------------------------------------------------------
 
@@ -201,7 +205,7 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
 
     @contextlib.contextmanager
     def step(
-        self, action: str, ident: str, values: Mapping[str, Any], owner: str | None = None, timeout: float | None = None
+        self, action: str, ident: str, values: Known, owner: str | None = None, timeout: float | None = None
     ) -> Iterator[Step[ClientT]]:
         """One remote step: its turn where the type queues (``turn``), a slot under the concurrency cap,
         its deadline (also the thread's, for the transport), and the context every hook is handed."""
@@ -215,11 +219,11 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
     def operation(self, action: str, ident: str) -> Operation:
         return Operation(action, self.platform, self.resource_label, ident)
 
-    def remember_secrets(self, values: Mapping[str, Any]) -> None:
+    def remember_secrets(self, values: Known) -> None:
         """`Secret` inputs join the values the one redaction path never prints."""
         remember_all(values.get(name) for name in fields_with(self.args_model, Secret))
 
-    def validated(self, props: Mapping[str, Any]) -> ArgsT:
+    def validated(self, props: Known) -> ArgsT:
         self.remember_secrets(props)
         inputs = {k: v for k, v in props.items() if k in self.args_model.field_specs()}
         args, problems = self.args_model.parse(inputs)
@@ -229,12 +233,12 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
             raise ProviderError(f"invalid inputs in state: {fields}")
         return args  # type: ignore[return-value]
 
-    def prior(self, props: Mapping[str, Any]) -> dict[str, Any]:
+    def prior(self, props: Known) -> dict[str, Any]:
         """Prior outputs from state, numbers normalized, without the pickled provider."""
         self.remember_secrets(props)
         return {k: normalize(v) for k, v in props.items() if k != PROVIDER_KEY}
 
-    def deadline_from(self, values: Mapping[str, Any], timeout: float | None = None) -> Deadline:
+    def deadline_from(self, values: Known, timeout: float | None = None) -> Deadline:
         """The step's deadline: ``timeout`` when given (customTimeouts, in the plugin), else the inputs'."""
         seconds = timeout or values.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS
         return Deadline.after(float(seconds))
@@ -242,9 +246,7 @@ class PlatformProvider(Lifecycle[ArgsT, ClientT, WireT], dyn.ResourceProvider, G
     def defaults_set(self, args: ResourceArgs) -> tuple[str, ...]:
         return tuple(name for name in fields_with(self.args_model, ServerDefault) if getattr(args, name) is not None)
 
-    def outputs(
-        self, observed: Mapping[str, Any], inputs: Mapping[str, Any], defaults_set: Iterable[str]
-    ) -> dict[str, Any]:
+    def outputs(self, observed: Known, inputs: Known, defaults_set: Iterable[str]) -> dict[str, Any]:
         """Outputs with stable keys: every Args field (as observed; write-only ones from the
         inputs), every Outputs field, and the bookkeeping, whether the step was create, read or update."""
         outs: dict[str, Any] = {META_KEY: {"server_defaults_set": sorted(defaults_set)}}

@@ -11,11 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import TypeVar
-
 from ..core.errors import FailedStateError
+from ..core.lifecycle import ArgsT, WireT
 from ..core.provider import PlatformProvider
-from ..core.resource import ResourceArgs
 from ..core.step import Step
 from ..core.waiter import WaitFor
 
@@ -23,9 +21,6 @@ if TYPE_CHECKING:
     # Loaded by `client_class` when a request is due, never in a program or a preview.
     from .client import DataikuClient
     from .models import FutureState
-
-ArgsT = TypeVar("ArgsT", bound=ResourceArgs)
-WireT = TypeVar("WireT", default=Any)
 
 
 class DataikuProvider(PlatformProvider[ArgsT, "DataikuClient", WireT]):

@@ -13,13 +13,12 @@ name is left alone unless adopted, and a create that fails or times out deletes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from ..core.errors import ConflictError, FailedStateError, ProviderError
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
-from ..core.lifecycle import present, write_once
+from ..core.lifecycle import Known, present, write_once
 from ..core.provider import Observed
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
@@ -124,6 +123,8 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
     pending = frozenset({"STARTING", "STOPPING"})
     # Either resting state may be the one the inputs ask for; a failed start or stop is told by its task.
     target = frozenset({"RUNNING", "STOPPED"})
+    ident_attributes = ("project_key", "definition.id")
+    status_attribute = "status.state"
     # What DSS documents of a code studio's definition (§5d) and status (§5e), by field.
     wire_fields = {
         **{name: f"definition.{name}" for name in ("name", "template_id", "owner", "lib_name")},
@@ -133,7 +134,7 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
     # No `mark_place`: DSS documents no place on a code studio to write a mark and read it back (no save,
     # §5a, §9.16).
 
-    def fetch(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> CodeStudioWire:
+    def fetch(self, step: Step[DataikuClient], ident: str, known: Known) -> CodeStudioWire:
         from .models import CodeStudioWire
 
         project_key, studio_id = self.split_id(ident)
@@ -149,24 +150,18 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
             raise ConflictError(f"{twins}; rename or delete all but one", step.operation)
         return self.fetch(step, self.join_id(args.project_key, found[0].id), {}) if found else None
 
-    def ident_of(self, found: CodeStudioWire) -> str:
-        return self.join_id(found.project_key, found.definition.id)
-
-    def status_of(self, obj: CodeStudioWire) -> str:
-        return obj.status.state
-
     def send_create(self, step: Step[DataikuClient], args: CodeStudioArgs) -> str:
         # DSS takes no owner: the user behind the API key owns the new code studio.
         created = step.client.create_code_studio(args.project_key, args.name, args.template_id)
         return self.join_id(args.project_key, created.id)
 
-    def send_delete(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[DataikuClient], ident: str, known: Known) -> None:
         step.client.delete_code_studio(*self.split_id(ident))
 
-    def prepare_delete(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> CodeStudioWire | None:
+    def prepare_delete(self, step: Step[DataikuClient], ident: str, known: Known) -> CodeStudioWire | None:
         return self.stop_safely(step, ident, known, bool(known.get("discard_conflicting_files")))
 
-    def observe(self, step: Step[DataikuClient], ident: str, obj: CodeStudioWire, known: Mapping[str, Any]) -> Observed:
+    def observe(self, step: Step[DataikuClient], ident: str, obj: CodeStudioWire, known: Known) -> Observed:
         status = obj.status
         running = status.state == "RUNNING"
         # The template's label is documented on the list item only (§5c).
@@ -184,12 +179,7 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
         }
 
     def converge(
-        self,
-        step: Step[DataikuClient],
-        ident: str,
-        current: CodeStudioWire,
-        args: CodeStudioArgs,
-        prior: Mapping[str, Any],
+        self, step: Step[DataikuClient], ident: str, current: CodeStudioWire, args: CodeStudioArgs, prior: Known
     ) -> CodeStudioWire:
         """State and owner to the inputs: the owner checked first (nothing happens to a studio that may not
         be taken from its user), changed last (the caller may not start or stop another's studio)."""
@@ -211,9 +201,7 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
 
     # ---- what is truly DSS's -----------------------------------------------------------------
 
-    def check_transfer(
-        self, step: Step[DataikuClient], owner: str | None, args: CodeStudioArgs, prior: Mapping[str, Any]
-    ) -> None:
+    def check_transfer(self, step: Step[DataikuClient], owner: str | None, args: CodeStudioArgs, prior: Known) -> None:
         """A code studio changes owner only when this stack made it or recorded its owner (on update), or
         when it belongs to the user behind the API key; never silently from another user."""
         if prior.get("owner") == owner if prior else not getattr(args, "adopt_existing", False):
@@ -229,7 +217,7 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
             step.operation,
         )
 
-    def start(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> None:
+    def start(self, step: Step[DataikuClient], ident: str, known: Known) -> None:
         """Start a stopped studio and wait until RUNNING. The restart is sent once in effect: after a lost
         answer the studio's state tells whether it landed (a second restart would throw work away)."""
         from .models import FutureState
@@ -247,9 +235,7 @@ class CodeStudioProvider(DataikuProvider[CodeStudioArgs, "CodeStudioWire"]):
         if started is None or started.status.state != "RUNNING":
             raise FailedStateError(f"the start finished but the code studio is {self.state(started)}", step.operation)
 
-    def stop_safely(
-        self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any], discard: bool
-    ) -> CodeStudioWire | None:
+    def stop_safely(self, step: Step[DataikuClient], ident: str, known: Known, discard: bool) -> CodeStudioWire | None:
         """Stop without losing work: check every zone for conflicts, pull the clean zones back, then stop.
         Conflicts, or a zone whose conflicts cannot be read, fail the stop (listing the files per zone) and
         leave the studio running, unless ``discard``. Returns the stopped studio, or None when gone."""

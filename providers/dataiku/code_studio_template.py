@@ -11,13 +11,12 @@ out deletes the template it made.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ..core.errors import ConflictError, NotFoundError
 from ..core.fields import Field, ForceNew, WriteOnly
 from ..core.inputs import normalize
-from ..core.lifecycle import present
+from ..core.lifecycle import Known, present
 from ..core.provider import Observed
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
@@ -89,11 +88,12 @@ class CodeStudioTemplateProvider(DataikuProvider[CodeStudioTemplateArgs, "Templa
         "template_type": "settings.type",
         **{name: f"settings.{name}" for name in SETTINGS},
     }
+    ident_attributes = ("item.id",)
     in_use = "code studios (maybe other users' or other stacks') still use it: delete them or move them first"
     # No `mark_place`: DSS documents no template setting where a mark could live beside the user's own
     # (§6c: `type`, `params`, `allContainerConfs`, `containerConfs`).
 
-    def fetch(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> TemplateWire:
+    def fetch(self, step: Step[DataikuClient], ident: str, known: Known) -> TemplateWire:
         from .models import TemplateWire
 
         settings = step.client.get_code_studio_template(ident)
@@ -109,25 +109,17 @@ class CodeStudioTemplateProvider(DataikuProvider[CodeStudioTemplateArgs, "Templa
             raise ConflictError(f"{twins}; delete all but one", step.operation)
         return self.fetch(step, found[0].id, {}) if found else None
 
-    def ident_of(self, found: TemplateWire) -> str:
-        return found.item.id
-
     def send_create(self, step: Step[DataikuClient], args: CodeStudioTemplateArgs) -> str:
         return step.client.create_code_studio_template(args.label, args.template_type)
 
-    def send_delete(self, step: Step[DataikuClient], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[DataikuClient], ident: str, known: Known) -> None:
         step.client.delete_code_studio_template(ident, delete_runtimes=bool(known.get("delete_runtimes_on_destroy")))
 
-    def observe(self, step: Step[DataikuClient], ident: str, obj: TemplateWire, known: Mapping[str, Any]) -> Observed:
+    def observe(self, step: Step[DataikuClient], ident: str, obj: TemplateWire, known: Known) -> Observed:
         return {**present(obj, self.wire_fields), "last_built": iso_millis(obj.item.last_built)}
 
     def converge(
-        self,
-        step: Step[DataikuClient],
-        ident: str,
-        current: TemplateWire,
-        args: CodeStudioTemplateArgs,
-        prior: Mapping[str, Any],
+        self, step: Step[DataikuClient], ident: str, current: TemplateWire, args: CodeStudioTemplateArgs, prior: Known
     ) -> TemplateWire:
         """Save differing settings (whole: what DSS holds, the inputs on top); build if changed or never built."""
         known = args.to_dict()

@@ -18,14 +18,14 @@ in one stack, a `PressDeployment` whose `spec_id` is this spec's id is deleted b
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ..core.errors import ConflictError, Operation, ProviderError
 from ..core.fields import Field, ForceNew, WriteOnly
 from ..core.inputs import normalize
-from ..core.lifecycle import present, write_once
+from ..core.lifecycle import Known, present, write_once
 from ..core.ownership import mark_label
 from ..core.provider import PlatformProvider
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
@@ -133,7 +133,7 @@ RELEASE_WIRE_FIELDS = {
 }
 
 
-def spec_document(values: Mapping[str, Any], owner: str | None = None) -> dict[str, Any]:
+def spec_document(values: Known, owner: str | None = None) -> dict[str, Any]:
     """The `spec` field of the create: metadata (marked with `owner`), the first release and its config."""
     return {
         "version": 1,
@@ -144,13 +144,11 @@ def spec_document(values: Mapping[str, Any], owner: str | None = None) -> dict[s
     }
 
 
-def metadata_update(
-    values: Mapping[str, Any], current: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()
-) -> dict[str, Any] | None:
+def metadata_update(values: Known, current: Known, marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any] | None:
     """The nested metadata update bringing the spec to the inputs, or None when nothing differs;
     ``current`` carries the live tags marks included, ``marks`` the ones the tags must keep."""
 
-    def body(v: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    def body(v: Known, marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
         metadata = {key: value for key, value in metadata_body(v, marks).items() if key != "name"}
         flags = {"featured": v.get("featured"), "scope": v.get("scope"), "tenants": list(v.get("tenants") or [])}
         return {"metadata": metadata, **flags}
@@ -226,7 +224,7 @@ class BlockSpecProvider(PressProvider, PlatformProvider[BlockSpecArgs, "PeakPres
         **{f"release_{field}": f"latest_release.{field}" for field in ("version", "notes", "id")},
     }
 
-    def fetch(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> PressSpecWire:
+    def fetch(self, step: Step[PeakPressClient], ident: str, known: Known) -> PressSpecWire:
         return step.client.get_spec("block", ident)
 
     def find(self, step: Step[PeakPressClient], args: BlockSpecArgs) -> PressSpecWire | None:
@@ -237,9 +235,7 @@ class BlockSpecProvider(PressProvider, PlatformProvider[BlockSpecArgs, "PeakPres
                 return found if found.kind == args.kind else None
         return None
 
-    def observe(
-        self, step: Step[PeakPressClient], ident: str, obj: PressSpecWire, known: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def observe(self, step: Step[PeakPressClient], ident: str, obj: PressSpecWire, known: Known) -> dict[str, Any]:
         if obj.latest_release is None:
             return self.seen(obj)
         release = present(step.client.get_spec_release("block", ident, obj.latest_release.version), RELEASE_WIRE_FIELDS)
@@ -259,16 +255,11 @@ class BlockSpecProvider(PressProvider, PlatformProvider[BlockSpecArgs, "PeakPres
             "block", document, featured=args.featured, scope=args.scope, tenants=args.tenants, **parts
         )
 
-    def send_delete(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[PeakPressClient], ident: str, known: Known) -> None:
         step.client.delete_spec("block", ident)
 
     def converge(
-        self,
-        step: Step[PeakPressClient],
-        ident: str,
-        current: PressSpecWire,
-        args: BlockSpecArgs,
-        prior: Mapping[str, Any],
+        self, step: Step[PeakPressClient], ident: str, current: PressSpecWire, args: BlockSpecArgs, prior: Known
     ) -> PressSpecWire | None:
         """The metadata update, and a release when `release_version` is new; each sent once in effect
         (after a lost answer, sent again only if the spec does not show it: a repeated metadata update

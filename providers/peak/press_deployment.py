@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from ..core.errors import ConflictError
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.inputs import normalize
-from ..core.lifecycle import present, write_once
+from ..core.lifecycle import Known, present, write_once
 from ..core.ownership import mark_label, marks_in, without_marks
 from ..core.provider import PlatformProvider
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
@@ -152,7 +152,7 @@ METADATA_OUTPUTS = ("status", "created_at", "created_by", "updated_at")
 REVISED_BY_RECORD = ("build_parameters", "run_parameters", "block_parameters", "includes", "excludes")
 
 
-def metadata_body(values: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+def metadata_body(values: Known, marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """Metadata keys of the create body and of the flat metadata update; `marks` join the tags."""
     body = {key: values.get(field) for field, key in METADATA_FIELDS.items()}
     body["tags"] = [{"name": tag} for tag in [*(values.get("tags") or []), *marks]]
@@ -163,7 +163,7 @@ def _swaps(mapping: Mapping[str, str] | None) -> list[dict[str, str]]:
     return [{"id": spec_id, "releaseVersion": version} for spec_id, version in sorted((mapping or {}).items())]
 
 
-def _parameters(values: Mapping[str, Any]) -> dict[str, Any]:
+def _parameters(values: Known) -> dict[str, Any]:
     """`appParameters` and per-block `parameters` of an app, or the flat `parameters` of a block."""
     both = {"build": dict(values.get("build_parameters") or {}), "run": dict(values.get("run_parameters") or {})}
     if values.get("kind") != "app":
@@ -175,7 +175,7 @@ def _parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"appParameters": both, "parameters": per_block}
 
 
-def create_body(values: Mapping[str, Any], owner: str | None = None) -> dict[str, Any]:
+def create_body(values: Known, owner: str | None = None) -> dict[str, Any]:
     """The create body; `owner` marks the deployment as this resource's in its tags."""
     spec: dict[str, Any] = {"id": values["spec_id"]}
     if values.get("release_version"):
@@ -190,7 +190,7 @@ def create_body(values: Mapping[str, Any], owner: str | None = None) -> dict[str
     }
 
 
-def revision_body(values: Mapping[str, Any]) -> dict[str, Any]:
+def revision_body(values: Known) -> dict[str, Any]:
     """The new-revision body; apps swap blocks under `blocksConfig` here (`spec.*` on create)."""
     body: dict[str, Any] = {"revision": {"notes": values.get("revision_notes")}}
     if values.get("release_version"):
@@ -200,9 +200,7 @@ def revision_body(values: Mapping[str, Any]) -> dict[str, Any]:
     return {**body, **_parameters(values)}
 
 
-def metadata_patch(
-    values: Mapping[str, Any], current: Mapping[str, Any], marks: list[str] | tuple[str, ...] = ()
-) -> dict[str, Any]:
+def metadata_patch(values: Known, current: Known, marks: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """The flat metadata keys that differ from the live deployment (cleared ones sent as null);
     ``current`` carries the live tags marks included, ``marks`` the ones the tags must keep."""
     desired = metadata_body(values, marks)
@@ -210,7 +208,7 @@ def metadata_patch(
     return {key: value for key, value in desired.items() if normalize(value) != normalize(live.get(key))}
 
 
-def needs_revision(values: Mapping[str, Any], current: Mapping[str, Any], prior: Mapping[str, Any]) -> list[str]:
+def needs_revision(values: Known, current: Known, prior: Known) -> list[str]:
     """The revision inputs that differ: the release and notes from the live deployment, the
     parameters and block swaps (never read back) from the recorded inputs."""
     changed = [
@@ -236,9 +234,6 @@ class PressProvider:
     mark_place: ClassVar[str | None] = "a `mlp-owner-…` tag among its metadata tags"
     wire_fields: ClassVar[Mapping[str, str]]
 
-    def ident_of(self, found: Any) -> str:
-        return str(found.id)
-
     def owner_of(self, obj: Any) -> str | None:
         return next(iter(marks_in(obj.metadata.tag_names())), None)
 
@@ -249,7 +244,7 @@ class PressProvider:
             seen["tags"] = without_marks([tag.name for tag in seen["tags"]])
         return seen
 
-    def as_is(self, step: Step[Any], obj: Any, prior: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    def as_is(self, step: Step[Any], obj: Any, prior: Known) -> tuple[dict[str, Any], list[str]]:
         """What is known of the live object (the recorded inputs, overridden by what the answer says; its
         tags marks included), and the marks its tags must keep: this resource's (so an adopted object is
         marked as ours), or the ones it carries when the step does not know its owner."""
@@ -267,6 +262,8 @@ class PressDeploymentProvider(
     target = frozenset({"deployed", "warning"})
     failed = frozenset({"failed", "platform_resource_error", "rollback", "rollback_complete", "rollback_failed"})
     delete_failed = frozenset({"delete_failed"})
+    status_attribute = "status"
+    failure_attribute = "latest_revision.last_error.message"
     # What the deployment describe documents (reference §7f), by field; a deployment's `latestRevision`
     # is a revision object (id, revision, status, notes). Parameters are not among them (module doc).
     wire_fields = {
@@ -277,7 +274,7 @@ class PressDeploymentProvider(
         **{f"revision_{field}": f"latest_revision.{field}" for field in ("id", "status", "notes")},
     }
 
-    def fetch(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> PressDeploymentWire:
+    def fetch(self, step: Step[PeakPressClient], ident: str, known: Known) -> PressDeploymentWire:
         return step.client.get_deployment(str(known.get("kind") or "block"), ident)
 
     def find(self, step: Step[PeakPressClient], args: PressDeploymentArgs) -> PressDeploymentWire | None:
@@ -287,14 +284,8 @@ class PressDeploymentProvider(
                 return step.client.get_deployment(args.kind, item.id)
         return None
 
-    def status_of(self, obj: PressDeploymentWire) -> str:
-        return obj.status
-
-    def failure_of(self, obj: PressDeploymentWire) -> str | None:
-        return obj.failure_reason()
-
     def observe(
-        self, step: Step[PeakPressClient], ident: str, obj: PressDeploymentWire, known: Mapping[str, Any]
+        self, step: Step[PeakPressClient], ident: str, obj: PressDeploymentWire, known: Known
     ) -> dict[str, Any]:
         latest = obj.latest_revision
         return {**self.seen(obj), "blocks": [block.model_dump() for block in (latest.blocks if latest else [])]}
@@ -302,7 +293,7 @@ class PressDeploymentProvider(
     def send_create(self, step: Step[PeakPressClient], args: PressDeploymentArgs) -> str:
         return step.client.create_deployment(args.kind, create_body(args.to_dict(), step.owner))
 
-    def send_delete(self, step: Step[PeakPressClient], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[PeakPressClient], ident: str, known: Known) -> None:
         step.client.delete_deployment(str(known.get("kind") or "block"), ident)
 
     def converge(
@@ -311,7 +302,7 @@ class PressDeploymentProvider(
         ident: str,
         current: PressDeploymentWire,
         args: PressDeploymentArgs,
-        prior: Mapping[str, Any],
+        prior: Known,
     ) -> PressDeploymentWire | None:
         """Metadata in place, a revision for the rest, and a redeploy when the deployment was left failed
         or warning and nothing else would deploy it again. A revision or redeploy is done once the

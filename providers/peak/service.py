@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ..core.fields import Field, ForceNew, ServerDefault, WriteOnly
 from ..core.inputs import normalize
+from ..core.lifecycle import Known
 from ..core.provider import PlatformProvider
 from ..core.resource import OutputsModel, PlatformResource, ResourceArgs
 from ..core.step import Step
@@ -121,7 +122,7 @@ OPTIONAL_KEYS = {
 }
 
 
-def service_body(values: Mapping[str, Any]) -> dict[str, Any]:
+def service_body(values: Known) -> dict[str, Any]:
     """The platform's body for a service with these Args-shaped values; unset optionals are left out."""
     service_type = values.get("service_type") or "web-app"
     image = {"imageId": values.get("image_id")}
@@ -173,6 +174,8 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
     target = frozenset({"AVAILABLE"})
     failed = frozenset({"CREATE_FAILED"})
     delete_failed = frozenset({"DELETE_FAILED"})
+    status_attribute = "status"
+    failure_attribute = "last_error.message"
     # What a described service documents (CLI `describe` docs), by field; `title`, `description` and
     # `parameters` are not among them, so they keep their recorded inputs.
     wire_fields = {
@@ -183,7 +186,7 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
         **{name: name for name in ("scale_to_zero", "min_instances", *ServiceOutputs.field_specs())},
     }
 
-    def fetch(self, step: Step[PeakClient], ident: str, known: Mapping[str, Any]) -> ServiceWire:
+    def fetch(self, step: Step[PeakClient], ident: str, known: Known) -> ServiceWire:
         return step.client.get_service(ident)
 
     def find(self, step: Step[PeakClient], args: ServiceArgs) -> ServiceWire | None:
@@ -193,23 +196,14 @@ class ServiceProvider(PlatformProvider[ServiceArgs, "PeakClient", "ServiceWire"]
                 return step.client.get_service(item.id)
         return None
 
-    def ident_of(self, found: ServiceWire) -> str:
-        return found.id
-
-    def status_of(self, obj: ServiceWire) -> str:
-        return obj.status
-
-    def failure_of(self, obj: ServiceWire) -> str | None:
-        return obj.last_error.message if obj.last_error else None
-
     def send_create(self, step: Step[PeakClient], args: ServiceArgs) -> str:
         return step.client.create_service(service_body(args.to_dict()))
 
-    def send_delete(self, step: Step[PeakClient], ident: str, known: Mapping[str, Any]) -> None:
+    def send_delete(self, step: Step[PeakClient], ident: str, known: Known) -> None:
         step.client.delete_service(ident)
 
     def converge(
-        self, step: Step[PeakClient], ident: str, current: ServiceWire, args: ServiceArgs, prior: Mapping[str, Any]
+        self, step: Step[PeakClient], ident: str, current: ServiceWire, args: ServiceArgs, prior: Known
     ) -> ServiceWire | None:
         """One PATCH of the keys that differ from the live service (undocumented ones: from state). A redeploy
         is judged done by documented signals alone: AVAILABLE again with a newer `updatedAt`, never by the
