@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-import pulumi.runtime
 
 from ..core import ConfigError, Settings
 from .trigger import OWNER_ENV
 
 if TYPE_CHECKING:
     from .client import AbejaClient
-    from .models import RunWire, TriggerWire
+    from .models import LaunchWire
 
 TRIGGER_FIELDS = (
     "trigger_id",
@@ -36,15 +35,14 @@ def _client(organization_id: str | None) -> tuple[AbejaClient, str]:
     """The client, and the organization to look in (the stack's when none is given)."""
     from .client import AbejaClient  # the HTTP stack loads only when a lookup runs
 
-    # runtime.get_config returns secret keys' plain values without wrapping; they never leave this process.
-    client = AbejaClient.from_settings(Settings(lookup=pulumi.runtime.get_config))
+    client = AbejaClient.from_settings(Settings.for_program())
     chosen = organization_id or client.organization_id
     if not chosen:
         raise ConfigError("looking up ABEJA triggers: no organization_id and no abeja:organizationId in the stack")
     return client, chosen
 
 
-def _listed(item: TriggerWire | RunWire, names: tuple[str, ...]) -> dict[str, Any]:
+def _listed(item: LaunchWire, names: tuple[str, ...]) -> dict[str, Any]:
     """The named fields of a list item, and the names (never the values) of its environment."""
     env_names = sorted(name for name in item.user_env_vars or {} if name != OWNER_ENV)
     return {**{name: getattr(item, name) for name in names}, "env_names": env_names}
@@ -55,8 +53,7 @@ def get_deployment_triggers(
 ) -> pulumi.Output[list[dict[str, Any]]]:
     """The triggers of a deployment: ``trigger_id``, ``model_version_id``, ``model_version``,
     ``input_service_id``, ``output_service_id``, ``retry_count``, ``model_id``, ``env_names``,
-    ``created_at`` (not ``distribution``: list answers do not document it). Runs in previews too, once
-    its inputs are known."""
+    ``created_at``. Runs in previews too, once its inputs are known."""
 
     def run(values: list[Any]) -> list[dict[str, Any]]:
         deployment, organization = values

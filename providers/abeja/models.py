@@ -11,7 +11,19 @@ class WireModel(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class TriggerWire(WireModel):
+class LaunchWire(WireModel):
+    """What a trigger and each run it starts both carry: the training models, run settings and times."""
+
+    models: dict[str, Any] | None = None
+    retry_count: int | None = None
+    # A trigger's is documented in its create answer only, not in get or list: the provider never reads it.
+    distribution: int | None = None
+    user_env_vars: dict[str, str] | None = None
+    created_at: str | None = None
+    modified_at: str | None = None
+
+
+class TriggerWire(LaunchWire):
     """A trigger as create, get and each list element return it."""
 
     trigger_id: str
@@ -19,17 +31,10 @@ class TriggerWire(WireModel):
     deployment_id: str
     model_version: str | None = None
     model_version_id: str
-    models: dict[str, Any] | None = None
     input_service_name: str
     input_service_id: str
     output_service_name: str | None = None
     output_service_id: str | None = None
-    retry_count: int | None = None
-    # Documented in the create answer only, not in get or list: the provider never reads it.
-    distribution: int | None = None
-    user_env_vars: dict[str, str] | None = None
-    created_at: str | None = None
-    modified_at: str | None = None
 
     @property
     def model_alias(self) -> str | None:
@@ -38,22 +43,16 @@ class TriggerWire(WireModel):
         return str(alias) if alias else None
 
 
-class RunWire(WireModel):
+class RunWire(LaunchWire):
     """A run started by a trigger (or by hand)."""
 
     run_id: str
     trigger_id: str | None = None
     deployment_id: str | None = None
     model_version_id: str | None = None
-    models: dict[str, Any] | None = None
     input_data: Any = None
     output_template: Any = None
-    retry_count: int | None = None
-    distribution: int | None = None
     status: str
-    user_env_vars: dict[str, str] | None = None
-    created_at: str | None = None
-    modified_at: str | None = None
 
 
 class RunsPageWire(WireModel):

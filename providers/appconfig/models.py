@@ -1,4 +1,5 @@
-"""AppConfig wire models: boto3's response dicts (PascalCase keys), tolerant of fields we do not use."""
+"""AppConfig wire models: boto3's response dicts (PascalCase keys), tolerant of fields we do not use (pydantic
+ignores them by default). A field an answer lacks stays unset, so the recorded input stands for it."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from pydantic.alias_generators import to_pascal
 
 
 class WireModel(BaseModel):
-    model_config = ConfigDict(
-        extra="ignore", populate_by_name=True, alias_generator=AliasGenerator(validation_alias=to_pascal)
-    )
+    model_config = ConfigDict(populate_by_name=True, alias_generator=AliasGenerator(validation_alias=to_pascal))
 
     @field_validator("*", mode="before")
     @classmethod
@@ -43,8 +42,7 @@ class DeploymentSummary(WireModel):
 
 
 class Deployment(DeploymentSummary):
-    """A GetDeployment / StartDeployment / StopDeployment answer (a field it lacks stays unset, so the
-    recorded input stands for it)."""
+    """A GetDeployment / StartDeployment / StopDeployment answer."""
 
     application_id: str | None = None
     environment_id: str | None = None
@@ -77,8 +75,7 @@ class HostedConfigurationVersionSummary(WireModel):
 
 
 class HostedConfigurationVersion(HostedConfigurationVersionSummary):
-    """GetHostedConfigurationVersion: the content is the body, the rest comes in headers (one the answer
-    lacks stays unset, so the recorded input stands for it)."""
+    """GetHostedConfigurationVersion: the content is the body, the rest comes in headers."""
 
     application_id: str
     configuration_profile_id: str

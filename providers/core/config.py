@@ -72,6 +72,15 @@ class Settings:
         return cls(lookup=config.get)
 
     @classmethod
+    def for_program(cls) -> Settings:
+        """Settings as a Pulumi program sees them (its lookups): the same keys ``configure`` reads."""
+        import pulumi.runtime  # a program has loaded it already; the provider's own imports stay without it
+
+        # runtime.get_config returns secret keys' plain values without wrapping or warning; they never leave
+        # this process.
+        return cls(lookup=pulumi.runtime.get_config)
+
+    @classmethod
     def from_mapping(cls, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
         return cls(lookup=config.get, environ=environ)
 

@@ -139,7 +139,7 @@ class TemplateItem(WireModel):
 class TemplateSettings(WireModel):
     """A template's settings; saved whole (DSS has no partial update), so unknown fields are kept."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel)
+    model_config = ConfigDict(extra="allow")  # merged into WireModel's config
 
     id: str | None = None
     label: str | None = None

@@ -1,5 +1,4 @@
-"""Peak resource types: ``Service``, ``PressDeployment`` and ``BlockSpec``; ``run_service_test`` and the Press
-lookups (``list_press_specs``, ``list_press_spec_releases``, ``list_press_spec_release_deployments``)."""
+"""Peak resource types (``Service``, ``PressDeployment``, ``BlockSpec``), the service test and the Press lookups."""
 
 from .block_spec import BlockSpec, BlockSpecArgs, BlockSpecOutputs, BlockSpecProvider
 from .functions import list_press_spec_release_deployments, list_press_spec_releases, list_press_specs, run_service_test

@@ -9,13 +9,15 @@ import pulumi
 import pulumi.runtime
 
 from ..core import Settings
+from ..core.lifecycle import attribute
+
+program_settings = Settings.for_program  # provider settings as the program sees them (tests replace it)
 
 
-def program_settings() -> Settings:
-    """Provider settings as the program sees them (the same keys ``configure`` reads)."""
-    # runtime.get_config returns the plain value of secret keys without wrapping or warning;
-    # it never leaves this process.
-    return Settings(lookup=pulumi.runtime.get_config)
+def _client() -> Any:
+    from .client import PeakPressClient  # the HTTP stack loads only when a lookup or a test runs
+
+    return PeakPressClient.from_settings(program_settings())  # the Press client covers services too
 
 
 def run_service_test(
@@ -32,41 +34,23 @@ def run_service_test(
     """
 
     def run(values: list[Any]) -> dict[str, Any]:
-        from .client import PeakClient  # the HTTP stack loads only when the test runs
-
-        name, method, test_path, test_payload = values
-        result = PeakClient.from_settings(program_settings()).test_service(name, method, test_path, test_payload)
-        times = {"request_start_time": result.req_start_time, "request_end_time": result.req_end_time}
-        return {**_fields(result, "response_status", "response_body", "response_size"), **times}
+        result = _client().test_service(*values)  # service name, method, path, payload
+        times = {"request_start_time": "req_start_time", "request_end_time": "req_end_time"}
+        return _fields(result, "response_status", "response_body", "response_size", **times)
 
     if pulumi.runtime.is_dry_run():
-        return _unknown_output()
+        # Unknown, as a computed value previews (asyncio.sleep(0, x) is an awaitable of x): value {}, not known.
+        return pulumi.Output(set(), asyncio.sleep(0, {}), asyncio.sleep(0, False))
     return pulumi.Output.all(service_name, http_method, path, payload).apply(run)
 
 
-def _fields(obj: Any, *names: str) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
-def _unknown_output() -> pulumi.Output[dict[str, Any]]:
-    """An Output that previews as unknown, as a computed value does."""
-
-    async def value() -> dict[str, Any]:
-        return {}
-
-    async def known() -> bool:
-        return False
-
-    return pulumi.Output(set(), asyncio.ensure_future(value()), asyncio.ensure_future(known()))
+def _fields(obj: Any, *names: str, **paths: str) -> dict[str, Any]:
+    """``obj``'s attributes ``names``, then the values at dotted ``paths`` (None past a step that is None)."""
+    named = {name: name for name in names} | paths
+    return {key: attribute(obj, path) for key, path in named.items()}
 
 
 # ---- Press lookups: plain values, paging hidden; they run in previews too (reads only) --------------
-
-
-def _press_client() -> Any:
-    from .client import PeakPressClient  # the HTTP stack loads only when a lookup runs
-
-    return PeakPressClient.from_settings(program_settings())
 
 
 def list_press_specs(
@@ -85,20 +69,15 @@ def list_press_specs(
     are ``field[:asc|desc]`` with field createdAt, createdBy, name or title. Each spec is
     ``{id, kind, name, title, status, scope, featured, latest_release_version}``.
     """
-    specs = _press_client().iter_specs(kind=kind, scope=scope, status=status, featured=featured, term=term, sort=sort)
-    return [
-        {
-            **_fields(spec, "id", "kind", "scope", "featured"),
-            **_fields(spec.metadata, "name", "title", "status"),
-            "latest_release_version": spec.latest_release.version if spec.latest_release else None,
-        }
-        for spec in specs
-    ]
+    specs = _client().iter_specs(kind=kind, scope=scope, status=status, featured=featured, term=term, sort=sort)
+    metadata = {field: f"metadata.{field}" for field in ("name", "title", "status")}
+    latest = {"latest_release_version": "latest_release.version"}
+    return [_fields(spec, "id", "kind", "scope", "featured", **metadata, **latest) for spec in specs]
 
 
 def list_press_spec_releases(spec_id: str, kind: str = "block") -> list[dict[str, Any]]:
     """The releases of an app (``kind="app"``) or block spec, newest first: ``{id, version, notes, created_at}``."""
-    releases = _press_client().iter_spec_releases(kind, spec_id)
+    releases = _client().iter_spec_releases(kind, spec_id)
     return [_fields(release, "id", "version", "notes", "created_at") for release in releases]
 
 
@@ -113,15 +92,6 @@ def list_press_spec_release_deployments(
     """The deployments of a spec (of one release when ``version``), by the release their latest
     revision uses: ``{id, kind, name, status, release_version, revision}`` (``release_version`` is the
     deployment's `spec.release.version`, which Peak documents)."""
-    deployments = _press_client().iter_spec_release_deployments(
-        spec_id, version=version, status=status, name=name, sort=sort
-    )
-    return [
-        {
-            **_fields(deployment, "id", "kind", "status"),
-            "name": deployment.metadata.name,
-            "release_version": deployment.spec.release.version if deployment.spec and deployment.spec.release else None,
-            "revision": deployment.latest_revision.revision if deployment.latest_revision else None,
-        }
-        for deployment in deployments
-    ]
+    deployments = _client().iter_spec_release_deployments(spec_id, version=version, status=status, name=name, sort=sort)
+    paths = {"name": "metadata.name", "release_version": "spec.release.version", "revision": "latest_revision.revision"}
+    return [_fields(deployment, "id", "kind", "status", **paths) for deployment in deployments]

@@ -30,6 +30,16 @@ class Failure(WireModel):
     message: str | None = None
 
 
+class Created(WireModel):
+    created_at: str | None = None
+    created_by: str | None = None
+
+
+class Audited(Created):
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+
 class ServiceSummary(WireModel):
     """A list item: enough to find a service by name."""
 
@@ -39,7 +49,7 @@ class ServiceSummary(WireModel):
     service_type: str | None = None
 
 
-class ServiceWire(ServiceSummary):
+class ServiceWire(ServiceSummary, Audited):
     """A described service: its status is always there."""
 
     status: str
@@ -55,10 +65,6 @@ class ServiceWire(ServiceSummary):
     health_check_url: str | None = Field(default=None, alias="healthCheckURL")
     min_instances: int | None = None
     application_url: str | None = None
-    created_at: str | None = None
-    created_by: str | None = None
-    updated_at: str | None = None
-    updated_by: str | None = None
     last_error: Failure | None = None
 
 
@@ -77,7 +83,7 @@ class PressTag(WireModel):
     name: str
 
 
-class PressMetadata(WireModel):
+class PressMetadata(Audited):
     """`metadata` of a spec or a deployment."""
 
     name: str
@@ -88,10 +94,6 @@ class PressMetadata(WireModel):
     image_url: str | None = None
     tags: list[PressTag] = Field(default_factory=list)
     status: str | None = None
-    created_at: str | None = None
-    created_by: str | None = None
-    updated_at: str | None = None
-    updated_by: str | None = None
 
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
@@ -101,7 +103,11 @@ class PressRef(WireModel):
     id: str
 
 
-class PressReleaseWire(WireModel):
+class PressObject(PressRef):
+    metadata: PressMetadata
+
+
+class PressReleaseWire(Created):
     """A spec release (describe release, a spec's `latestRelease`, a release list item)."""
 
     id: str | None = None
@@ -111,19 +117,15 @@ class PressReleaseWire(WireModel):
     parameters: Any = None
     artifact: PressRef | None = None
     auto_run_on_deploy: bool | None = None
-    created_at: str | None = None
-    created_by: str | None = None
 
 
-class PressSpecWire(WireModel):
+class PressSpecWire(PressObject):
     """An app or block spec (describe, or a list item)."""
 
-    id: str
     kind: str
     featured: bool = False
     scope: str | None = None
     tenants: list[str] = Field(default_factory=list)
-    metadata: PressMetadata
     latest_release: PressReleaseWire | None = None
 
 
@@ -137,7 +139,7 @@ class PressBlockWire(WireModel):
     status: str | None = None
 
 
-class PressRevisionWire(WireModel):
+class PressRevisionWire(Created):
     """A deployment revision (`latestRevision`, a revision list item, describe revision)."""
 
     id: str | None = None
@@ -145,8 +147,6 @@ class PressRevisionWire(WireModel):
     status: str | None = None
     notes: str | None = None
     release_version: str | None = None
-    created_at: str | None = None
-    created_by: str | None = None
     last_error: Failure | None = None
     blocks: list[PressBlockWire] = Field(default_factory=list)
 
@@ -155,17 +155,14 @@ class PressSpecRelease(WireModel):
     version: str
 
 
-class PressSpecRef(WireModel):
-    id: str
+class PressSpecRef(PressRef):
     release: PressSpecRelease | None = None
 
 
-class PressDeploymentWire(WireModel):
+class PressDeploymentWire(PressObject):
     """An app or block deployment (describe, list item, the metadata update's answer)."""
 
-    id: str
     kind: str | None = None
-    metadata: PressMetadata
     spec: PressSpecRef | None = None
     latest_revision: PressRevisionWire | None = None
     # A block's parameter values (hidden ones masked); an app's describe documents none (reference §7f).
