@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
-from ..core import Operation, Settings
+from ..core import Settings
 from ..core.config import Credential, Setting, check_endpoint, describe_setting, endpoint, missing_setting
-from ..core.error_bodies import MAX_CAUSE_CHARS, error_cause, pages, parse_answer
-from ..core.redaction import clip, remember_all
-from ..core.transport import HttpTransport, join_path
+from ..core.error_bodies import MAX_CAUSE_CHARS, error_cause, pages, parse_answer, parse_each
+from ..core.redaction import clip
+from ..core.transport import JsonApiClient, join_path
 from .models import ChannelWire, DeploymentWire, RunsPageWire, RunWire, TriggerWire, VersionWire
 
 PLATFORM = "ABEJA"
@@ -39,8 +39,6 @@ ORGANIZATION = Setting(
     "abeja:organizationId", ("ABEJA_ORGANIZATION_ID",), "Organization used when a resource does not name one."
 )
 CONFIG_DOCS = (API_TOKEN, USER_ID, ACCESS_TOKEN, API_URL, ORGANIZATION)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -87,12 +85,6 @@ def _credentials(settings: Settings, from_config: bool) -> tuple[str, tuple[str,
     return f"Basic {encoded}", (access_token, encoded)
 
 
-def _header_settings(connection: AbejaConnection) -> str:
-    if connection.authorization.startswith("Bearer "):
-        return describe_setting(API_TOKEN)
-    return f"{describe_setting(USER_ID)} and {describe_setting(ACCESS_TOKEN)}"
-
-
 def _abeja_wording(body: Mapping[str, Any]) -> str | None:
     """`error: error_description`, plus the per-field `error_detail` when the platform sends one."""
     parts = [str(part) for part in (body.get("error"), body.get("error_description")) if part]
@@ -106,23 +98,18 @@ def _abeja_wording(body: Mapping[str, Any]) -> str | None:
 abeja_error_cause = partial(error_cause, wording=_abeja_wording)
 
 
-class AbejaClient:
+class AbejaClient(JsonApiClient[AbejaConnection]):
     """Deployments, versions, channels, triggers and runs of the ABEJA Platform API."""
 
-    def __init__(self, connection: AbejaConnection, transport: HttpTransport | None = None) -> None:
-        self.connection = connection
-        remember_all(connection.secrets)
-        self.transport = transport or HttpTransport(
-            headers={"Authorization": connection.authorization, "Content-Type": "application/json"},
-            secrets=connection.secrets,
-            error_cause=abeja_error_cause,
-            header_settings={"Authorization": _header_settings(connection)},
-            platform=PLATFORM,
-        )
+    platform = PLATFORM
+    connection_type = AbejaConnection
+    _read_error = staticmethod(abeja_error_cause)
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AbejaClient:
-        return cls(AbejaConnection.from_settings(settings))
+    def _authorization(self) -> tuple[str, Sequence[str], str]:
+        authorization, secrets = self.connection.authorization, self.connection.secrets
+        if authorization.startswith("Bearer "):
+            return authorization, secrets, describe_setting(API_TOKEN)
+        return authorization, secrets, f"{describe_setting(USER_ID)} and {describe_setting(ACCESS_TOKEN)}"
 
     @property
     def organization_id(self) -> str | None:
@@ -131,12 +118,6 @@ class AbejaClient:
 
     def _url(self, organization_id: str, *segments: str) -> str:
         return self.connection.api_url + join_path("organizations", organization_id, *segments)
-
-    def _op(self, action: str, resource: str, ident: str) -> Operation:
-        return Operation(action, PLATFORM, resource, ident)
-
-    def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **send: Any) -> T:
-        return parse_answer(parse, self.transport.request(op, method, url, **send), op)
 
     # ---- what a trigger points at --------------------------------------------------------------
 
@@ -152,7 +133,7 @@ class AbejaClient:
 
     def get_channel(self, organization_id: str, channel_id: str) -> ChannelWire:
         op = self._op("reading", "Channel", channel_id)
-        answer = self.transport.request(op, "GET", self._url(organization_id, "channels", channel_id))
+        answer = self._call(op, "GET", self._url(organization_id, "channels", channel_id))
         return parse_answer(ChannelWire.model_validate, answer.get("channel", answer), op)
 
     # ---- triggers ------------------------------------------------------------------------------
@@ -174,13 +155,12 @@ class AbejaClient:
     def iter_triggers(self, organization_id: str, deployment_id: str) -> Iterator[TriggerWire]:
         """Every trigger of a deployment (the platform answers them all at once)."""
         op = self._op("listing", "Trigger", f"deployment {deployment_id}")
-        answer = self.transport.request(op, "GET", self._triggers_url(organization_id, deployment_id))
-        for item in answer.get("entries", []):
-            yield parse_answer(TriggerWire.model_validate, item, op)
+        answer = self._call(op, "GET", self._triggers_url(organization_id, deployment_id))
+        yield from parse_each(TriggerWire.model_validate, answer.get("entries", []), op)
 
     def delete_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> None:
         op = self._op("deleting", "Trigger", trigger_id)
-        self.transport.request(op, "DELETE", self._triggers_url(organization_id, deployment_id, trigger_id))
+        self._call(op, "DELETE", self._triggers_url(organization_id, deployment_id, trigger_id))
 
     def iter_trigger_runs(
         self, organization_id: str, deployment_id: str, trigger_id: str, *, scan_forward: bool = False

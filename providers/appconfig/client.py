@@ -187,7 +187,9 @@ def error_from_botocore(exc: Exception, operation: Operation) -> ProviderError:
         return BadRequestError(scrub(str(exc)).replace("\n", " "), operation)
     if isinstance(exc, NoCredentialsError | PartialCredentialsError | ProfileNotFound | NoRegionError):
         return ConfigError(f"configuring AppConfig provider: {exc}", operation)
-    if isinstance(exc, HTTPClientError) and _refused_header(exc):
+    # http.client refused a header value: botocore wraps its ValueError, which quotes the value.
+    refused = getattr(exc, "kwargs", {}).get("error") if isinstance(exc, HTTPClientError) else None
+    if isinstance(refused, ValueError) and "header" in str(refused).lower():
         return header_error()
     if isinstance(exc, BotoConnectionError) and not isinstance(exc, HTTPClientError):
         # EndpointConnectionError, ConnectTimeoutError: the connection was never made.
@@ -207,12 +209,6 @@ def _translated(op: Operation, call: Callable[[], T]) -> T:
             raise
         # http.client refuses a header value (its message quotes it): a credential, never transient.
         raise header_error() from None
-
-
-def _refused_header(exc: Exception) -> bool:
-    """Whether http.client refused a header value (botocore wraps its ValueError, which quotes the value)."""
-    cause = getattr(exc, "kwargs", {}).get("error")
-    return isinstance(cause, ValueError) and "header" in str(cause).lower()
 
 
 def header_error() -> ConfigError:
@@ -380,8 +376,7 @@ class AppConfigClient:
         ``allow_revert`` also one BAKING or VALIDATING, and reverts a COMPLETE one."""
         op = self._op("stopping", "Deployment", f"{application_id}/{environment_id}/{number}")
         key = {"ApplicationId": application_id, "EnvironmentId": environment_id, "DeploymentNumber": number}
-        revert = True if allow_revert else None
-        return self._parsed(Deployment.model_validate, op, "stop_deployment", **key, AllowRevert=revert)
+        return self._parsed(Deployment.model_validate, op, "stop_deployment", **key, AllowRevert=allow_revert or None)
 
     def get_environment(self, application_id: str, environment_id: str) -> Environment:
         op = self._op("reading", "Environment", f"{application_id}/{environment_id}")

@@ -35,10 +35,8 @@ def error_cause(response: Any, wording: Wording) -> str:
         reason = getattr(response, "reason", None)
         status = f"HTTP {response.status_code} {reason}" if reason else f"HTTP {response.status_code}"
         return clip((response.text or "").strip(), MAX_CAUSE_CHARS) or status
-    fallback = clip(str(body), MAX_CAUSE_CHARS)
-    if not isinstance(body, dict):
-        return fallback
-    return clip(wording(body) or "", MAX_MESSAGE_CHARS) or fallback
+    worded = wording(body) if isinstance(body, dict) else None
+    return clip(worded or "", MAX_MESSAGE_CHARS) or clip(str(body), MAX_CAUSE_CHARS)
 
 
 def common_wording(body: Mapping[str, Any]) -> str | None:
@@ -63,6 +61,11 @@ def parse_answer(parse: Callable[[Any], T], answer: Any, operation: Operation) -
         return parse(answer)
     except ValidationError as exc:
         raise AnswerError(describe_validation(exc), operation) from None
+
+
+def parse_each(parse: Callable[[Any], T], items: Iterable[Any], operation: Operation) -> Iterator[T]:
+    """``parse_answer`` of every item of a list answer, one by one as they are used."""
+    return (parse_answer(parse, item, operation) for item in items)
 
 
 def describe_validation(exc: Any) -> str:

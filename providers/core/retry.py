@@ -71,12 +71,6 @@ def backoff(attempt: int, rng: Callable[[], float] = random.random) -> float:
     return max(FIRST_BACKOFF_SECONDS / 2, ceiling * rng())
 
 
-def _wait_for(error: BaseException, attempt: int, rng: Callable[[], float]) -> float:
-    if isinstance(error, ApiError) and error.retry_after is not None:
-        return min(MAX_RETRY_AFTER_SECONDS, float(error.retry_after))
-    return backoff(attempt, rng)
-
-
 class RetryLoop:
     """State of one retried call: attempts, start time, deadline; shared by the writers that resend."""
 
@@ -98,7 +92,10 @@ class RetryLoop:
 
     def pause_or_give_up(self, error: BaseException, what: str | None = None) -> None:
         """Sleep before the next attempt, or re-raise ``error`` with the attempts and time spent."""
-        wait = _wait_for(error, self.attempts - 1, self.rng)
+        if isinstance(error, ApiError) and error.retry_after is not None:
+            wait = min(MAX_RETRY_AFTER_SECONDS, float(error.retry_after))
+        else:
+            wait = backoff(self.attempts - 1, self.rng)
         if wait >= self.deadline.remaining(self.clock):
             raise self.exhausted(error) from None
         op = self.operation or getattr(error, "operation", None)
@@ -111,8 +108,7 @@ class RetryLoop:
         spent = self.clock() - self.started
         suffix = f" (gave up after {self.attempts} attempts in {spent:.1f}s; timeout_seconds {self.deadline.seconds:g})"
         if isinstance(error, ProviderError):
-            error.cause = error.cause + suffix
-            error.args = (str(error),)
+            error.add_cause(suffix)
             return error
         return ProviderError(f"{error}{suffix}", self.operation)
 

@@ -11,19 +11,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import quote
 
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from .config import origin
-from .error_bodies import default_error_cause, seconds
+from .config import Settings, origin
+from .error_bodies import default_error_cause, parse_answer, seconds
 from .errors import ConfigError, Operation, TransportError, error_for_status
 from .redaction import clip, remember_all, scrub
 from .retry import call_with_retries
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+C = TypeVar("C")
+T = TypeVar("T")
 
 
 def join_path(*segments: str | int, trailing_slash: bool = False) -> str:
@@ -122,6 +125,42 @@ class HttpTransport:
         )
 
 
+class JsonApiClient(Generic[C]):
+    """A JSON API client: its connection's credentials remembered for the redaction, sent in ``Authorization``."""
+
+    platform: ClassVar[str]
+    connection_type: ClassVar[Any]
+    # The cause of an error answer, in the platform's wording.
+    _read_error: Callable[[requests.Response], str] = staticmethod(default_error_cause)
+    # The ``Authorization`` header's value, the credentials in it, and the settings they come from.
+    _authorization: Callable[[], tuple[str, Sequence[str], str]]
+
+    def __init__(self, connection: C, transport: HttpTransport | None = None) -> None:
+        self.connection = connection
+        authorization, secrets, settings = self._authorization()
+        remember_all(secrets)
+        self.transport = transport or HttpTransport(
+            headers={"Authorization": authorization, "Content-Type": "application/json"},
+            secrets=secrets,
+            error_cause=self._read_error,
+            header_settings={"Authorization": settings},
+            platform=self.platform,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(cls.connection_type.from_settings(settings))
+
+    def _op(self, action: str, resource: str, ident: str) -> Operation:
+        return Operation(action, self.platform, resource, ident)
+
+    def _call(self, op: Operation, method: str, url: str, **send: Any) -> Any:
+        return self.transport.request(op, method, url, **send)
+
+    def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **send: Any) -> T:
+        return parse_answer(parse, self._call(op, method, url, **send), op)
+
+
 def unsendable(value: str | bytes | None) -> bool:
     """Whether requests or http.client would refuse ``value`` as a header value."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value or "")
@@ -152,6 +191,5 @@ def _reason(exc: requests.RequestException) -> str:
     root: BaseException = exc
     while root.__context__ is not None and root.__context__ is not root:
         root = root.__context__
-    kind = type(exc).__name__
     detail = str(root).split(": ", 1)[-1] if root is not exc else str(exc)
-    return f"{kind} ({clip(detail, 200)})"
+    return f"{type(exc).__name__} ({clip(detail, 200)})"

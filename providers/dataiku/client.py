@@ -11,16 +11,15 @@ import base64
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from ..core import ConfigError, FailedStateError, NotFoundError, Operation, ServerError, Settings
 from ..core.config import Credential, Setting, check_endpoint, describe_setting, endpoint, missing_setting
-from ..core.error_bodies import error_cause, parse_answer
-from ..core.redaction import remember
+from ..core.error_bodies import error_cause, parse_answer, parse_each
 from ..core.retry import call_with_retries
-from ..core.transport import IDEMPOTENT_METHODS, HttpTransport, join_path
+from ..core.transport import IDEMPOTENT_METHODS, JsonApiClient, join_path
 from .models import (
     CodeStudioDefinition,
     CodeStudioItem,
@@ -57,8 +56,6 @@ CONFIG_DOCS = (URL, API_KEY, CA_BUNDLE, CLIENT_CERT, CLIENT_KEY)
 # exception class), or by its `message` saying the object does not exist (reference §3b).
 MISSING_ERROR_TYPES = frozenset({"UnknownObjectException", "NotFoundException"})
 MISSING_MESSAGE = re.compile(r"\b(?:does not|doesn't|doesn\u2019t|do not|don't) exist\b", re.IGNORECASE)
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -118,10 +115,6 @@ class DataikuConnection:
             return (self.client_certificate, self.client_key)
         return self.client_certificate
 
-    def authorization(self) -> str:
-        # The key as the Basic user name with an empty password, as DSS's own client sends it.
-        return "Basic " + base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
-
 
 def _dss_wording(body: Mapping[str, Any]) -> str:
     """`<exception class>: <detailedMessage or message>`, as DSS's own client reports it."""
@@ -143,26 +136,20 @@ def missing_object(status: int, body: Any) -> bool:
     return status == 404 or error_type in MISSING_ERROR_TYPES or says_missing
 
 
-class DataikuClient:
+class DataikuClient(JsonApiClient[DataikuConnection]):
     """DSS public API (``<url>/public/api``): projects, code studio templates, code studios, futures."""
 
-    def __init__(self, connection: DataikuConnection, transport: HttpTransport | None = None) -> None:
-        self.connection = connection
-        remember(connection.api_key)
-        # Whether the last error answer on this thread said "missing" (the error keeps only its text).
-        self._answers = threading.local()
-        authorization = connection.authorization()
-        self.transport = transport or HttpTransport(
-            headers={"Authorization": authorization, "Content-Type": "application/json"},
-            secrets=(connection.api_key, authorization.split(" ", 1)[1]),
-            error_cause=self._read_error,
-            header_settings={"Authorization": describe_setting(API_KEY)},
-            platform=PLATFORM,
-        )
+    platform = PLATFORM
+    connection_type = DataikuConnection
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DataikuClient:
-        return cls(DataikuConnection.from_settings(settings))
+    # Whether the last error answer on this thread said "missing" (the error keeps only its text); each
+    # attempt clears it before sending, so one per thread serves every client.
+    _answers = threading.local()
+
+    def _authorization(self) -> tuple[str, Sequence[str], str]:
+        # The key as the Basic user name with an empty password, as DSS's own client sends it.
+        encoded = base64.b64encode(f"{self.connection.api_key}:".encode()).decode("ascii")
+        return f"Basic {encoded}", (self.connection.api_key, encoded), describe_setting(API_KEY)
 
     def _read_error(self, response: Any) -> str:
         try:
@@ -198,12 +185,6 @@ class DataikuClient:
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         return call_with_retries(op, once, idempotent=safe)
 
-    def _op(self, action: str, resource: str, ident: str) -> Operation:
-        return Operation(action, PLATFORM, resource, ident)
-
-    def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **call: Any) -> T:
-        return parse_answer(parse, self._call(op, method, url, **call), op)
-
     # ---- identity and projects ----------------------------------------------------------------
 
     def get_auth_info(self) -> dict[str, Any]:
@@ -212,8 +193,8 @@ class DataikuClient:
 
     def iter_projects(self) -> Iterator[ProjectSummary]:
         op = self._op("listing", "Project", "*")
-        for item in self._call(op, "GET", self._url("projects", trailing_slash=True)):
-            yield parse_answer(ProjectSummary.model_validate, item, op)
+        answer = self._call(op, "GET", self._url("projects", trailing_slash=True))
+        yield from parse_each(ProjectSummary.model_validate, answer, op)
 
     def get_project(self, project_key: str) -> ProjectSummary:
         op = self._op("reading", "Project", project_key)
@@ -236,8 +217,7 @@ class DataikuClient:
 
     def iter_code_studio_templates(self) -> Iterator[TemplateItem]:
         op = self._op("listing", "CodeStudioTemplate", "*")
-        for item in self._call(op, "GET", self._template_url()):
-            yield parse_answer(TemplateItem.model_validate, item, op)
+        yield from parse_each(TemplateItem.model_validate, self._call(op, "GET", self._template_url()), op)
 
     def create_code_studio_template(self, label: str, template_type: str) -> str:
         """The new template's id; DSS's info messages flagging an error fail the call."""
@@ -278,8 +258,7 @@ class DataikuClient:
 
     def iter_code_studios(self, project_key: str) -> Iterator[CodeStudioItem]:
         op = self._op("listing", "CodeStudio", f"{project_key}/*")
-        for item in self._call(op, "GET", self._studio_url(project_key)):
-            yield parse_answer(CodeStudioItem.model_validate, item, op)
+        yield from parse_each(CodeStudioItem.model_validate, self._call(op, "GET", self._studio_url(project_key)), op)
 
     def create_code_studio(self, project_key: str, name: str, template_id: str) -> CodeStudioDefinition:
         """The owner is the user behind the API key; DSS does not take one."""

@@ -6,13 +6,12 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from ..core import ConfigError, Operation, Settings
 from ..core.config import Credential, Setting, check_endpoint, describe_setting, endpoint, missing_setting
-from ..core.error_bodies import error_cause, pages, parse_answer
-from ..core.redaction import remember
-from ..core.transport import HttpTransport, join_path
+from ..core.error_bodies import error_cause, pages, parse_each
+from ..core.transport import JsonApiClient, join_path
 from .models import (
     PressDeploymentWire,
     PressReleaseWire,
@@ -25,7 +24,7 @@ from .models import (
 )
 
 PLATFORM = "Peak"
-STAGES = {"prod": "", "dev": "dev", "latest": "dev", "test": "test", "beta": "beta", "parvati": "parvati"}
+STAGES = {"prod": "", "dev": "dev.", "latest": "dev.", "test": "test.", "beta": "beta.", "parvati": "parvati."}
 SERVICES_PATH = ("webapps", "api", "v1", "webapps")
 PRESS_VERSION = "v1"
 PRESS_FAMILIES = {"app": "apps", "block": "blocks"}
@@ -55,8 +54,7 @@ CONFIG_DOCS = (API_KEY, STAGE, ENDPOINT)
 def endpoint_for_stage(stage: str) -> str:
     if stage not in STAGES:
         raise ConfigError(f"configuring Peak provider: unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
-    label = STAGES[stage]
-    return "https://{subdomain}." + (f"{label}." if label else "") + "peak.ai"
+    return "https://{subdomain}." + STAGES[stage] + "peak.ai"
 
 
 @dataclass(frozen=True)
@@ -101,33 +99,19 @@ def _list(values: Sequence[str] | None) -> list[str] | None:
     return list(values) if values else None
 
 
-class PeakClient:
+class PeakClient(JsonApiClient[PeakConnection]):
     """Peak Services API (service host ``/webapps/api/v1/webapps``)."""
 
-    def __init__(self, connection: PeakConnection, transport: HttpTransport | None = None) -> None:
-        self.connection = connection
-        remember(connection.api_key)
-        self.transport = transport or HttpTransport(
-            # The platform takes the raw key, with no "Bearer " prefix.
-            headers={"Authorization": connection.api_key, "Content-Type": "application/json"},
-            secrets=(connection.api_key,),
-            error_cause=partial(error_cause, wording=_peak_wording),
-            header_settings={"Authorization": describe_setting(API_KEY)},
-            platform=PLATFORM,
-        )
+    platform = PLATFORM
+    connection_type = PeakConnection
+    _read_error = staticmethod(partial(error_cause, wording=_peak_wording))
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Self:
-        return cls(PeakConnection.from_settings(settings))
+    def _authorization(self) -> tuple[str, Sequence[str], str]:
+        # The platform takes the raw key, with no "Bearer " prefix.
+        return self.connection.api_key, (self.connection.api_key,), describe_setting(API_KEY)
 
     def _services_url(self, *segments: str, trailing_slash: bool = False) -> str:
         return self.connection.host("service") + join_path(*SERVICES_PATH, *segments, trailing_slash=trailing_slash)
-
-    def _op(self, action: str, resource: str, ident: str) -> Operation:
-        return Operation(action, PLATFORM, resource, ident)
-
-    def _parsed(self, parse: Callable[[Any], T], op: Operation, method: str, url: str, **send: Any) -> T:
-        return parse_answer(parse, self.transport.request(op, method, url, **send), op)
 
     def _pages(
         self, parse: Callable[[Any], T], op: Operation, url: str, query: Mapping[str, Any], keys: Sequence[str]
@@ -136,16 +120,15 @@ class PeakClient:
         list in an answer holds its items. A `pageSize` in `query` keeps its place in the query."""
 
         def fetch(page: int) -> tuple[list[Any], int | None]:
-            answer = self.transport.request(op, "GET", url, query={**query, "pageNumber": page})
+            answer = self._call(op, "GET", url, query={**query, "pageNumber": page})
             items: list[Any] = next((answer[key] for key in keys if isinstance(answer.get(key), list)), [])
             return items, page + 1 if items and page < int(answer.get("pageCount") or 0) else None
 
-        for item in pages(fetch, 1):
-            yield parse_answer(parse, item, op)
+        yield from parse_each(parse, pages(fetch, 1), op)
 
     def create_service(self, body: Mapping[str, Any]) -> str:
         op = self._op("creating", "Service", str(body.get("name", "")))
-        return str(self.transport.request(op, "POST", self._services_url(trailing_slash=True), body=dict(body))["id"])
+        return str(self._call(op, "POST", self._services_url(trailing_slash=True), body=dict(body))["id"])
 
     def get_service(self, service_id: str) -> ServiceWire:
         op = self._op("reading", "Service", service_id)
@@ -153,10 +136,10 @@ class PeakClient:
 
     def update_service(self, service_id: str, body: Mapping[str, Any]) -> None:
         op = self._op("updating", "Service", service_id)
-        self.transport.request(op, "PATCH", self._services_url(service_id), body=dict(body))
+        self._call(op, "PATCH", self._services_url(service_id), body=dict(body))
 
     def delete_service(self, service_id: str) -> None:
-        self.transport.request(self._op("deleting", "Service", service_id), "DELETE", self._services_url(service_id))
+        self._call(self._op("deleting", "Service", service_id), "DELETE", self._services_url(service_id))
 
     def iter_services(
         self,
@@ -243,7 +226,7 @@ class PeakPressClient(PeakClient):
         op = self._op("releasing", "Spec", spec_id)
         url = self._family_url(family, "specs", spec_id, "releases")
         if family == "app":
-            answer = self.transport.request(op, "POST", url, body={**release, "parameters": parameters})
+            answer = self._call(op, "POST", url, body={**release, "parameters": parameters})
         else:
             # As the SDK: parameters only when given; an unset autoRunOnDeploy goes as "null".
             fields = {"spec": json.dumps(dict(release)), "autoRunOnDeploy": json.dumps(auto_run_on_deploy)}
@@ -256,14 +239,14 @@ class PeakPressClient(PeakClient):
         self, op: Operation, url: str, family: str, fields: Mapping[str, Any], artifact: bytes | None
     ) -> Any:
         if family == "app":
-            return self.transport.request(op, "POST", url, body=dict(fields))
+            return self._call(op, "POST", url, body=dict(fields))
         # Every field a form part (a None filename makes a plain field), so the body is multipart
         # with or without an artifact, as the platform expects.
         parts: dict[str, Any] = {k: (None, v) for k, v in fields.items() if v is not None}
         if artifact is not None:
             parts["artifact"] = ("artifact.zip", artifact, "application/zip")
         # The session's JSON Content-Type is dropped so requests writes the multipart boundary.
-        return self.transport.request(op, "POST", url, files=parts, headers={"Content-Type": None})
+        return self._call(op, "POST", url, files=parts, headers={"Content-Type": None})
 
     def get_spec(self, family: str, spec_id: str) -> PressSpecWire:
         op = self._op("reading", "Spec", spec_id)
@@ -278,11 +261,11 @@ class PeakPressClient(PeakClient):
         """`body` is `{"metadata": {...}, "featured", "scope", "tenants"}` (metadata nested)."""
         op = self._op("updating", "Spec", spec_id)
         # Not retried blindly: a repeat of an applied update is refused with "No changes detected".
-        self.transport.request(op, "PATCH", self._family_url(family, "specs", spec_id), body=dict(body))
+        self._call(op, "PATCH", self._family_url(family, "specs", spec_id), body=dict(body))
 
     def delete_spec(self, family: str, spec_id: str) -> None:
         op = self._op("deleting", "Spec", spec_id)
-        self.transport.request(op, "DELETE", self._family_url(family, "specs", spec_id))
+        self._call(op, "DELETE", self._family_url(family, "specs", spec_id))
 
     def iter_specs(
         self,
@@ -344,7 +327,7 @@ class PeakPressClient(PeakClient):
     def create_deployment(self, family: str, body: Mapping[str, Any]) -> str:
         op = self._op("creating", "PressDeployment", str((body.get("metadata") or {}).get("name", "")))
         url = self._family_url(family, "deployments", trailing_slash=True)
-        return str(self.transport.request(op, "POST", url, body=dict(body))["id"])
+        return str(self._call(op, "POST", url, body=dict(body))["id"])
 
     def get_deployment(self, family: str, deployment_id: str) -> PressDeploymentWire:
         op = self._op("reading", "PressDeployment", deployment_id)
@@ -362,7 +345,7 @@ class PeakPressClient(PeakClient):
 
     def delete_deployment(self, family: str, deployment_id: str) -> None:
         op = self._op("deleting", "PressDeployment", deployment_id)
-        self.transport.request(op, "DELETE", self._family_url(family, "deployments", deployment_id))
+        self._call(op, "DELETE", self._family_url(family, "deployments", deployment_id))
 
     def create_deployment_revision(
         self, family: str, deployment_id: str, body: Mapping[str, Any]

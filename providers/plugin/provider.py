@@ -21,7 +21,7 @@ from pulumi.provider.experimental import provider as rpc
 from ..catalog import RESOURCES, ResourceEntry
 from ..core import concurrency, redaction
 from ..core.errors import ProviderError, WaitTimeoutError
-from ..core.fields import Secret, ServerDefault, WriteOnly, describe_default, has_marker
+from ..core.fields import Secret, ServerDefault, WriteOnly, describe_default
 from ..core.inputs import diff_inputs
 from ..core.ownership import OWNER_KEY, owner_from_urn
 from ..core.provider import META_KEY, PlatformProvider
@@ -128,8 +128,7 @@ class MlPlatformsProvider(rpc.Provider):
             # Never sent (supports_preview is off), but a create in a preview must not write.
             return rpc.CreateResponse("", request.properties)
         remember_secrets(request.properties)
-        props = from_wire(plain_map(request.properties, keep_unknowns=False))
-        props[OWNER_KEY] = owner_from_urn(request.urn)
+        props = from_wire(plain_map(request.properties, keep_unknowns=False)) | {OWNER_KEY: owner_from_urn(request.urn)}
         result = await self.remote(request.urn, "create", request.timeout, partial(provider.create, props))
         return rpc.CreateResponse(result.id, self.outputs(provider, result.outs or {}, request.properties))
 
@@ -139,8 +138,7 @@ class MlPlatformsProvider(rpc.Provider):
             return rpc.UpdateResponse(request.news)
         remember_secrets(request.news)
         olds = from_wire(plain_map(request.olds, keep_unknowns=False))
-        news = from_wire(plain_map(request.news, keep_unknowns=False))
-        news[OWNER_KEY] = owner_from_urn(request.urn)
+        news = from_wire(plain_map(request.news, keep_unknowns=False)) | {OWNER_KEY: owner_from_urn(request.urn)}
         call = partial(provider.update, request.resource_id, olds, news)
         result = await self.remote(request.urn, "update", request.timeout, call)
         return rpc.UpdateResponse(self.outputs(provider, result.outs or {}, request.news))
@@ -169,10 +167,9 @@ class MlPlatformsProvider(rpc.Provider):
         entry = self.entry(request.type)
         ident, known = parse_import_id(entry.platform, entry.resource, request.resource_id)
         model = provider.args_model
+        specs = model.field_specs()
         # What the platform cannot report (write-only inputs) is recorded at its default.
-        prior = {
-            name: describe_default(field) for name, field in model.field_specs().items() if has_marker(field, WriteOnly)
-        } | known
+        prior = {name: describe_default(specs[name]) for name in fields_with(model, WriteOnly)} | known
         result = await self.remote(request.urn, "read", 0.0, partial(provider.read, ident, prior))
         if not result.id:
             operation = provider.operation("importing", request.resource_id)
@@ -183,7 +180,7 @@ class MlPlatformsProvider(rpc.Provider):
         outs[META_KEY] = {"server_defaults_set": sorted(read_defaults)}
         inputs = {
             name: outs[name]
-            for name, field in model.field_specs().items()
+            for name, field in specs.items()
             if outs.get(name) is not None and (field.required or outs[name] != describe_default(field))
         }
         secret = [camel(name) for name in fields_with(model, Secret)]
@@ -201,8 +198,7 @@ class MlPlatformsProvider(rpc.Provider):
                 return call(timeout=timeout) if timeout else call()
             except ProviderError as failure:
                 if timeout and (isinstance(failure, WaitTimeoutError) or "gave up after" in failure.cause):
-                    failure.cause += f" (the deadline is the resource's customTimeouts {verb} of {timeout:g}s)"
-                    failure.args = (str(failure),)
+                    failure.add_cause(f" (the deadline is the resource's customTimeouts {verb} of {timeout:g}s)")
                 raise
             finally:
                 _current.urn = ""
