@@ -11,14 +11,43 @@ cd "$ROOT"
 log() { echo "bootstrap: $*" >&2; }
 
 PYTHON="${PYTHON:-python3}"
+CACHE_ROOT="${PULUMI_ML_PLATFORMS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ml-platforms}"
+UV_VERSION=0.13.9
+
+# A pinned uv, installed from PyPI once per user: it fills a fresh clone's virtualenv from its cache in
+# seconds where pip takes about a minute. Prints nothing when it cannot be had (pip does the work then).
+uv_bin() {
+    local home="$CACHE_ROOT/uv-$UV_VERSION" partial
+    if [ ! -x "$home/bin/uv" ]; then
+        partial="$home.partial.$$"
+        rm -rf "$partial"
+        if "$PYTHON" -m venv "$partial" >/dev/null 2>&1 \
+            && "$partial/bin/python" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" >/dev/null 2>&1; then
+            # Only the native uv binary is used, so the venv may move; a concurrent bootstrap may have won.
+            mv -T "$partial" "$home" 2>/dev/null || rm -rf "$partial"
+        else
+            rm -rf "$partial"
+        fi
+    fi
+    if [ -x "$home/bin/uv" ]; then echo "$home/bin/uv"; fi
+}
+
 stamp_inputs="$(cat pyproject.toml constraints.txt sdk/python/pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp_inputs" ]; then
     log "installing the virtualenv (.venv)"
-    [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
-    # The provider plugin's Python SDK (generated into sdk/python by scripts/gen_plugin.py).
-    .venv/bin/python -m pip install -q -c constraints.txt -e sdk/python
+    mkdir -p "$CACHE_ROOT"
+    UV="$(uv_bin)"
+    # The provider plugin's Python SDK (generated into sdk/python by scripts/gen_plugin.py) goes in too.
+    if [ -n "$UV" ]; then
+        # --seed: the Python language host runs `python -m pip list` to find plugins, so pip must be there.
+        [ -x .venv/bin/python ] || "$UV" venv -q --seed --python "$PYTHON" .venv
+        "$UV" pip install -q --python .venv/bin/python -c constraints.txt -e ".[test]" -e sdk/python
+    else
+        [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+        .venv/bin/python -m pip install -q --upgrade pip
+        .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+        .venv/bin/python -m pip install -q -c constraints.txt -e sdk/python
+    fi
     echo "$stamp_inputs" > .venv/.installed
 fi
 
@@ -40,6 +69,8 @@ export PATH="$ROOT/.venv/bin:$PULUMI_BIN:\$PATH"
 export VIRTUAL_ENV="$ROOT/.venv"
 export PULUMI_HOME="$ROOT/.work/pulumi-home"
 export PULUMI_SKIP_UPDATE_CHECK=1
+# The Python language host runs `python -m pip list` on every command; pip need not look for a newer pip.
+export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PULUMI_BACKEND_URL="file://$ROOT/.work/state"
 MLP_ROOT="$ROOT"
 ENV

@@ -50,6 +50,9 @@ def base_env(pulumi_home: Path, backend: Path) -> dict[str, str]:
         PULUMI_BACKEND_URL=f"file://{backend}",
         PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+        # The Python language host runs `python -m pip list` on every command to find plugins; pip's
+        # check for a newer pip is a third of that run's CPU, and the engine tier runs ~900 commands.
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
     )
     return env
 
