@@ -39,9 +39,12 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.installed 2>/dev/null)" != "$sta
     UV="$(uv_bin)"
     # The provider plugin's Python SDK (generated into sdk/python by scripts/gen_plugin.py) goes in too.
     if [ -n "$UV" ]; then
-        # --seed: the Python language host runs `python -m pip list` to find plugins, so pip must be there.
-        [ -x .venv/bin/python ] || "$UV" venv -q --seed --python "$PYTHON" .venv
-        "$UV" pip install -q --python .venv/bin/python -c constraints.txt -e ".[test]" -e sdk/python
+        [ -x .venv/bin/python ] || "$UV" venv -q --python "$PYTHON" .venv
+        # pip too: the Python language host runs `python -m pip list` on every command to find plugins.
+        # Compiled, as pip itself installs: the engine runs programs and providers with PYTHONDONTWRITEBYTECODE,
+        # so a module without bytecode is compiled again in every process (pip's own list would take 0.75 s).
+        "$UV" pip install -q --compile-bytecode --python .venv/bin/python -c constraints.txt \
+            pip -e ".[test]" -e sdk/python
     else
         [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
         .venv/bin/python -m pip install -q --upgrade pip
