@@ -72,7 +72,7 @@ export PATH="$ROOT/.venv/bin:$PULUMI_BIN:\$PATH"
 export VIRTUAL_ENV="$ROOT/.venv"
 export PULUMI_HOME="$ROOT/.work/pulumi-home"
 export PULUMI_SKIP_UPDATE_CHECK=1
-# The Python language host runs `python -m pip list` on every command; pip need not look for a newer pip.
+# The Python language host runs "python -m pip list" on every command; pip need not look for a newer pip.
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PULUMI_BACKEND_URL="file://$ROOT/.work/state"
 MLP_ROOT="$ROOT"
