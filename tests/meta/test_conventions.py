@@ -187,3 +187,20 @@ def test_catalog_samples_are_valid_and_their_changes_mean_what_they_say(entry):
         assert provider.check({}, entry.inputs(3, *changes)).failures == []
     assert not any(has_marker(fields[name], ForceNew) for name in entry.in_place)
     assert all(has_marker(fields[name], ForceNew) for name in entry.replacing)
+
+
+def test_the_environment_bootstrap_writes_sources_cleanly():
+    """`.work/env.sh` is what the README tells users to source after the demo: it must run without a
+    complaint and point at the project's tools (a stray backtick in its heredoc once ran a command into it)."""
+    env_file = ROOT / ".work" / "env.sh"
+    if not env_file.exists():
+        subprocess.run(["bash", str(ROOT / "scripts" / "bootstrap.sh")], check=True, capture_output=True, cwd=ROOT)
+    result = subprocess.run(
+        ["bash", "-c", f'set -eu; source "{env_file}"; echo "$VIRTUAL_ENV"; type -P pulumi'],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    venv, pulumi = result.stdout.split()
+    assert venv == str(ROOT / ".venv") and pulumi.endswith("/pulumi")
